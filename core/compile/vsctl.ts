@@ -1,0 +1,86 @@
+// ovs-vsctl sub-commands as argv fragments, named after ovs-vsctl's own verbs, and the
+// helper that joins them with `--` into ONE OVSDB transaction (ovsdbapp's transaction()).
+import { Op } from "../shell";
+
+/** One ovs-vsctl sub-command, e.g. ["--may-exist", "add-br", "br-int"]. */
+export type VsctlCommand = string[];
+
+const BARE = /^[A-Za-z0-9_.\/-]+$/;
+
+/** An OVSDB string atom as ovs-vsctl parses it: bare when safe, else a JSON-style quoted string. */
+export function ovsString(value: string): string {
+  return BARE.test(value) ? value : JSON.stringify(value);
+}
+
+export function addBr(bridge: string, o: { mayExist?: boolean } = {}): VsctlCommand {
+  return [...(o.mayExist ? ["--may-exist"] : []), "add-br", bridge];
+}
+
+export function delBr(bridge: string, o: { ifExists?: boolean } = {}): VsctlCommand {
+  return [...(o.ifExists ? ["--if-exists"] : []), "del-br", bridge];
+}
+
+export function addPort(bridge: string, port: string, o: { mayExist?: boolean } = {}): VsctlCommand {
+  return [...(o.mayExist ? ["--may-exist"] : []), "add-port", bridge, port];
+}
+
+export function delPort(bridge: string, port: string, o: { ifExists?: boolean } = {}): VsctlCommand {
+  return [...(o.ifExists ? ["--if-exists"] : []), "del-port", bridge, port];
+}
+
+/** A column value, already in ovs-vsctl syntax (`secure`, `[1,2]`, `OpenFlow10,OpenFlow13`). */
+export type ColumnValue = string;
+
+/** `set TABLE RECORD col=value ... map:key=value ...`; undefined when there is nothing to set. */
+export function set(
+  table: string,
+  record: string,
+  columns: Record<string, ColumnValue>,
+  maps: Record<string, Record<string, string>> = {},
+): VsctlCommand | undefined {
+  const args = Object.entries(columns).map(([col, value]) => `${col}=${value}`);
+  for (const [col, entries] of Object.entries(maps)) {
+    for (const [key, value] of Object.entries(entries)) args.push(`${col}:${key}=${ovsString(value)}`);
+  }
+  return args.length ? ["set", table, record, ...args] : undefined;
+}
+
+export function clear(table: string, record: string, columns: string[]): VsctlCommand | undefined {
+  return columns.length ? ["clear", table, record, ...columns] : undefined;
+}
+
+/** `remove TABLE RECORD map key...`: drops map keys. */
+export function removeKeys(table: string, record: string, column: string, keys: string[]): VsctlCommand | undefined {
+  return keys.length ? ["remove", table, record, column, ...keys] : undefined;
+}
+
+/** Joins sub-commands with `--` into one ovs-vsctl run, i.e. one OVSDB transaction. */
+export function transaction(commands: Array<VsctlCommand | undefined>, why: string): Op | undefined {
+  const present = commands.filter((c): c is VsctlCommand => c !== undefined && c.length > 0);
+  if (present.length === 0) return undefined;
+  const argv = ["ovs-vsctl"];
+  present.forEach((c, i) => argv.push(...(i === 0 ? [] : ["--"]), ...c));
+  return { argv, why };
+}
+
+/** Columns each table's reader asks for (kept with the builders: both speak OVSDB). */
+export const BRIDGE_COLUMNS = ["_uuid", "name", "fail_mode", "datapath_type", "protocols", "external_ids", "other_config", "ports"];
+export const PORT_COLUMNS = ["_uuid", "name", "tag", "trunks", "vlan_mode", "external_ids", "interfaces"];
+export const INTERFACE_COLUMNS = ["_uuid", "name", "type", "options", "ofport", "error", "external_ids"];
+
+/**
+ * One read of everything a bridge resource needs, in one ovs-vsctl run: the bridge row
+ * (none when absent) and every Port and Interface row (to see names used on other bridges).
+ */
+export function readBridges(names: readonly string[]): Op {
+  const find = names.length === 1 ? ["find", "Bridge", `name=${ovsString(names[0])}`] : ["list", "Bridge"];
+  return {
+    argv: [
+      "ovs-vsctl", "--format=json",
+      `--columns=${BRIDGE_COLUMNS.join(",")}`, ...find,
+      "--", `--columns=${PORT_COLUMNS.join(",")}`, "list", "Port",
+      "--", `--columns=${INTERFACE_COLUMNS.join(",")}`, "list", "Interface",
+    ],
+    why: `read ${names.length === 1 ? `bridge ${names[0]}` : "all bridges"}, its ports and interfaces`,
+  };
+}

@@ -1,0 +1,52 @@
+// Schema pieces shared by every resource kind: names, VLAN ids, string maps.
+import { z } from "zod";
+
+const IFNAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
+/**
+ * A Linux interface (and OVS port/bridge) name: 1-15 bytes (IFNAMSIZ - 1), letters,
+ * digits, `_`, `.`, `-`. Stricter than the kernel on purpose: these names also appear in
+ * OpenFlow text (`in_port=NAME`) and shell commands, where `/`, `:` or quotes would bite.
+ */
+export const interfaceName = z
+  .string()
+  .refine((s) => Buffer.byteLength(s) >= 1 && Buffer.byteLength(s) <= 15, {
+    message: "must be 1-15 bytes (a Linux interface name)",
+  })
+  .refine((s) => IFNAME.test(s), {
+    message: "may contain only letters, digits, '_', '.' and '-', and not start with '.' or '-'",
+  });
+
+export const vlanId = z
+  .number({ message: "must be a number" })
+  .int("must be a whole number")
+  .min(0, "must be 0-4095")
+  .max(4095, "must be 0-4095");
+
+const MAP_KEY = /^[A-Za-z0-9_.-]+$/;
+// Values go into OVSDB strings; control characters and newlines would break our own
+// line-oriented parsing and the printed plan.
+const MAP_VALUE = /^[^\x00-\x1f\x7f]*$/;
+
+/** An OVSDB string map (external_ids, other_config, options). */
+export const stringMap = z.record(
+  z.string().regex(MAP_KEY, "keys may contain only letters, digits, '_', '.' and '-'"),
+  z.string().regex(MAP_VALUE, "values may not contain control characters or newlines"),
+);
+
+/** The external_ids key that marks what ovslab created, and for which resource. */
+export const OWNER_KEY = "ovslab-owner";
+
+/** Who owns an object: `<project>/<stack>/<resource name>`, stamped into external_ids. */
+export const ownerSchema = z
+  .string()
+  .min(1, "must not be empty")
+  .regex(/^[^\x00-\x1f\x7f"\\]+$/, "may not contain control characters, quotes or backslashes");
+
+/** Duplicates in a list of names, for "no duplicate port names" style rules. */
+export function duplicates(values: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const dups = new Set<string>();
+  for (const v of values) (seen.has(v) ? dups : seen).add(v);
+  return [...dups];
+}

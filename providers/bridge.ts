@@ -1,0 +1,24 @@
+// Bridge: the core's bridge schema, reader, planner and observer, wired for the CRUD.
+import { bridgeSpec, BridgeSpec } from "../core/schema/bridge";
+import { readBridges } from "../core/compile/vsctl";
+import { LiveBridges, parseBridges } from "../core/live/bridge";
+import { observeBridge, planBridge, planBridgeDelete } from "../core/plan/bridge";
+import { runChecked } from "../transport/types";
+import { KindDefinition } from "./kind";
+
+export const bridgeKind: KindDefinition<BridgeSpec, LiveBridges> = {
+  title: "Bridge",
+  schema: bridgeSpec,
+  idOf: (spec) => spec.name,
+  replaceOn: ["name"],
+  readLive: async (host, spec) => parseBridges((await runChecked(host, readBridges([spec.name]))).stdout),
+  plan: planBridge,
+  planDelete: (spec, live, owner) => planBridgeDelete(spec.name, live, owner),
+  observe: observeBridge,
+  verify: (desired, live) => {
+    const bridge = live.bridges.find((b) => b.name === desired.name);
+    return (bridge?.ports ?? [])
+      .filter((p) => desired.ports.some((d) => d.name === p.name) && (p.ofport === -1 || p.error))
+      .map((p) => `port ${p.name}: ${p.error ?? "OVS could not open the interface"}`);
+  },
+};

@@ -1,0 +1,30 @@
+import * as pulumi from "@pulumi/pulumi";
+import { BridgeArgs as BridgeSpecArgs, bridgeSpec, PortArgs } from "../core/schema/bridge";
+import { HostArgs, Inputs, OvslabResource } from "./resource";
+
+export type { PortArgs };
+
+export interface BridgeArgs extends Inputs<Omit<BridgeSpecArgs, "name">>, HostArgs {
+  /** OVSDB `Bridge.name`: 1-15 bytes. Default: the resource name. Changing it replaces the bridge. */
+  name?: pulumi.Input<string>;
+}
+
+/**
+ * An Open vSwitch bridge and the ports it owns, converged over SSH against the live host:
+ * drift shows in `pulumi preview`, `pulumi up` repairs it, and ports that someone else
+ * added are never touched.
+ */
+export class Bridge extends OvslabResource {
+  declare readonly name: pulumi.Output<string>;
+  declare readonly failMode: pulumi.Output<string>;
+  declare readonly datapathType: pulumi.Output<string>;
+  declare readonly protocols: pulumi.Output<string[]>;
+  declare readonly externalIds: pulumi.Output<Record<string, string>>;
+  declare readonly otherConfig: pulumi.Output<Record<string, string>>;
+  declare readonly ports: pulumi.Output<PortArgs[]>;
+
+  constructor(name: string, args: BridgeArgs, opts?: pulumi.CustomResourceOptions) {
+    const { connection, ...spec } = args;
+    super("bridge", "Bridge", bridgeSpec, name, { ...spec, name: spec.name ?? name }, { connection }, opts);
+  }
+}

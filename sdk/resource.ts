@@ -1,0 +1,49 @@
+// What every ovslab resource shares: the connection input, the owner mark, validation up
+// front when the arguments are plain values, and the dynamic provider of its kind.
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { parseOrThrow } from "../core/validation";
+import { ConnectionArgs } from "../transport/connection";
+import { dynamicProvider } from "../providers/dynamic";
+import { Kind } from "../providers/kinds";
+
+/** Each field may be a plain value or a Pulumi Input. */
+export type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
+
+/** How every resource reaches its host: @pulumi/command's `remote.ConnectionArgs`, plus host key settings. */
+export interface HostArgs {
+  /** The SSH connection. Its secrets (privateKey, password) stay secret in state. */
+  connection: pulumi.Input<ConnectionArgs>;
+}
+
+/** Whether a value holds no Output or Promise anywhere (so it can be checked now). */
+function isPlain(value: unknown): boolean {
+  if (pulumi.Output.isInstance(value) || value instanceof Promise) return false;
+  if (Array.isArray(value)) return value.every(isPlain);
+  if (value && typeof value === "object") return Object.values(value).every(isPlain);
+  return true;
+}
+
+export abstract class OvslabResource extends pulumi.dynamic.Resource {
+  constructor(
+    kind: Kind,
+    type: string,
+    schema: z.ZodType,
+    name: string,
+    spec: Record<string, unknown>,
+    args: HostArgs,
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    // Fail at the line that declared it, before the engine or any host is involved.
+    if (isPlain(spec)) parseOrThrow(schema, spec, `${type} "${name}"`);
+    const owner = `${pulumi.getProject()}/${pulumi.getStack()}/${name}`;
+    super(
+      dynamicProvider(kind),
+      name,
+      { ...spec, connection: args.connection, owner },
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] },
+      "ovslab",
+      type,
+    );
+  }
+}
