@@ -13,7 +13,8 @@ function freshBridge(name: string): LiveBridge {
   return { name, failMode: "standalone", datapathType: "system", protocols: [], externalIds: {}, otherConfig: {}, ports: [] };
 }
 
-const interfaceType = (type: string) => (type === "system" ? "" : type);
+// OVS spells a system device as an empty type.
+const interfaceType = (type: string) => (type === "system" ? '""' : type);
 const sortedNumbers = (xs: readonly number[] = []) => [...xs].sort((a, b) => a - b);
 
 /**
@@ -85,7 +86,7 @@ export function planPort(br: string, port: PortSpec, live: LivePort | undefined,
   cmds.push(removeKeys("Port", p, "external_ids", ids.remove));
 
   const ifaceColumns: Record<string, string> = {};
-  if (base.type !== port.type) ifaceColumns.type = JSON.stringify(interfaceType(port.type));
+  if (base.type !== port.type) ifaceColumns.type = interfaceType(port.type);
   const options = planMap(port.options, base.options, previous?.options);
   cmds.push(set("Interface", p, ifaceColumns, { options: options.set }));
   cmds.push(removeKeys("Interface", p, "options", options.remove));

@@ -1,6 +1,6 @@
 // Bridge and its ports: the one source of truth for their fields, defaults and messages.
 import { z } from "zod";
-import { duplicates, interfaceName, OWNER_KEY, stringMap, vlanId } from "./common";
+import { duplicates, interfaceName, oneOf, OWNER_KEY, stringMap, vlanId } from "./common";
 
 export const PORT_TYPES = ["system", "internal", "patch", "vxlan", "gre", "geneve", "tap"] as const;
 export const VLAN_MODES = ["access", "trunk", "native-tagged", "native-untagged", "dot1q-tunnel"] as const;
@@ -49,10 +49,11 @@ const TUNNEL_TYPES = new Set(["vxlan", "gre", "geneve"]);
 export const portSpec = z
   .object({
     name: interfaceName,
-    type: z.enum(PORT_TYPES).default("system"),
+    type: oneOf(PORT_TYPES).default("system"),
     tag: vlanId.optional(),
-    trunks: z.array(vlanId).optional(),
-    vlanMode: z.enum(VLAN_MODES).optional(),
+    // Sorted: OVS stores a set, so [3,1] and [1,3] are the same trunk list.
+    trunks: z.array(vlanId).transform((xs) => [...xs].sort((a, b) => a - b)).optional(),
+    vlanMode: oneOf(VLAN_MODES).optional(),
     options: stringMap.default({}),
     externalIds: stringMap.default({}),
   })
@@ -75,9 +76,9 @@ export const portSpec = z
 export const bridgeSpec = z
   .object({
     name: interfaceName,
-    failMode: z.enum(FAIL_MODES).default("standalone"),
-    datapathType: z.enum(DATAPATH_TYPES).default("system"),
-    protocols: z.array(z.enum(OPENFLOW_VERSIONS)).default([]),
+    failMode: oneOf(FAIL_MODES).default("standalone"),
+    datapathType: oneOf(DATAPATH_TYPES).default("system"),
+    protocols: z.array(oneOf(OPENFLOW_VERSIONS)).default([]),
     externalIds: stringMap.default({}),
     otherConfig: stringMap.default({}),
     ports: z.array(portSpec).default([]),

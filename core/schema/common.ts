@@ -50,3 +50,8 @@ export function duplicates(values: readonly string[]): string[] {
   for (const v of values) (seen.has(v) ? dups : seen).add(v);
   return [...dups];
 }
+
+/** An enum whose message lists what is allowed: `failMode: must be one of secure, standalone`. */
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { message: `must be one of ${values.join(", ")}` });
+}
