@@ -1,6 +1,6 @@
 // Bridge and its ports: the one source of truth for their fields, defaults and messages.
 import { z } from "zod";
-import { duplicates, interfaceName, oneOf, OWNER_KEY, stringMap, vlanId } from "./common";
+import { duplicates, EVEN_IF_INVALID, interfaceName, oneOf, OWNER_KEY, stringMap, vlanId } from "./common";
 
 export const PORT_TYPES = ["system", "internal", "patch", "vxlan", "gre", "geneve", "tap"] as const;
 export const VLAN_MODES = ["access", "trunk", "native-tagged", "native-untagged", "dot1q-tunnel"] as const;
@@ -85,10 +85,10 @@ export const bridgeSpec = z
   })
   .strict()
   .superRefine((bridge, ctx) => {
-    if (OWNER_KEY in bridge.externalIds) {
+    if (Object.hasOwn(Object(bridge.externalIds), OWNER_KEY)) {
       ctx.addIssue({ code: "custom", path: ["externalIds", OWNER_KEY], message: "is reserved for ovslab's ownership mark" });
     }
-    const names = bridge.ports.map((p) => p.name);
+    const names = (Array.isArray(bridge.ports) ? bridge.ports : []).map((p) => String(p?.name));
     for (const dup of duplicates(names)) {
       ctx.addIssue({ code: "custom", path: ["ports", names.lastIndexOf(dup), "name"], message: `duplicates port "${dup}"` });
     }
@@ -96,7 +96,7 @@ export const bridgeSpec = z
     if (self >= 0) {
       ctx.addIssue({ code: "custom", path: ["ports", self, "name"], message: "is the bridge's own internal port, which OVS creates" });
     }
-  });
+  }, EVEN_IF_INVALID);
 
 export type PortSpec = z.output<typeof portSpec>;
 export type BridgeSpec = z.output<typeof bridgeSpec>;

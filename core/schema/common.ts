@@ -55,3 +55,10 @@ export function duplicates(values: readonly string[]): string[] {
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
   return z.enum(values, { message: `must be one of ${values.join(", ")}` });
 }
+
+/**
+ * Refinement option: run cross-field rules even when a field failed, so one pass reports
+ * every problem (zod skips refinements after any issue by default). Rules using it must
+ * cope with fields of the wrong type.
+ */
+export const EVEN_IF_INVALID = { when: () => true } as const;

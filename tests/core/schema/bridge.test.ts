@@ -73,3 +73,11 @@ describe("bridgeSpec", () => {
     assert.deepEqual(spec.ports[0].trunks, [10, 20, 30]);
   });
 });
+
+describe("bridgeSpec with fields of the wrong type", () => {
+  it("still reports the cross-field rules it can, and does not crash", () => {
+    const found = problems({ name: "br0", externalIds: "nope", ports: [{ name: "a" }, { name: "a", tag: "x" }] });
+    assert.ok(found.some((m) => m.startsWith("externalIds:")), JSON.stringify(found));
+    assert.ok(found.some((m) => m === 'ports[1].name: duplicates port "a"'), JSON.stringify(found));
+  });
+});

@@ -1,0 +1,69 @@
+import { strict as assert } from "assert";
+import * as net from "net";
+import { call } from "../../providers/entry";
+
+/** A TCP listener that only counts who connects: proof that check makes no connection. */
+async function countingListener(): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
+  let count = 0;
+  const server = net.createServer((socket) => {
+    count++;
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    connections: () => count,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe("check (through the provider entry point)", () => {
+  it("rejects bad bridge input with messages naming each field and rule, without connecting to the host", async () => {
+    const listener = await countingListener();
+    try {
+      const news = {
+        name: "br-int-way-too-long",
+        failMode: "closed",
+        ports: [{ name: "p;rm -rf /", tag: 4096 }, { name: "ok" }, { name: "ok" }],
+        connection: { host: "127.0.0.1", port: listener.port, privateKey: "k" },
+        owner: "lab/dev/br",
+      };
+      const result = await call("bridge", "check", {}, news);
+      const reasons = (result.failures ?? []).map((f: { reason: string }) => f.reason);
+      assert.deepEqual(reasons, [
+        "name: must be 1-15 bytes (a Linux interface name)",
+        "failMode: must be one of secure, standalone",
+        "ports[0].name: may contain only letters, digits, '_', '.' and '-', and not start with '.' or '-'",
+        "ports[0].tag: must be 0-4095",
+        'ports[2].name: duplicates port "ok"',
+      ]);
+      assert.deepEqual((result.failures ?? []).map((f: { property: string }) => f.property), ["name", "failMode", "ports", "ports", "ports"]);
+      assert.equal(listener.connections(), 0);
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it("rejects a bad connection without echoing its secrets", async () => {
+    const news = { name: "br0", connection: { host: "", port: 70000, privateKey: "SECRET-KEY-BYTES" }, owner: "lab/dev/br" };
+    const result = await call("bridge", "check", {}, news);
+    const text = JSON.stringify(result.failures);
+    assert.match(text, /connection\.host: must not be empty/);
+    assert.match(text, /connection\.port/);
+    assert.doesNotMatch(text, /SECRET-KEY-BYTES/);
+  });
+
+  it("returns the inputs with defaults filled when all is well", async () => {
+    const news = { name: "br0", connection: { host: "h" }, owner: "lab/dev/br" };
+    const result = await call("bridge", "check", {}, news);
+    assert.equal(result.failures, undefined);
+    assert.equal(result.inputs.failMode, "standalone");
+    assert.deepEqual(result.inputs.connection, { host: "h" });
+  });
+
+  it("leaves values unknown during preview for apply time", async () => {
+    const news = { name: "04da6b54-80e4-46f7-96ec-b56ff0331ba9", connection: { host: "h" }, owner: "lab/dev/br" };
+    const result = await call("bridge", "check", {}, news);
+    assert.deepEqual(result.inputs, news);
+  });
+});

@@ -1,0 +1,51 @@
+import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
+
+// Mocks stand in for the engine: the provider is never called, so this checks what the
+// component registers (type, inputs, secrets), which is what a user's unit test sees.
+const registered: pulumi.runtime.MockResourceArgs[] = [];
+pulumi.runtime.setMocks(
+  {
+    newResource: (args) => {
+      registered.push(args);
+      return { id: `${args.name}-id`, state: args.inputs };
+    },
+    call: (args) => args.inputs,
+  },
+  "lab",
+  "dev",
+);
+
+import { Bridge } from "../../sdk/bridge";
+import { ValidationError } from "../../core/validation";
+
+const connection = { host: "10.0.0.5", privateKey: pulumi.secret("-----BEGIN OPENSSH PRIVATE KEY-----\nxyz\n-----END OPENSSH PRIVATE KEY-----\n") };
+const outputOf = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
+
+describe("Bridge under Pulumi mocks", () => {
+  it("registers a dynamic resource of type ovslab:Bridge with the spec, the connection and its owner", async () => {
+    const br = new Bridge("br-int", { failMode: "secure", datapathType: "netdev", ports: [{ name: "foo", type: "internal", tag: 4 }], connection });
+    assert.equal(await outputOf(br.failMode), "secure");
+    const args = registered.find((r) => r.name === "br-int")!;
+    assert.equal(args.type, "pulumi-nodejs:dynamic/ovslab:Bridge");
+    assert.equal(args.inputs.name, "br-int", "the bridge name defaults to the resource name");
+    assert.equal(args.inputs.owner, "lab/dev/br-int");
+    assert.deepEqual(args.inputs.ports, [{ name: "foo", type: "internal", tag: 4 }]);
+    assert.ok(typeof args.inputs.__provider === "string" && args.inputs.__provider.includes("ovslab/provider"));
+  });
+
+  it("rejects an invalid spec at the line that declares it, naming the field and the rule", () => {
+    assert.throws(
+      () => new Bridge("bad", { ports: [{ name: "p1", tag: 5000 }, { name: "p;2" }], connection }),
+      (e: unknown) =>
+        e instanceof ValidationError &&
+        e.message.includes("ports[0].tag: must be 0-4095") &&
+        e.message.includes("ports[1].name: may contain only letters"),
+    );
+  });
+
+  it("checks a spec that depends on another resource's output at apply time instead", () => {
+    const name = pulumi.output(new Promise<string>((resolve) => setTimeout(() => resolve("br-late"), 5)));
+    assert.doesNotThrow(() => new Bridge("late", { name, connection }));
+  });
+});
