@@ -5,7 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import * as net from "node:net";
-import { Client, ConnectConfig, ServerHostKeyAlgorithm } from "ssh2";
+import { AuthenticationType, Client, ConnectConfig, ServerHostKeyAlgorithm } from "ssh2";
 import { Connection, connectionLabel, redact } from "./connection";
 import {
   algorithmsFor,
@@ -32,7 +32,7 @@ export interface Dialed {
 }
 
 export interface DialHooks {
-  /** Called once per dial when `skipHostKeyCheck` lets an unverified key through. */
+  /** Called on each handshake where `skipHostKeyCheck` lets an unverified key through. */
   warn(message: string): void;
   /** Delay before retry `n` (1-based), for tests that do not want to wait. */
   retryDelayMs?(n: number): number;
@@ -125,18 +125,28 @@ function hostKeyAlgorithms(preferredTypes: string[]): string[] {
   return [...new Set([...preferred, ...HOST_KEY_ALGORITHMS])];
 }
 
-function describe(err: unknown): string {
+function describe(err: unknown, c: Connection, methods: string[]): string {
   const { message, code, level } = err as { message?: string; code?: string; level?: string };
-  if (level === "client-authentication") return "authentication failed (check user, key, passphrase or password)";
+  if (level === "client-authentication") return `login as ${c.user} refused (tried ${methods.join(", ")})`;
   return [code && !String(message).includes(code) ? code : undefined, message ?? String(err)].filter(Boolean).join(": ");
+}
+
+function authMethods(c: Connection, agent: string | undefined): AuthenticationType[] {
+  const methods: AuthenticationType[] = [];
+  if (c.privateKey) methods.push("publickey");
+  if (agent) methods.push("agent");
+  if (c.password !== undefined) methods.push("password");
+  return methods;
 }
 
 function dialOnce(c: Connection, policy: HostKeyPolicy): Promise<Dialed> {
   const label = connectionLabel(c);
+  const agent = c.agentSocketPath ?? process.env.SSH_AUTH_SOCK;
+  const methods = authMethods(c, agent);
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: c.host, port: c.port });
-    socket.setNoDelay(true); // commands are small writes; Nagle would add ~40 ms to each
-    socket.setKeepAlive(true, 15_000); // notices a dead peer without a timer holding the process
+    // noDelay: commands are small writes, and Nagle plus delayed ACKs adds ~40 ms to each.
+    // keepAlive: the kernel notices a dead peer; an ssh2 keepalive timer would hold the process.
+    const socket = net.connect({ host: c.host, port: c.port, noDelay: true, keepAlive: true, keepAliveInitialDelay: 15_000 });
     const client = new Client();
     let refusal: string | undefined;
     let settled = false;
@@ -152,7 +162,7 @@ function dialOnce(c: Connection, policy: HostKeyPolicy): Promise<Dialed> {
       socket.destroy();
       if (refusal !== undefined) return reject(new DialError(refusal, false));
       if (err instanceof DialError) return reject(err);
-      reject(new DialError(redact(`${label}: ${describe(err)}`, c), isTransientDialError(err)));
+      reject(new DialError(redact(`${label}: ${describe(err, c, methods)}`, c), isTransientDialError(err)));
     }
     client.on("error", fail);
     client.on("close", () => fail(new DialError(`${label}: connection closed during handshake`, true)));
@@ -168,7 +178,9 @@ function dialOnce(c: Connection, policy: HostKeyPolicy): Promise<Dialed> {
       password: c.password,
       privateKey: c.privateKey,
       passphrase: c.privateKeyPassword,
-      agent: c.agentSocketPath ?? process.env.SSH_AUTH_SOCK,
+      agent,
+      // pulumi-command's order: the key takes preference over the password.
+      authHandler: methods,
       readyTimeout: 0, // our own timer covers the whole attempt (perDialTimeout)
       algorithms: { serverHostKey: hostKeyAlgorithms(policy.preferredTypes) as ServerHostKeyAlgorithm[] },
       hostVerifier: (key: Buffer) => {
@@ -180,7 +192,7 @@ function dialOnce(c: Connection, policy: HostKeyPolicy): Promise<Dialed> {
       client.connect(config);
     } catch (err) {
       // ssh2 throws synchronously on a key it cannot parse: not worth a retry.
-      fail(new DialError(redact(`${label}: ${describe(err)}`, c), false));
+      fail(new DialError(redact(`${label}: ${describe(err, c, methods)}`, c), false));
     }
   });
 }
@@ -189,12 +201,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Dials until connected, a permanent error, or `dialErrorLimit` failed attempts. */
 export async function dialWithRetry(c: Connection, hooks: DialHooks): Promise<Dialed> {
-  if (c.proxy) throw new DialError(`${connectionLabel(c)}: bastion (proxy) connections are not supported yet`, false);
-  let warned = false;
-  const policy = await hostKeyPolicy(c, (m) => {
-    if (!warned) hooks.warn(m);
-    warned = true;
-  });
+  const label = connectionLabel(c);
+  if (c.proxy) throw new DialError(`${label}: bastion (proxy) connections are not supported yet`, false);
+  if (authMethods(c, c.agentSocketPath ?? process.env.SSH_AUTH_SOCK).length === 0) {
+    throw new DialError(`${label}: no credentials: set privateKey, password or agentSocketPath (or SSH_AUTH_SOCK)`, false);
+  }
+  const policy = await hostKeyPolicy(c, hooks.warn);
   const limit = c.dialErrorLimit < 0 ? Infinity : Math.max(1, c.dialErrorLimit);
   for (let attempt = 1; ; attempt++) {
     try {
