@@ -61,7 +61,7 @@ export async function diff<Spec, Live>(kind: KindDefinition<Spec, Live>, olds: P
   if (replaces.length) return { changes: true, replaces, deleteBeforeReplace: true };
   const desired = parse(kind, news);
   const previous = validate(kind.schema, before.spec);
-  const live = await kind.readLive(desired.host, desired.spec);
+  const live = await kind.readLive(desired.host, desired.spec, desired.owner);
   const ops = kind.plan(desired.spec, live, desired.owner, previous.ok ? previous.value : undefined);
   // Also an update when only the recorded state is stale (e.g. a new connection port).
   const stateChanged = !sameValue(before.spec, after.spec) || !sameValue(before.connection, after.connection);
@@ -69,10 +69,10 @@ export async function diff<Spec, Live>(kind: KindDefinition<Spec, Live>, olds: P
 }
 
 async function converge<Spec, Live>(kind: KindDefinition<Spec, Live>, p: Parsed<Spec>, previous?: Spec): Promise<Props> {
-  const live = await kind.readLive(p.host, p.spec);
+  const live = await kind.readLive(p.host, p.spec, p.owner);
   await execute(p.host, kind.plan(p.spec, live, p.owner, previous));
-  const after = await kind.readLive(p.host, p.spec);
-  const where = `${connectionLabel(p.connection)}: ${kind.title} ${kind.idOf(p.spec)}`;
+  const after = await kind.readLive(p.host, p.spec, p.owner);
+  const where = `${connectionLabel(p.connection)}: ${kind.title} ${kind.idOf(p.spec, p.owner)}`;
   const problems = kind.verify?.(p.spec, after) ?? [];
   if (problems.length) throw new Error(`${where}: applied, but the host reports: ${problems.join("; ")}`);
   const left = kind.plan(p.spec, after, p.owner, previous);
@@ -82,7 +82,7 @@ async function converge<Spec, Live>(kind: KindDefinition<Spec, Live>, p: Parsed<
 
 export async function create<Spec, Live>(kind: KindDefinition<Spec, Live>, inputs: Props): Promise<dynamic.CreateResult> {
   const p = parse(kind, inputs);
-  return { id: kind.idOf(p.spec), outs: await converge(kind, p) };
+  return { id: kind.idOf(p.spec, p.owner), outs: await converge(kind, p) };
 }
 
 export async function update<Spec, Live>(kind: KindDefinition<Spec, Live>, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
@@ -92,7 +92,7 @@ export async function update<Spec, Live>(kind: KindDefinition<Spec, Live>, olds:
 
 export async function read<Spec, Live>(kind: KindDefinition<Spec, Live>, id: string, props: Props): Promise<dynamic.ReadResult> {
   const p = parse(kind, props);
-  const observed = kind.observe(await kind.readLive(p.host, p.spec), p.spec, p.owner);
+  const observed = kind.observe(await kind.readLive(p.host, p.spec, p.owner), p.spec, p.owner);
   if (!observed) return { id: "" }; // gone from the host: Pulumi drops it from state
   const outs = outputs(observed, p);
   return { id, props: outs, inputs: outs };
@@ -100,5 +100,5 @@ export async function read<Spec, Live>(kind: KindDefinition<Spec, Live>, id: str
 
 export async function remove<Spec, Live>(kind: KindDefinition<Spec, Live>, props: Props): Promise<void> {
   const p = parse(kind, props);
-  await execute(p.host, kind.planDelete(p.spec, await kind.readLive(p.host, p.spec), p.owner));
+  await execute(p.host, kind.planDelete(p.spec, await kind.readLive(p.host, p.spec, p.owner), p.owner));
 }

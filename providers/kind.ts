@@ -8,12 +8,12 @@ export interface KindDefinition<Spec, Live> {
   /** `Bridge`, for messages: `Bridge br-int: ...`. */
   title: string;
   schema: z.ZodType<Spec>;
-  /** The Pulumi resource id, e.g. the bridge name. */
-  idOf(spec: Spec): string;
+  /** The Pulumi resource id, e.g. the bridge name. `owner` for kinds whose identity derives from it (a flow cookie). */
+  idOf(spec: Spec, owner: string): string;
   /** Spec fields whose change replaces the resource instead of updating it. */
   replaceOn: ReadonlyArray<keyof Spec & string>;
-  /** Reads what the plan needs from the host (queries only, never a write). */
-  readLive(host: Transport, spec: Spec): Promise<Live>;
+  /** Reads what the plan needs from the host (queries only, never a write); `owner` to read only what is ours (a flow cookie). */
+  readLive(host: Transport, spec: Spec, owner: string): Promise<Live>;
   /** The ops that take the host from `live` to `desired`; none when they agree. */
   plan(desired: Spec, live: Live, owner: string, previous?: Spec): Op[];
   /** The ops that remove what this resource owns, and nothing else. */

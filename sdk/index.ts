@@ -1,5 +1,9 @@
 // ovslab: lab networks as code. Components users declare in their Pulumi programs.
 export { Bridge, BridgeArgs, PortArgs } from "./bridge";
+export { PatchPair, PatchPairArgs, PatchEndArgs } from "./patchPair";
+export { FlowRule, FlowRuleArgs } from "./flowRule";
+export { FlowTable, FlowTableArgs, FlowArgs } from "./flowTable";
+export { RouterNamespace, RouterNamespaceArgs, RouterInterfaceArgs, RouteArgs, SnatArgs, FloatingIpArgs } from "./routerNamespace";
 export { HostArgs } from "./resource";
 export type { ConnectionArgs } from "../transport/connection";
 export { ValidationError } from "../core/validation";

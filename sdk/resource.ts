@@ -13,7 +13,7 @@ export type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 /** How every resource reaches its host: @pulumi/command's `remote.ConnectionArgs`, plus host key settings. */
 export interface HostArgs {
   /** The SSH connection. Its secrets (privateKey, password) stay secret in state. */
-  connection: pulumi.Input<ConnectionArgs>;
+  connection: pulumi.Input<Inputs<ConnectionArgs>>;
 }
 
 /** Whether a value holds no Output or Promise anywhere (so it can be checked now). */
@@ -36,7 +36,9 @@ export abstract class OvslabResource extends pulumi.dynamic.Resource {
   ) {
     // Fail at the line that declared it, before the engine or any host is involved.
     if (isPlain(spec)) parseOrThrow(schema, spec, `${type} "${name}"`);
-    const owner = `${pulumi.getProject()}/${pulumi.getStack()}/${name}`;
+    // Pulumi names are unique per type only, so the type is part of the mark: a Bridge
+    // "x" and a PatchPair "x" must never take each other's ports for their own.
+    const owner = `${pulumi.getProject()}/${pulumi.getStack()}/${type}/${name}`;
     super(
       dynamicProvider(kind),
       name,

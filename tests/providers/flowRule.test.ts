@@ -213,6 +213,21 @@ describe("the seed article's flows on a real lab host over SSH @host", function 
     await update(name);
   });
 
+  it("is a test that can fail: the same ping across a delete and an add that are NOT one bundle loses packets", async () => {
+    const c = cookie("ex-strip-vlan-1");
+    const pinging = lab.exec(["ip", "netns", "exec", "ns1", "ping", "-c", "200", "-i", "0.01", "-W", "1", "10.0.1.100"]);
+    let done = false;
+    void pinging.then(() => (done = true));
+    for (let n = 0; !done; n++) {
+      await ofctl("del-flows", "br-ex", `cookie=${c}/-1`);
+      await ofctl("add-flow", "br-ex", `cookie=${c},priority=4,in_port=phy-br-ex,dl_vlan=1,idle_timeout=${n % 2 ? 3600 : 0},actions=strip_vlan,NORMAL`);
+    }
+    const [, sent, received] = /(\d+) packets transmitted, (\d+) received/.exec((await pinging).stdout) ?? [];
+    assert.ok(Number(received) < Number(sent), `${received} of ${sent} answered`);
+    await update("ex-strip-vlan-1");
+    assert.equal((await diff("ex-strip-vlan-1")).changes, false);
+  });
+
   it("after a Bridge fail_mode change flushed br-ex, diff reports the rules missing and update restores them", async () => {
     await update("br-ex", { ...specs["br-ex"][1], failMode: "secure" });
     assert.deepEqual(await dumpAll("br-ex"), [], "OVS flushed every flow of br-ex");

@@ -29,7 +29,7 @@ describe("Bridge under Pulumi mocks", () => {
     const args = registered.find((r) => r.name === "br-int")!;
     assert.equal(args.type, "pulumi-nodejs:dynamic/ovslab:Bridge");
     assert.equal(args.inputs.name, "br-int", "the bridge name defaults to the resource name");
-    assert.equal(args.inputs.owner, "lab/dev/br-int");
+    assert.equal(args.inputs.owner, "lab/dev/Bridge/br-int");
     assert.deepEqual(args.inputs.ports, [{ name: "foo", type: "internal", tag: 4 }]);
     assert.ok(typeof args.inputs.__provider === "string" && args.inputs.__provider.includes("ovslab/provider"));
   });

@@ -1,0 +1,64 @@
+// ovs-ofctl commands for flows we own. Every write is ONE `ovs-ofctl --bundle add-flows BR -`
+// (flows on stdin): OVS applies a bundle all or nothing, so deleting our old flows and
+// adding the new ones never leaves a moment without them. Never `replace-flows`: it
+// deletes every flow not in the file, other owners' too (REFERENCE.md).
+import { Op } from "../shell";
+
+/**
+ * Bundles need OpenFlow 1.4, and reading with the same version keeps what we write and
+ * what we read back in one encoding (OVS prints some actions differently per version).
+ */
+export const FLOW_PROTOCOL = "OpenFlow14";
+
+/** The fields of one flow as ovs-ofctl takes them. */
+export interface FlowText {
+  table: number;
+  priority: number;
+  match: string;
+  actions: string;
+  idleTimeout: number;
+  hardTimeout: number;
+}
+
+/** Our flows only: `--names` and `--no-stats` explicitly (their defaults depend on the terminal). */
+export function dumpFlows(bridge: string, cookie: string): Op {
+  return {
+    argv: ["ovs-ofctl", "-O", FLOW_PROTOCOL, "--no-stats", "--names", "dump-flows", bridge, `cookie=${cookie}/-1`],
+    why: `read the flows of cookie ${cookie} on bridge ${bridge}`,
+  };
+}
+
+/**
+ * Every flow of one table, whoever owns it: read (never written) to find a flow of another
+ * cookie with the same table, priority and match as ours, which our `add` would replace.
+ */
+export function dumpTable(bridge: string, table: number): Op {
+  return {
+    argv: ["ovs-ofctl", "-O", FLOW_PROTOCOL, "--no-stats", "--names", "dump-flows", bridge, `table=${table}`],
+    why: `read table ${table} of bridge ${bridge}, to see flows ours would collide with`,
+  };
+}
+
+/** `add table=0,priority=4,cookie=C,in_port=phy-br-ex,dl_vlan=1,actions=strip_vlan,NORMAL`. */
+export function addLine(flow: FlowText, cookie: string): string {
+  const parts = [`table=${flow.table}`, `priority=${flow.priority}`, `cookie=${cookie}`];
+  if (flow.idleTimeout) parts.push(`idle_timeout=${flow.idleTimeout}`);
+  if (flow.hardTimeout) parts.push(`hard_timeout=${flow.hardTimeout}`);
+  if (flow.match) parts.push(flow.match);
+  parts.push(`actions=${flow.actions}`);
+  return `add ${parts.join(",")}`;
+}
+
+/** Every flow with exactly this cookie, in every table, and no other. */
+export function deleteLine(cookie: string): string {
+  return `delete cookie=${cookie}/-1`;
+}
+
+/** One atomic bundle: the lines (add/delete ...) go on stdin. */
+export function bundle(bridge: string, lines: readonly string[], why: string): Op {
+  return {
+    argv: ["ovs-ofctl", "-O", FLOW_PROTOCOL, "--bundle", "add-flows", bridge, "-"],
+    stdin: lines.join("\n") + "\n",
+    why,
+  };
+}

@@ -1,0 +1,116 @@
+// The lexical layer of the ovs-ofctl flow language (ovs-fields(7), ovs-actions(7)): which
+// characters a user may write, and splitting lists at top-level commas. Parsing of fields
+// and actions builds on this (flowMatch.ts, flowActions.ts).
+
+/**
+ * Characters a match or action list may contain. Everything else is refused: `;`, quotes,
+ * `$`, backticks, spaces and newlines could end a line of a bundle file (the flows go to
+ * `ovs-ofctl --bundle add-flows BR -` on stdin, one per line) or confuse a shell.
+ */
+export const FLOW_CHARS = /^[A-Za-z0-9_.,:=/+\-[\]()>]*$/;
+const NAMED: Record<string, string> = {
+  "\n": "a newline", "\r": "a carriage return", " ": "a space", "\t": "a tab",
+  '"': "a double quote (\")", "'": "a single quote (')", "`": "a backtick (`)",
+};
+const DESCRIBED = "letters, digits and _ . , : = / + - [ ] ( ) >";
+
+/** The first character outside FLOW_CHARS, as a message; undefined when the text is clean. */
+export function badCharacter(text: string): string | undefined {
+  for (const ch of text) {
+    if (!FLOW_CHARS.test(ch)) {
+      const shown = NAMED[ch] ?? (/\s/.test(ch) ? "whitespace" : `"${ch}"`);
+      return `contains ${shown}; only ${DESCRIBED} are allowed`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Splits at commas outside (), [] and "...". OVS prints port names in quotes with
+ * `--names` (`in_port="phy-br-ex"`), so the splitter must step over them too.
+ */
+export function splitTopLevel(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === "\\") i++;
+      else if (ch === '"') quoted = false;
+    } else if (ch === '"') quoted = true;
+    else if (ch === "(" || ch === "[") depth++;
+    else if (ch === ")" || ch === "]") depth--;
+    else if (ch === "," && depth === 0) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts.map((p) => p.trim()).filter((p) => p !== "");
+}
+
+/** `"phy-br-ex"` -> `phy-br-ex` (OVS quotes names like a C string); bare words stay. */
+export function unquote(word: string): string {
+  if (word.length >= 2 && word.startsWith('"') && word.endsWith('"')) {
+    return word.slice(1, -1).replace(/\\(.)/g, "$1");
+  }
+  return word;
+}
+
+/** Removes the quotes OVS puts around port names anywhere in a flow text. */
+export function unquoteAll(text: string): string {
+  return text.replace(/"((?:[^"\\]|\\.)*)"/g, (_m, inner: string) => inner.replace(/\\(.)/g, "$1"));
+}
+
+/** `key=value` -> [key, value]; `key` -> [key, undefined]. Splits at the first `=`. */
+export function keyValue(item: string): [string, string | undefined] {
+  const eq = item.indexOf("=");
+  return eq < 0 ? [item, undefined] : [item.slice(0, eq), item.slice(eq + 1)];
+}
+
+/** Parentheses balanced (outside quotes)? Unbalanced text would swallow the rest of a list. */
+export function balanced(text: string): boolean {
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === "\\") i++;
+      else if (ch === '"') quoted = false;
+    } else if (ch === '"') quoted = true;
+    else if (ch === "(" || ch === "[") depth++;
+    else if (ch === ")" || ch === "]") {
+      if (--depth < 0) return false;
+    }
+  }
+  return depth === 0 && !quoted;
+}
+
+/** The known word closest to a misspelt one (edit distance <= 2), for "did you mean" hints. */
+export function closest(word: string, known: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of known) {
+    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
+}
+
+/** `unknown match field "dl_vlann" (did you mean "dl_vlan"?)`. */
+export function unknownWord(what: string, word: string, known: Iterable<string>): string {
+  const hint = closest(word, known);
+  return `unknown ${what} "${word}"${hint ? ` (did you mean "${hint}"?)` : ""}`;
+}

@@ -1,0 +1,23 @@
+import * as pulumi from "@pulumi/pulumi";
+import { FlowArgs, FlowTableArgs as FlowTableSpecArgs, flowTableSpec } from "../core/schema/flow";
+import { HostArgs, Inputs, OvslabResource } from "./resource";
+
+export type { FlowArgs };
+
+export interface FlowTableArgs extends Inputs<FlowTableSpecArgs>, HostArgs {}
+
+/**
+ * Many OpenFlow rules on one bridge as ONE resource (hundreds or thousands of flows): one
+ * cookie, read with one dump and written with one atomic `ovs-ofctl --bundle`, with the
+ * same guarantees as FlowRule (only our cookie is touched; drift is seen and repaired).
+ */
+export class FlowTable extends OvslabResource {
+  declare readonly bridge: pulumi.Output<string>;
+  declare readonly flows: pulumi.Output<FlowArgs[]>;
+  declare readonly cookie: pulumi.Output<string | undefined>;
+
+  constructor(name: string, args: FlowTableArgs, opts?: pulumi.CustomResourceOptions) {
+    const { connection, ...spec } = args;
+    super("flowTable", "FlowTable", flowTableSpec, name, spec, { connection }, opts);
+  }
+}

@@ -1,0 +1,35 @@
+import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { PatchPair } from "../../sdk/patchPair";
+import { ValidationError } from "../../core/validation";
+
+const connection = { host: "10.0.0.5", hostKey: "SHA256:abc" };
+const outputOf = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
+
+describe("PatchPair under Pulumi mocks", () => {
+  const registered: pulumi.runtime.MockResourceArgs[] = [];
+  before(() => {
+    pulumi.runtime.setMocks(
+      { newResource: (args) => (registered.push(args), { id: `${args.name}-id`, state: args.inputs }), call: (args) => args.inputs },
+      "lab",
+      "dev",
+    );
+  });
+
+  it("registers ovslab:PatchPair with both ends, resolving bridge names that are outputs", async () => {
+    const brInt = pulumi.output("br-int");
+    const pair = new PatchPair("int-ex", { a: { bridge: brInt, port: "int-br-ex" }, b: { bridge: "br-ex", port: "phy-br-ex", tag: 1 }, connection });
+    assert.deepEqual(await outputOf(pair.b), { bridge: "br-ex", port: "phy-br-ex", tag: 1 });
+    const args = registered.find((r) => r.name === "int-ex")!;
+    assert.equal(args.type, "pulumi-nodejs:dynamic/ovslab:PatchPair");
+    assert.deepEqual(args.inputs.a, { bridge: "br-int", port: "int-br-ex" });
+    assert.equal(args.inputs.owner, "lab/dev/int-ex");
+  });
+
+  it("rejects a pair whose ends share a name, at the line that declares it", () => {
+    assert.throws(
+      () => new PatchPair("bad", { a: { bridge: "br-int", port: "p" }, b: { bridge: "br-ex", port: "p" }, connection }),
+      (e: unknown) => e instanceof ValidationError && e.message.includes("b.port: is also a.port"),
+    );
+  });
+});
