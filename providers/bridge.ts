@@ -15,6 +15,7 @@ export const bridgeKind: KindDefinition<BridgeSpec, LiveBridges> = {
   plan: planBridge,
   planDelete: (spec, live, owner) => planBridgeDelete(spec.name, live, owner),
   observe: observeBridge,
+  emptyLive: (_spec, ovs) => ovs,
   verify: (desired, live) => {
     const bridge = live.bridges.find((b) => b.name === desired.name);
     return (bridge?.ports ?? [])

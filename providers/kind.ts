@@ -2,6 +2,7 @@
 // and the pure plan/observe functions from the core. Nothing here talks to OVS directly.
 import { z } from "zod";
 import { Op } from "../core/shell";
+import { LiveBridges } from "../core/live/bridge";
 import { Transport } from "../transport/types";
 
 export interface KindDefinition<Spec, Live> {
@@ -20,6 +21,12 @@ export interface KindDefinition<Spec, Live> {
   planDelete(spec: Spec, live: Live, owner: string): Op[];
   /** The host's state in the spec's shape; undefined when the resource is gone. */
   observe(live: Live, reference: Spec, owner: string): Spec | undefined;
+  /**
+   * The host as this resource finds it when the lab is built from empty: nothing of its
+   * own yet, and `ovs` holding the bridges the rest of the lab declares (a flow's bridge,
+   * a patch pair's two bridges). `ovslab plan` and `ovslab/testing` plan from it.
+   */
+  emptyLive?(spec: Spec, ovs: LiveBridges): Live;
   /** Problems the host reports after an apply (an interface OVS could not open). */
   verify?(desired: Spec, live: Live): string[];
 }

@@ -1,0 +1,24 @@
+// The one read of a router namespace: links, addresses, routes, sysctls and the nat table
+// in ONE command (each command is an SSH round trip), as sections live/router splits.
+import { Op } from "../shell";
+
+/** Starts each section of the read's output; never a line `ip`, sysctl or iptables-save prints. */
+export const SECTION = "@@ovslab ";
+export const SECTIONS = ["link", "addr", "route", "route6", "sysctl", "nat"] as const;
+export const ABSENT = "absent";
+
+// A fixed script: the namespace and sysctl keys arrive as positional parameters, never
+// pasted into the text. iproute2 keeps named namespaces in /var/run/netns (NETNS_RUN_DIR).
+// Each tool runs on its own (`ip -n`, `ip netns exec NS tool`), so a command log shows reads.
+const SCRIPT = `ns=$1; shift
+[ -e "/var/run/netns/$ns" ] || { echo '${SECTION}${ABSENT}'; exit 0; }
+echo '${SECTION}link'; ip -n "$ns" -json link show || exit
+echo '${SECTION}addr'; ip -n "$ns" -json address show || exit
+echo '${SECTION}route'; ip -n "$ns" -json -4 route show table main || exit
+echo '${SECTION}route6'; ip -n "$ns" -json -6 route show table main || exit
+echo '${SECTION}sysctl'; if [ $# -gt 0 ]; then ip netns exec "$ns" sysctl -e "$@" || exit; fi
+echo '${SECTION}nat'; ip netns exec "$ns" iptables-save -t nat`;
+
+export function readRouter(ns: string, sysctlKeys: readonly string[]): Op {
+  return { argv: ["sh", "-c", SCRIPT, "sh", ns, ...sysctlKeys], why: `read namespace ${ns}: links, addresses, routes, sysctls, nat rules` };
+}

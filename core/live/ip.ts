@@ -1,0 +1,100 @@
+// Decodes `ip -json link`, `ip -json address` and `ip -json route` output into links with
+// their addresses and routes, addresses in canonical text (as the spec has them).
+import { formatCidr, parseCidr } from "../schema/address";
+
+export interface LiveAddress {
+  /** `10.0.0.1/24`, `fd00::1/64`. */
+  cidr: string;
+  family: 4 | 6;
+  /** `global`, `link` (IPv6 fe80::), `host` (lo). */
+  scope: string;
+}
+
+export interface LiveLink {
+  name: string;
+  /** Administratively up (`ip link set up`). */
+  up: boolean;
+  mtu: number;
+  mac: string;
+  /** `ip link set alias`: ovslab's ownership mark on a namespace's `lo`. */
+  alias?: string;
+  addresses: LiveAddress[];
+}
+
+export interface LiveRoute {
+  family: 4 | 6;
+  /** `default` or a subnet, hosts as /32 or /128. */
+  destination: string;
+  via?: string;
+  device?: string;
+  /** `kernel` for the routes the kernel adds for connected subnets; `boot` (ip's default) when omitted. */
+  protocol: string;
+  /** `unicast` unless `blackhole`, `unreachable`, ... */
+  type: string;
+  /** Omitted by `ip` when 0. */
+  metric: number;
+}
+
+interface JsonLink {
+  ifname: string;
+  flags?: string[];
+  mtu: number;
+  address?: string;
+  ifalias?: string;
+  addr_info?: Array<{ family: string; local: string; prefixlen: number; scope?: string }>;
+}
+
+function parseJsonArray<T>(text: string, what: string): T[] {
+  const trimmed = text.trim();
+  if (trimmed === "") return [];
+  const value = JSON.parse(trimmed) as unknown;
+  if (!Array.isArray(value)) throw new Error(`expected a JSON array from ${what}, got ${trimmed.slice(0, 80)}`);
+  return value as T[];
+}
+
+/** Links from `ip -json link show`, with addresses from `ip -json address show` merged in by name. */
+export function parseLinks(linkJson: string, addressJson: string): LiveLink[] {
+  const addresses = new Map(parseJsonArray<JsonLink>(addressJson, "ip -json address").map((l) => [l.ifname, l.addr_info ?? []]));
+  return parseJsonArray<JsonLink>(linkJson, "ip -json link").map((l) => ({
+    name: l.ifname,
+    up: (l.flags ?? []).includes("UP"),
+    mtu: l.mtu,
+    mac: (l.address ?? "").toLowerCase(),
+    ...(l.ifalias !== undefined ? { alias: l.ifalias } : {}),
+    addresses: (addresses.get(l.ifname) ?? []).map((a) => {
+      const cidr = parseCidr(`${a.local}/${a.prefixlen}`);
+      if (!cidr) throw new Error(`ip -json address: cannot read address ${a.local}/${a.prefixlen} of ${l.ifname}`);
+      return { cidr: formatCidr(cidr), family: cidr.family, scope: a.scope ?? "global" };
+    }),
+  }));
+}
+
+interface JsonRoute {
+  type?: string;
+  dst: string;
+  gateway?: string;
+  dev?: string;
+  protocol?: string;
+  metric?: number;
+}
+
+/** Routes of one family from `ip -json [-6] route show table main`. */
+export function parseRoutes(json: string, family: 4 | 6): LiveRoute[] {
+  return parseJsonArray<JsonRoute>(json, "ip -json route").map((r) => {
+    let destination = r.dst;
+    if (destination !== "default") {
+      const cidr = parseCidr(destination.includes("/") ? destination : `${destination}/${family === 4 ? 32 : 128}`);
+      if (!cidr) throw new Error(`ip -json route: cannot read destination ${r.dst}`);
+      destination = formatCidr(cidr);
+    }
+    return {
+      family,
+      destination,
+      ...(r.gateway !== undefined ? { via: r.gateway } : {}),
+      ...(r.dev !== undefined ? { device: r.dev } : {}),
+      protocol: r.protocol ?? "boot",
+      type: r.type ?? "unicast",
+      metric: r.metric ?? 0,
+    };
+  });
+}

@@ -1,0 +1,62 @@
+// A router namespace as the host has it, from compile/router `readRouter` (one sectioned
+// output) and compile/vsctl `readBridges` (the OVS ports behind its interfaces).
+import { ABSENT, SECTION, SECTIONS } from "../compile/router";
+import { LiveBridges } from "./bridge";
+import { LiveLink, LiveRoute, parseLinks, parseRoutes } from "./ip";
+import { LiveTable, parseIptablesSave } from "./iptables";
+
+export interface LiveNamespace {
+  name: string;
+  /** Every link in the namespace, `lo` included (its alias is the ownership mark). */
+  links: LiveLink[];
+  /** The main table, both families, kernel routes included. */
+  routes: LiveRoute[];
+  /** The values of the sysctl keys asked for; keys the kernel does not have are absent. */
+  sysctls: Record<string, string>;
+  nat: LiveTable;
+}
+
+export interface LiveRouter {
+  /** Undefined when the namespace does not exist. */
+  namespace?: LiveNamespace;
+  ovs: LiveBridges;
+}
+
+/** `key = value` lines of `sysctl`; multi-value keys keep their words, single-spaced. */
+export function parseSysctl(text: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const line of text.split("\n")) {
+    const at = line.indexOf(" = ");
+    if (at > 0) values[line.slice(0, at).trim()] = line.slice(at + 3).trim().split(/\s+/).join(" ");
+  }
+  return values;
+}
+
+function sections(stdout: string): Map<string, string> {
+  const found = new Map<string, string>();
+  let current: string | undefined;
+  for (const line of stdout.split("\n")) {
+    if (line.startsWith(SECTION)) {
+      current = line.slice(SECTION.length).trim();
+      found.set(current, "");
+    } else if (current !== undefined) {
+      found.set(current, found.get(current)! + line + "\n");
+    }
+  }
+  return found;
+}
+
+/** The namespace read, or undefined when it does not exist. */
+export function parseNamespace(name: string, stdout: string): LiveNamespace | undefined {
+  const parts = sections(stdout);
+  if (parts.has(ABSENT)) return undefined;
+  const missing = SECTIONS.filter((s) => !parts.has(s));
+  if (missing.length) throw new Error(`reading namespace ${name}: output lacks section(s) ${missing.join(", ")}`);
+  return {
+    name,
+    links: parseLinks(parts.get("link")!, parts.get("addr")!),
+    routes: [...parseRoutes(parts.get("route")!, 4), ...parseRoutes(parts.get("route6")!, 6)],
+    sysctls: parseSysctl(parts.get("sysctl")!),
+    nat: parseIptablesSave(parts.get("nat")!, "nat"),
+  };
+}

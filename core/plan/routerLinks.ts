@@ -1,0 +1,98 @@
+// Inside the namespace: each interface's link settings and addresses, and the routes, as
+// the lines of one `ip -n NS -batch -`. The namespace is ours, so every route the kernel
+// did not add itself (`proto kernel`) is ours to keep or remove.
+import { addressAdd, addressDel, IpLine, linkSet, routeDel, routeReplace } from "../compile/ip";
+import { LiveAddress, LiveLink, LiveRoute } from "../live/ip";
+import { LiveNamespace } from "../live/router";
+import { parseCidr } from "../schema/address";
+import { RouteSpec, routeFamily, RouterInterfaceSpec, RouterNamespaceSpec } from "../schema/router";
+
+/** What a device looks like right after it enters the namespace: down, no addresses. */
+const FRESH: LiveLink = { name: "", up: false, mtu: 0, mac: "", addresses: [] };
+
+/** The addresses an interface must carry: its own plus the floating IPs it holds (/32). */
+export function wantedAddresses(spec: RouterNamespaceSpec, iface: RouterInterfaceSpec): string[] {
+  return [...iface.addresses, ...spec.floatingIps.filter((f) => f.interface === iface.name).map((f) => `${f.floatingIp}/32`)];
+}
+
+/** Addresses we manage on a device: all but the link-local ones the kernel makes. */
+export function managedAddresses(link: LiveLink): LiveAddress[] {
+  return link.addresses.filter((a) => a.scope !== "link");
+}
+
+const ipOnly = (cidr: string) => cidr.slice(0, cidr.indexOf("/"));
+
+function planInterface(spec: RouterNamespaceSpec, iface: RouterInterfaceSpec, live: LiveLink): IpLine[] {
+  const lines: IpLine[] = [];
+  const mac = iface.mac !== undefined && iface.mac !== live.mac ? iface.mac : undefined;
+  const mtu = iface.mtu !== undefined && iface.mtu !== live.mtu ? iface.mtu : undefined;
+  if (mac !== undefined || mtu !== undefined) lines.push(linkSet(iface.name, { mac, mtu }));
+  const wanted = wantedAddresses(spec, iface);
+  const have = managedAddresses(live).map((a) => a.cidr);
+  const adds = wanted.filter((a) => !have.includes(a));
+  const dels = have.filter((a) => !wanted.includes(a));
+  // IPv6 keeps one entry per address whatever the prefix: a changed prefix must go first.
+  // Otherwise add before delete, so the subnet never loses its last address (and routes).
+  const clash = (d: string) => parseCidr(d)?.family === 6 && adds.some((a) => ipOnly(a) === ipOnly(d));
+  lines.push(...dels.filter(clash).map((d) => addressDel(d, iface.name)));
+  lines.push(...adds.map((a) => addressAdd(a, iface.name)));
+  lines.push(...dels.filter((d) => !clash(d)).map((d) => addressDel(d, iface.name)));
+  // Up last: with arp_notify the kernel then announces the addresses (gratuitous ARP), so
+  // neighbours drop a stale MAC at once, e.g. after OVS recreated the port.
+  if (!live.up) lines.push(linkSet(iface.name, { up: true }));
+  return lines;
+}
+
+const DEFAULT_METRIC: Record<4 | 6, number> = { 4: 0, 6: 1024 };
+
+function matches(want: RouteSpec, family: 4 | 6, r: LiveRoute): boolean {
+  return (
+    r.family === family && r.destination === want.destination && r.type === "unicast" &&
+    r.via === want.via && (want.device === undefined || r.device === want.device)
+  );
+}
+
+/** Our routes: the namespace's non-kernel routes. */
+export function ownedRoutes(ns: LiveNamespace | undefined): LiveRoute[] {
+  return (ns?.routes ?? []).filter((r) => r.protocol !== "kernel");
+}
+
+/**
+ * `replace` for each missing or different route, `del` for the rest. Routes on devices
+ * that vanish in this plan (OVS deletes or recreates them) go with them: they count as absent.
+ */
+function planRoutes(spec: RouterNamespaceSpec, ns: LiveNamespace | undefined, vanishing: Set<string>): { dels: IpLine[]; replaces: IpLine[] } {
+  const live = ownedRoutes(ns).filter((r) => !(r.device && vanishing.has(r.device)));
+  const keep = new Set<LiveRoute>();
+  const replaces: IpLine[] = [];
+  for (const want of spec.routes) {
+    const family = routeFamily(want);
+    const group = live.filter((r) => r.family === family && r.destination === want.destination);
+    const match = group.find((r) => matches(want, family, r));
+    if (match) {
+      keep.add(match);
+      continue;
+    }
+    replaces.push(routeReplace({ ...want, family }));
+    // `replace` overwrites the route of the default metric; others of that destination must go.
+    for (const r of group) if (r.metric === DEFAULT_METRIC[family]) keep.add(r);
+  }
+  return { dels: live.filter((r) => !keep.has(r)).map((r) => routeDel(r)), replaces };
+}
+
+/**
+ * Lines for `ip -n NS -batch -`. `entering` are the interfaces whose device enters the
+ * namespace in this plan (moved in, or recreated by OVS); they start out fresh. Unwanted
+ * routes go first (an address change could take them away under a later `route del`),
+ * routes are added last (their gateways need the addresses).
+ */
+export function planLinks(spec: RouterNamespaceSpec, ns: LiveNamespace | undefined, entering: Set<string>, vanishing: Set<string>, loUp: boolean): IpLine[] {
+  const lines: IpLine[] = [];
+  if (!loUp) lines.push(linkSet("lo", { up: true }));
+  for (const iface of spec.interfaces) {
+    const live = entering.has(iface.name) ? FRESH : ns?.links.find((l) => l.name === iface.name) ?? FRESH;
+    lines.push(...planInterface(spec, iface, live));
+  }
+  const routes = planRoutes(spec, ns, vanishing);
+  return [...routes.dels, ...lines, ...routes.replaces];
+}

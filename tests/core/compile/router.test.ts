@@ -1,0 +1,20 @@
+import { strict as assert } from "assert";
+import { readRouter } from "../../../core/compile/router";
+
+describe("compile/router readRouter", () => {
+  it("reads the whole namespace in one command, names only as positional parameters", () => {
+    const op = readRouter("qrouter-1;reboot", ["net.ipv4.ip_forward"]);
+    assert.deepEqual(op.argv.slice(0, 2), ["sh", "-c"]);
+    assert.deepEqual(op.argv.slice(3), ["sh", "qrouter-1;reboot", "net.ipv4.ip_forward"]);
+    assert.ok(!op.argv[2].includes("qrouter"), "the script text holds no name");
+  });
+
+  it("reads with ip -n / ip netns exec only, so every tool it runs is a read", () => {
+    const script = readRouter("r", []).argv[2];
+    for (const tool of ["ip -n \"$ns\" -json link show", "ip -n \"$ns\" -json address show", "ip -n \"$ns\" -json -4 route show table main",
+      "ip -n \"$ns\" -json -6 route show table main", "ip netns exec \"$ns\" sysctl -e \"$@\"", "ip netns exec \"$ns\" iptables-save -t nat"]) {
+      assert.ok(script.includes(tool), tool);
+    }
+    assert.ok(!/\b(add|del|replace|restore|-w)\b/.test(script.replace("iptables-save", "")), "no write verb");
+  });
+});

@@ -1,0 +1,49 @@
+import { strict as assert } from "assert";
+import { readFileSync } from "fs";
+import { join } from "path";
+import { parseLinks, parseRoutes } from "../../../core/live/ip";
+
+const fixture = (name: string) => readFileSync(join(__dirname, "../../fixtures/ip", name), "utf8");
+
+describe("live/ip (real `ip -json` output of a router namespace)", () => {
+  const links = parseLinks(fixture("link-router.json"), fixture("addr-router.json"));
+
+  it("reads each link's state, MTU, MAC and lo's alias (the ownership mark)", () => {
+    assert.deepEqual(links.map((l) => [l.name, l.up, l.mtu]), [["lo", true, 65536], ["qr-a", true, 1450], ["qg-b", true, 1500]]);
+    assert.equal(links[0].alias, "t/s/r1");
+    assert.equal(links[2].mac, "fa:16:3e:00:00:02");
+    assert.equal(links[1].alias, undefined);
+  });
+
+  it("merges addresses in, IPv4 and IPv6, with their scope (link-local is the kernel's)", () => {
+    assert.deepEqual(links[2].addresses.map((a) => `${a.cidr} ${a.scope}`), [
+      "172.24.4.2/24 global", "172.24.4.10/32 global", "2001:db8::2/64 global", "fe80::f816:3eff:fe00:2/64 link",
+    ]);
+  });
+
+  it("reads IPv4 routes: protocol boot when ip omits it, blackhole as a type", () => {
+    assert.deepEqual(parseRoutes(fixture("route-router.json"), 4), [
+      { family: 4, destination: "default", via: "172.24.4.1", device: "qg-b", protocol: "boot", type: "unicast", metric: 0 },
+      { family: 4, destination: "10.0.0.0/24", device: "qr-a", protocol: "kernel", type: "unicast", metric: 0 },
+      { family: 4, destination: "10.2.0.0/16", via: "10.0.0.254", device: "qr-a", protocol: "boot", type: "unicast", metric: 0 },
+      { family: 4, destination: "10.9.0.0/16", protocol: "boot", type: "blackhole", metric: 0 },
+      { family: 4, destination: "172.24.4.0/24", device: "qg-b", protocol: "kernel", type: "unicast", metric: 0 },
+    ]);
+  });
+
+  it("reads IPv6 routes with their metrics", () => {
+    const routes = parseRoutes(fixture("route6-router.json"), 6);
+    assert.deepEqual(routes.at(-1), { family: 6, destination: "default", via: "2001:db8::1", device: "qg-b", protocol: "boot", type: "unicast", metric: 1024 });
+    assert.ok(routes.slice(0, -1).every((r) => r.protocol === "kernel"));
+  });
+
+  it("writes host routes as /32 and /128, as the spec does", () => {
+    assert.equal(parseRoutes('[{"dst":"10.0.0.6","dev":"qr-a","scope":"link","flags":[]}]', 4)[0].destination, "10.0.0.6/32");
+    assert.equal(parseRoutes('[{"dst":"fd00::6","dev":"qr-a","metric":1024,"flags":[]}]', 6)[0].destination, "fd00::6/128");
+  });
+
+  it("reads an empty answer as no links or routes", () => {
+    assert.deepEqual(parseRoutes("[]", 4), []);
+    assert.deepEqual(parseRoutes("", 6), []);
+  });
+});

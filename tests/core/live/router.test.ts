@@ -1,0 +1,41 @@
+import { strict as assert } from "assert";
+import { readFileSync } from "fs";
+import { join } from "path";
+import { parseNamespace, parseSysctl } from "../../../core/live/router";
+
+const fixture = (name: string) => readFileSync(join(__dirname, "../../fixtures/router", name), "utf8");
+
+describe("live/router parseNamespace (real output of compile/router readRouter)", () => {
+  it("reads a missing namespace as undefined", () => {
+    assert.equal(parseNamespace("qrouter-1", fixture("read-absent.txt")), undefined);
+  });
+
+  it("reads a fresh namespace: lo down and unmarked, forwarding off, an empty nat table", () => {
+    const ns = parseNamespace("qrouter-1", fixture("read-fresh.txt"))!;
+    assert.deepEqual(ns.links.map((l) => [l.name, l.up, l.alias]), [["lo", false, undefined]]);
+    assert.equal(ns.sysctls["net.ipv4.ip_forward"], "0");
+    assert.deepEqual(ns.routes, []);
+    assert.deepEqual(ns.nat.rules, []);
+  });
+
+  it("reads a built router: links, both route families, sysctls, nat rules", () => {
+    const ns = parseNamespace("qrouter-1", fixture("read-router.txt"))!;
+    assert.deepEqual(ns.links.map((l) => l.name), ["lo", "qr-a", "qg-b"]);
+    assert.equal(ns.routes.filter((r) => r.family === 4).length, 5);
+    assert.equal(ns.routes.filter((r) => r.family === 6).length, 5);
+    assert.deepEqual(ns.sysctls, {
+      "net.ipv4.ip_forward": "1", "net.ipv4.conf.all.promote_secondaries": "1", "net.ipv4.conf.all.arp_ignore": "1",
+      "net.ipv4.conf.all.arp_announce": "2", "net.ipv4.conf.all.arp_notify": "1", "net.ipv6.conf.all.forwarding": "1",
+    });
+    assert.equal(ns.nat.rules.length, 9);
+  });
+
+  it("says which section is missing when the output is cut short", () => {
+    const cut = fixture("read-router.txt").split("@@ovslab sysctl")[0];
+    assert.throws(() => parseNamespace("qrouter-1", cut), /lacks section\(s\) sysctl, nat/);
+  });
+
+  it("keeps a multi-value sysctl's words, single-spaced", () => {
+    assert.deepEqual(parseSysctl("net.ipv4.ip_local_port_range = 32768\t60999\n"), { "net.ipv4.ip_local_port_range": "32768 60999" });
+  });
+});
