@@ -22,7 +22,7 @@ describe("FlowRule under Pulumi mocks", () => {
     assert.equal(await outputOf(rule.actions), "strip_vlan,NORMAL");
     const args = registered.find((r) => r.name === "strip-vlan-1")!;
     assert.equal(args.type, "pulumi-nodejs:dynamic/ovslab:FlowRule");
-    assert.equal(args.inputs.owner, "lab/dev/strip-vlan-1");
+    assert.equal(args.inputs.owner, "lab/dev/FlowRule/strip-vlan-1");
     assert.equal(args.inputs.match, "in_port=phy-br-ex,dl_vlan=1");
   });
 

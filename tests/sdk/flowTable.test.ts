@@ -22,7 +22,7 @@ describe("FlowTable under Pulumi mocks", () => {
     assert.deepEqual(await outputOf(table.flows), flows);
     const args = registered.find((r) => r.name === "int-flows")!;
     assert.equal(args.type, "pulumi-nodejs:dynamic/ovslab:FlowTable");
-    assert.equal(args.inputs.owner, "lab/dev/int-flows");
+    assert.equal(args.inputs.owner, "lab/dev/FlowTable/int-flows");
   });
 
   it("rejects two flows OVS would hold as one, naming the index", () => {

@@ -23,7 +23,7 @@ describe("PatchPair under Pulumi mocks", () => {
     const args = registered.find((r) => r.name === "int-ex")!;
     assert.equal(args.type, "pulumi-nodejs:dynamic/ovslab:PatchPair");
     assert.deepEqual(args.inputs.a, { bridge: "br-int", port: "int-br-ex" });
-    assert.equal(args.inputs.owner, "lab/dev/int-ex");
+    assert.equal(args.inputs.owner, "lab/dev/PatchPair/int-ex");
   });
 
   it("rejects a pair whose ends share a name, at the line that declares it", () => {
