@@ -1,0 +1,120 @@
+// `npm start`: the seed lab brought up for real. Starts a throwaway lab host, points the
+// example stack at it (file:// backend and a kept passphrase in .ovslab/demo), runs a real
+// `pulumi up` on the project, shows the lab over SSH, prints what was built, then tears it
+// all down (`pulumi destroy`, host stopped). `--keep` leaves it running until Ctrl-C and
+// prints how to log in and drive it by hand.
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { startLabHost, LabHost } from "../lab";
+import { CliStack } from "../engine/cliStack";
+import { shellSetup } from "../engine/env";
+import { hostConfig } from "../engine/hostConfig";
+import { openStateDir } from "../engine/stateDir";
+import { engineTools } from "../engine/tools";
+import { formatArgv } from "../core/shell";
+
+const USAGE = `usage: npm start [-- --keep]
+  Brings the seed lab (examples/openstack-aio) up with the real Pulumi engine on a
+  throwaway lab host, shows it, and tears it down.
+  --keep   keep the lab running until Ctrl-C, and print how to ssh in, preview and destroy`;
+
+function heading(text: string): void {
+  console.log(`\n== ${text}`);
+}
+
+/** Runs a command over real SSH with the system client, as a person would. */
+function overSsh(lab: LabHost, ...command: string[]): string {
+  const argv = lab.sshCommand(...command);
+  const result = spawnSync(argv[0], argv.slice(1), { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  if (result.status !== 0) throw new Error(`${formatArgv(command)} over ssh failed (exit ${result.status}): ${result.stderr.trim()}`);
+  return result.stdout;
+}
+
+/**
+ * Resolves on the first Ctrl-C or SIGTERM. Installed at start so that a Ctrl-C during
+ * `up` (which Pulumi, in the same process group, also gets and cancels) ends in the
+ * orderly teardown instead of killing this process.
+ */
+function interrupted(): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (signal: string) => () => resolve(signal);
+    process.once("SIGINT", on("SIGINT"));
+    process.once("SIGTERM", on("SIGTERM"));
+  });
+}
+
+/** Waits for `signal`; the lab's processes are unref'd, so hold the event loop open meanwhile. */
+async function holdUntil(signal: Promise<string>): Promise<string> {
+  const timer = setInterval(() => undefined, 60_000);
+  try {
+    return await signal;
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function printTakeOver(lab: LabHost, stack: CliStack, repo: string, setup: string[]): void {
+  const rel = (p: string) => path.relative(repo, p) || ".";
+  const stackArgs = ["--stack", stack.stackName, "--config-file", rel(stack.configFile)];
+  heading("the lab stays up until Ctrl-C here; from another terminal, in " + repo + ":");
+  console.log(`  # log in to the lab host (root, pinned host key):\n  ${formatArgv(lab.sshCommand())}`);
+  console.log("  # the engine this demo uses:");
+  for (const line of setup) console.log(`  ${line}`);
+  console.log(`  pulumi preview --diff ${formatArgv(stackArgs)}`);
+  console.log(`  pulumi refresh ${formatArgv(stackArgs)}`);
+  console.log(`  pulumi destroy ${formatArgv(stackArgs)}`);
+}
+
+async function main(argv: string[]): Promise<void> {
+  if (argv.includes("--help") || argv.includes("-h")) return void console.log(USAGE);
+  const unknown = argv.filter((a) => a !== "--keep");
+  if (unknown.length) throw new Error(`unknown option ${unknown[0]}\n${USAGE}`);
+  const keep = argv.includes("--keep");
+  const tools = engineTools();
+  const state = openStateDir(path.join(tools.repo, ".ovslab", "demo"));
+  const signal = interrupted();
+
+  heading("starting a throwaway lab host (own network namespace, private OVS, sshd on loopback)");
+  const lab = await startLabHost({ name: "ovslab-demo" });
+  let stack: CliStack | undefined;
+  try {
+    const { host, port, user } = lab.connection;
+    console.log(`lab host ${lab.name}: ssh ${user}@${host}:${port}, host key ${lab.hostKeyFingerprint}`);
+
+    heading("pulumi up (the project in the repository root: main examples/openstack-aio/)");
+    stack = await CliStack.open({ state, projectDir: tools.repo, stackName: "demo", echo: true, fresh: true });
+    await stack.setConfig(hostConfig(lab.connection));
+    await stack.up();
+
+    heading("the lab host, seen over ssh: ovs-vsctl show");
+    console.log(overSsh(lab, "ovs-vsctl", "show").trimEnd());
+
+    heading("what was built (stack outputs)");
+    console.log(JSON.stringify(await stack.outputs(), null, 2));
+
+    if (keep) {
+      printTakeOver(lab, stack, tools.repo, shellSetup(state, tools));
+      console.log(`\n(${await holdUntil(signal)} received: tearing down)`);
+    }
+  } finally {
+    try {
+      if (stack) {
+        heading("pulumi destroy");
+        await stack.destroy();
+        await stack.remove();
+      }
+    } finally {
+      heading("stopping the lab host");
+      await lab.stop();
+      console.log("done: no namespace, daemon or temp dir of the lab is left.");
+    }
+  }
+}
+
+main(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (error: Error) => {
+    console.error(`\ndemo failed: ${error.message}`);
+    process.exit(1);
+  },
+);
