@@ -24,6 +24,14 @@ function isPlain(value: unknown): boolean {
   return true;
 }
 
+/** Every field a kind's schema knows, so each becomes an output even when left out. */
+function fieldsOf(schema: z.ZodType): Record<string, undefined> {
+  // A schema that fills defaults by transform is a pipe whose input is the object.
+  const object = schema instanceof z.ZodPipe ? schema.in : schema;
+  if (!(object instanceof z.ZodObject)) throw new Error("ovslab: a resource schema must be a zod object");
+  return Object.fromEntries(Object.keys(object.shape).map((key) => [key, undefined]));
+}
+
 export abstract class OvslabResource extends pulumi.dynamic.Resource {
   constructor(
     kind: Kind,
@@ -42,7 +50,9 @@ export abstract class OvslabResource extends pulumi.dynamic.Resource {
     super(
       dynamicProvider(kind),
       name,
-      { ...spec, connection: args.connection, owner },
+      // Pulumi creates output properties only for the keys passed here: list every field,
+      // so `bridge.failMode` carries the default the provider filled in.
+      { ...fieldsOf(schema), ...spec, connection: args.connection, owner },
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] },
       "ovslab",
       type,

@@ -47,3 +47,16 @@ describe("Bridge under Pulumi mocks", () => {
     assert.doesNotThrow(() => new Bridge("late", { name, connection }));
   });
 });
+
+describe("Bridge outputs", () => {
+  before(() => pulumi.runtime.setMocks({
+    // Like the engine: the provider's outputs carry the defaults it filled in.
+    newResource: (args) => ({ id: args.name, state: { ...args.inputs, failMode: args.inputs.failMode ?? "standalone" } }),
+    call: (args) => args.inputs,
+  }, "lab", "dev"));
+
+  it("exposes every field as an output, also those the program left out", async () => {
+    const br = new Bridge("br-plain", { connection: { host: "h" } });
+    assert.equal(await outputOf(br.failMode), "standalone");
+  });
+});
