@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { startLabHost, LabHost } from "../lab";
+import { broken, formatPingResults, PingRow, runPingMatrix } from "../lab/ping";
 import { CliStack } from "../engine/cliStack";
 import { shellSetup } from "../engine/env";
 import { hostConfig } from "../engine/hostConfig";
@@ -53,27 +54,6 @@ async function holdUntil(signal: Promise<string>): Promise<string> {
   }
 }
 
-type PingRow = [from: string, to: string, answers: boolean, why: string];
-
-/**
- * The example's promise, checked with real packets over real ssh: each row pings once
- * from a namespace and compares "answered" with what the row expects.
- * Returns the rows that broke it.
- */
-function checkPingMatrix(lab: LabHost, rows: PingRow[]): PingRow[] {
-  const broken: PingRow[] = [];
-  console.log(`  ${"from".padEnd(12)} ${"to".padEnd(12)} ${"expect".padEnd(8)} ${"got".padEnd(8)} why`);
-  for (const row of rows) {
-    const [from, to, answers, why] = row;
-    const argv = lab.sshCommand("ip", "netns", "exec", from, "ping", "-c", "3", "-i", "0.2", "-W", "1", to);
-    const got = spawnSync(argv[0], argv.slice(1), { stdio: "ignore" }).status === 0;
-    const word = (ok: boolean) => (ok ? "answers" : "silent");
-    console.log(`  ${from.padEnd(12)} ${to.padEnd(12)} ${word(answers).padEnd(8)} ${word(got).padEnd(8)} ${got === answers ? "ok  " : "FAIL"} ${why}`);
-    if (got !== answers) broken.push(row);
-  }
-  return broken;
-}
-
 function printTakeOver(lab: LabHost, stack: CliStack, repo: string, setup: string[]): void {
   const rel = (p: string) => path.relative(repo, p) || ".";
   const stackArgs = ["--stack", stack.stackName, "--config-file", rel(stack.configFile)];
@@ -115,9 +95,15 @@ async function main(argv: string[]): Promise<void> {
     console.log(JSON.stringify(outputs, null, 2));
 
     heading("does it work? the example's ping matrix, inside the lab host's namespaces");
-    const broken = checkPingMatrix(lab, pingMatrix as PingRow[]);
-    if (broken.length) throw new Error(`${broken.length} of ${(pingMatrix as PingRow[]).length} ping checks broke the example's promise`);
-    console.log(`all ${(pingMatrix as PingRow[]).length} ping checks hold`);
+    // Over real ssh with the system client, as a person would check it.
+    const results = await runPingMatrix(pingMatrix as PingRow[], async (command) => {
+      const argv = lab.sshCommand(...command);
+      return spawnSync(argv[0], argv.slice(1), { stdio: "ignore" }).status ?? 1;
+    });
+    console.log(formatPingResults(results));
+    const failed = broken(results);
+    if (failed.length) throw new Error(`${failed.length} of ${results.length} ping checks broke the example's promise`);
+    console.log(`all ${results.length} ping checks hold`);
 
     if (keep) {
       printTakeOver(lab, stack, tools.repo, shellSetup(state, tools));

@@ -1,5 +1,6 @@
 // Helpers the engine tests share: a scratch state directory, the host seen with the
 // host's own tools (not our parsers), and which logged commands wrote something.
+import { writesIn } from "../support/commands";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
@@ -30,29 +31,6 @@ export async function snapshot(lab: LabHost): Promise<HostSnapshot> {
   return { show: await lab.sh(["ovs-vsctl", "show"]), flows, netns: await lab.sh(["ip", "netns", "list"]) };
 }
 
-// ovs-vsctl commands that only read (ovs-vsctl(8), "Database Commands" and "Bridge Commands").
-const VSCTL_READS = new Set(["show", "list-br", "br-exists", "br-to-vlan", "br-to-parent", "list-ports", "list-ifaces", "port-to-br", "iface-to-br", "get-fail-mode", "get-controller", "list", "find", "get", "wait-until"]);
-
-/** Whether a logged command could change the host. Unknown commands count as writes. */
-export function isWrite(argv: string[]): boolean {
-  const [tool, ...args] = argv;
-  const name = path.basename(tool);
-  const words = args.filter((a) => !a.startsWith("-"));
-  if (name === "ovs-vsctl") {
-    // Subcommands are separated by `--`; each starts with its verb after any options.
-    const groups: string[][] = [[]];
-    for (const a of args) a === "--" ? groups.push([]) : groups[groups.length - 1].push(a);
-    return groups.some((g) => {
-      const verb = g.find((a) => !a.startsWith("-"));
-      return verb !== undefined && !VSCTL_READS.has(verb);
-    });
-  }
-  if (name === "ovs-ofctl") return !(words[0] === "show" || words[0]?.startsWith("dump-") || words[0] === "diff-flows");
-  if (name === "ip") return !words.some((w) => ["show", "list", "ls"].includes(w)) || words.some((w) => ["add", "del", "delete", "set", "replace", "flush", "exec"].includes(w));
-  if (name === "iptables-save" || name === "cat" || name === "true") return false;
-  return true;
-}
-
 export async function writesSince(lab: LabHost): Promise<string[][]> {
-  return (await lab.commandLog()).filter(isWrite);
+  return writesIn(await lab.commandLog());
 }

@@ -1,18 +1,61 @@
-// What counts as a write when a test asserts that the host saw none.
-const READS: Array<(argv: string[]) => boolean> = [
-  (a) => a[0] === "ovs-vsctl" && a.includes("--format=json") && !a.some((w) => ["set", "add-br", "add-port", "del-br", "del-port", "clear", "remove"].includes(w)),
-  (a) => a[0] === "ovs-vsctl" && (a.includes("show") || a.includes("get") || a.includes("list-br")),
-  (a) => a[0] === "ovs-ofctl" && a.some((w) => w.startsWith("dump-")),
-  (a) => a[0] === "iptables-save",
-  (a) => a[0] === "sysctl" && !a.includes("-w"),
-  (a) => a[0] === "ip" && (a.includes("-json") || a.includes("-j")) && !a.some((w) => ["add", "del", "replace", "set", "flush", "change"].includes(w)),
-  (a) => a[0] === "ip" && a[1] === "netns" && (a[2] === "list" || a[2] === "list-id" || a.length === 2),
-];
+// What counts as a write when a test asserts that the host saw none. Unknown commands
+// count as writes, so the check errs on the side of failing.
+import * as path from "path";
+
+// ovs-vsctl commands that only read (ovs-vsctl(8), "Database Commands" and "Bridge Commands").
+const VSCTL_READS = new Set(["show", "list-br", "br-exists", "br-to-vlan", "br-to-parent", "list-ports", "list-ifaces", "port-to-br",
+  "iface-to-br", "get-fail-mode", "get-controller", "list", "find", "get", "wait-until", "br-get-external-id"]);
+// `ip` options that take a value, so the value is not mistaken for the object.
+const IP_VALUE_OPTIONS = new Set(["-n", "-netns", "-b", "-batch", "-f", "-family", "-rc", "-rcvbuf"]);
+const IP_READ_COMMANDS = new Set(["show", "list", "ls", "lst", "get", "list-id", "identify"]);
+
+function ipIsWrite(args: string[]): boolean {
+  if (args.includes("-b") || args.includes("-batch")) return true; // its commands come on stdin, unseen
+  const words = wordsOf(args, IP_VALUE_OPTIONS);
+  const [object, command] = words;
+  // `ip netns exec NS cmd...` is judged by the command it runs, options and all.
+  if (object === "netns" && command === "exec") return isWrite(args.slice(args.indexOf("exec") + 2));
+  return command !== undefined && !IP_READ_COMMANDS.has(command);
+}
+
+/** Arguments that are not options, skipping the values of options that take one. */
+function wordsOf(args: string[], valueOptions: Set<string>): string[] {
+  const words: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (valueOptions.has(args[i])) i++;
+    else if (!args[i].startsWith("-")) words.push(args[i]);
+  }
+  return words;
+}
+
+const OFCTL_VALUE_OPTIONS = new Set(["-O", "--protocols", "-F", "--flow-format", "-t", "--timeout"]);
 
 export function isWrite(argv: string[]): boolean {
-  // `ip netns exec NS cmd...` is judged by the command it runs.
-  if (argv[0] === "ip" && argv[1] === "netns" && argv[2] === "exec") return isWrite(argv.slice(4));
-  return !READS.some((read) => read(argv));
+  const [tool, ...args] = argv;
+  switch (path.basename(tool ?? "")) {
+    case "ovs-vsctl": {
+      // Sub-commands are separated by `--`; each starts with its verb after any options.
+      const groups: string[][] = [[]];
+      for (const a of args) a === "--" ? groups.push([]) : groups[groups.length - 1].push(a);
+      return groups.some((g) => {
+        const verb = g.find((a) => !a.startsWith("-"));
+        return verb !== undefined && !VSCTL_READS.has(verb);
+      });
+    }
+    case "ovs-ofctl": {
+      const [verb] = wordsOf(args, OFCTL_VALUE_OPTIONS);
+      return !(verb === "show" || verb?.startsWith("dump-") || verb === "diff-flows");
+    }
+    case "ip":
+      return ipIsWrite(args);
+    case "iptables-save":
+    case "ip6tables-save":
+      return false;
+    case "sysctl":
+      return args.includes("-w") || args.some((a) => a.includes("="));
+    default:
+      return true;
+  }
 }
 
 export const writesIn = (log: string[][]) => log.filter(isWrite);
