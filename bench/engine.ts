@@ -76,7 +76,7 @@ function report(seed: Samples, empty: Samples, noop: Samples, runs: number): voi
   const columns = ["operation", "seed lab", "empty prog.", "noop dynamic", "ours", "ssh logins", "commands"];
   const widths = [11, 10, 13, 14, 8, 12, 8];
   const line = (cells: string[]) => console.log(cells.map((c, i) => c.padEnd(widths[i])).join(" "));
-  console.log(`\nseed lab (br-int with 4 tagged ports, br-ex) on one throwaway host; median of ${runs} run(s)`);
+  console.log(`\nseed lab (examples/openstack-aio: 11 resources: 2 bridges, a patch pair, 2 flow tables, a router, 5 VM namespaces) on one throwaway host; median of ${runs} run(s)`);
   console.log("empty prog.: a program that imports @pulumi/pulumi and declares nothing");
   console.log("noop dynamic: one dynamic resource whose provider does nothing (the plugin start any dynamic provider costs)");
   console.log("ours: seed lab minus noop dynamic (ovslab's code, SSH and OVS)\n");
