@@ -1,21 +1,7 @@
 import { strict as assert } from "assert";
-import * as net from "net";
 import { call } from "../../providers/entry";
+import { countingListener } from "../support/listener";
 
-/** A TCP listener that only counts who connects: proof that check makes no connection. */
-async function countingListener(): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
-  let count = 0;
-  const server = net.createServer((socket) => {
-    count++;
-    socket.destroy();
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    connections: () => count,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
 
 describe("check (through the provider entry point)", () => {
   it("rejects bad bridge input with messages naming each field and rule, without connecting to the host", async () => {

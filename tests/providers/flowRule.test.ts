@@ -1,25 +1,11 @@
 import { strict as assert } from "assert";
-import * as net from "net";
 import { startLabHost, LabHost } from "../../lab";
 import { call } from "../../providers/entry";
+import { countingListener } from "../support/listener";
 import { closeAll } from "../../transport/pool";
 import { derivedCookie } from "../../core/schema/flowCookie";
 import { writesIn } from "../support/commands";
 
-/** A TCP listener that only counts who connects: proof that check makes no connection. */
-async function countingListener(): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
-  let count = 0;
-  const server = net.createServer((socket) => {
-    count++;
-    socket.destroy();
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    connections: () => count,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
 
 describe("FlowRule check (through the provider entry point)", () => {
   it("rejects each bad input of issue 3 with a message naming the field, without connecting to the host", async () => {

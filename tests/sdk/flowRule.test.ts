@@ -2,20 +2,12 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { FlowRule } from "../../sdk/flowRule";
 import { ValidationError } from "../../core/validation";
+import { outputOf, recordRegistrations } from "../support/mocks";
 
 const connection = { host: "10.0.0.5", hostKey: "SHA256:abc" };
-const outputOf = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
 
 describe("FlowRule under Pulumi mocks", () => {
-  const registered: pulumi.runtime.MockResourceArgs[] = [];
-  // Mocks are set here, not at load time, so each SDK test file keeps its own.
-  before(() => {
-    pulumi.runtime.setMocks(
-      { newResource: (args) => (registered.push(args), { id: `${args.name}-id`, state: args.inputs }), call: (args) => args.inputs },
-      "lab",
-      "dev",
-    );
-  });
+  const registered = recordRegistrations();
 
   it("registers ovslab:FlowRule with the flow, the connection and its owner", async () => {
     const rule = new FlowRule("strip-vlan-1", { bridge: "br-ex", priority: 4, match: "in_port=phy-br-ex,dl_vlan=1", actions: "strip_vlan,NORMAL", connection });

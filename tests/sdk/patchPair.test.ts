@@ -2,19 +2,12 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { PatchPair } from "../../sdk/patchPair";
 import { ValidationError } from "../../core/validation";
+import { outputOf, recordRegistrations } from "../support/mocks";
 
 const connection = { host: "10.0.0.5", hostKey: "SHA256:abc" };
-const outputOf = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
 
 describe("PatchPair under Pulumi mocks", () => {
-  const registered: pulumi.runtime.MockResourceArgs[] = [];
-  before(() => {
-    pulumi.runtime.setMocks(
-      { newResource: (args) => (registered.push(args), { id: `${args.name}-id`, state: args.inputs }), call: (args) => args.inputs },
-      "lab",
-      "dev",
-    );
-  });
+  const registered = recordRegistrations();
 
   it("registers ovslab:PatchPair with both ends, resolving bridge names that are outputs", async () => {
     const brInt = pulumi.output("br-int");

@@ -3,24 +3,12 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { RouterNamespace } from "../../sdk/routerNamespace";
 import { ValidationError } from "../../core/validation";
-
-// Mocks stand in for the engine: the provider is never called, so this checks what the
-// component registers, which is what a user's unit test sees. Set in before(), not at
-// load: mocha loads every test file first, and the last setMocks would win for all.
-const registered: pulumi.runtime.MockResourceArgs[] = [];
-const mocks: pulumi.runtime.Mocks = {
-  newResource: (args) => {
-    registered.push(args);
-    return { id: `${args.name}-id`, state: args.inputs };
-  },
-  call: (args) => args.inputs,
-};
+import { outputOf, recordRegistrations } from "../support/mocks";
 
 const connection = { host: "10.0.0.5", privateKey: pulumi.secret("-----BEGIN OPENSSH PRIVATE KEY-----\nxyz\n-----END OPENSSH PRIVATE KEY-----\n") };
-const outputOf = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
 
 describe("RouterNamespace under Pulumi mocks", () => {
-  before(() => pulumi.runtime.setMocks(mocks, "lab", "dev"));
+  const registered = recordRegistrations();
 
   it("registers a dynamic resource of type ovslab:RouterNamespace with the spec, the connection and its owner", async () => {
     const router = new RouterNamespace("r1", {
