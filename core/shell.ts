@@ -11,6 +11,13 @@ export interface Command {
 /** A compiled step: a command and why it runs, so logs and `ovslab plan` can say it. */
 export interface Op extends Command {
   why: string;
+  /**
+   * A check (argv) that succeeds when the op's effect is already there, e.g.
+   * `test -e /var/run/netns/x` before `ip netns add x`. Only scripts use it (`check || op`),
+   * so a plan made for an empty host can run twice; providers plan from the live host
+   * instead and never run it.
+   */
+  unless?: string[];
 }
 
 const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
@@ -43,7 +50,26 @@ export function formatCommand(command: Command): string {
   return `${line} <<'${delimiter}'\n${body}${delimiter}`;
 }
 
+/** Lines longer than this are broken before each `--` (an ovs-vsctl transaction's separator). */
+const SCRIPT_WIDTH = 100;
+
+/** A command as script text: long `--`-joined argv continued over lines, same words. */
+function scriptCommand(command: Command): string {
+  const line = formatArgv(command.argv);
+  if (line.length <= SCRIPT_WIDTH || !command.argv.includes("--")) return formatCommand(command);
+  const parts: string[][] = [[]];
+  for (const word of command.argv) (word === "--" ? parts.push([word]) : parts[parts.length - 1].push(word));
+  const wrapped = parts.map((p) => formatArgv(p)).join(" \\\n  ");
+  return wrapped + formatCommand({ argv: [], stdin: command.stdin }); // "" or ` <<'EOF'...`
+}
+
+/** One script step: `check >/dev/null 2>&1 || command` when the op carries a check. */
+export function formatStep(op: Op): string {
+  const command = scriptCommand(op);
+  return op.unless ? `${formatArgv(op.unless)} >/dev/null 2>&1 || ${command}` : command;
+}
+
 /** Ops as a readable script: each preceded by its reason as a comment. */
 export function formatScript(ops: readonly Op[]): string {
-  return ops.map((op) => `# ${op.why}\n${formatCommand(op)}\n`).join("");
+  return ops.map((op) => `# ${op.why}\n${formatStep(op)}\n`).join("");
 }

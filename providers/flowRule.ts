@@ -1,6 +1,6 @@
 // FlowRule: one OpenFlow rule owned through its cookie, wired for the CRUD.
 import { flowRuleSpec, FlowRuleSpec } from "../core/schema/flow";
-import { LiveFlows } from "../core/live/flows";
+import { flowBridgeOf, LiveFlows } from "../core/live/flows";
 import { flowRuleCookie, observeFlowRule, planFlowRule, planFlowRuleDelete } from "../core/plan/flowRule";
 import { KindDefinition } from "./kind";
 import { readFlows } from "./flowRead";
@@ -15,4 +15,5 @@ export const flowRuleKind: KindDefinition<FlowRuleSpec, LiveFlows> = {
   plan: planFlowRule,
   planDelete: planFlowRuleDelete,
   observe: observeFlowRule,
+  emptyLive: (spec, ovs) => ({ bridge: flowBridgeOf(ovs, spec.bridge), flows: [] }),
 };

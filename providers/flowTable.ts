@@ -1,6 +1,6 @@
 // FlowTable: many OpenFlow rules on one bridge, one cookie, one bundle; wired for the CRUD.
 import { flowTableSpec, FlowTableSpec } from "../core/schema/flow";
-import { LiveFlows } from "../core/live/flows";
+import { flowBridgeOf, LiveFlows } from "../core/live/flows";
 import { flowTableCookie, observeFlowTable, planFlowTable, planFlowTableDelete } from "../core/plan/flowTable";
 import { KindDefinition } from "./kind";
 import { readFlows } from "./flowRead";
@@ -14,4 +14,5 @@ export const flowTableKind: KindDefinition<FlowTableSpec, LiveFlows> = {
   plan: planFlowTable,
   planDelete: planFlowTableDelete,
   observe: observeFlowTable,
+  emptyLive: (spec, ovs) => ({ bridge: flowBridgeOf(ovs, spec.bridge), flows: [] }),
 };

@@ -16,5 +16,6 @@ export const patchPairKind: KindDefinition<PatchPairSpec, LiveBridges> = {
   plan: planPatchPair,
   planDelete: planPatchPairDelete,
   observe: observePatchPair,
+  emptyLive: (_spec, ovs) => ovs,
   verify: patchPairProblems,
 };

@@ -25,6 +25,7 @@ export const routerNamespaceKind: KindDefinition<RouterNamespaceSpec, LiveRouter
   plan: planRouter,
   planDelete: (spec, live, owner) => planRouterDelete(spec.name, live, owner),
   observe: observeRouter,
+  emptyLive: (_spec, ovs) => ({ ovs }),
   verify: (desired, live) =>
     allPorts(live)
       .filter((p) => desired.interfaces.some((i) => i.name === p.name) && (p.ofport === -1 || p.error))

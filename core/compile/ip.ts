@@ -10,8 +10,12 @@ export type IpLine = string[];
 // argv quoting. Only names, addresses and numbers belong here (all validated upstream).
 const BATCH_WORD = /^[A-Za-z0-9_.:\/-]+$/;
 
+/** Where iproute2 keeps named namespaces (NETNS_RUN_DIR). */
+const NETNS_RUN_DIR = "/var/run/netns";
+
+/** `unless` (for scripts, see Op): `ip netns add` fails when the namespace exists. */
 export function netnsAdd(ns: string): Op {
-  return { argv: ["ip", "netns", "add", ns], why: `create network namespace ${ns}` };
+  return { argv: ["ip", "netns", "add", ns], why: `create network namespace ${ns}`, unless: ["test", "-e", `${NETNS_RUN_DIR}/${ns}`] };
 }
 
 export function netnsDelete(ns: string): Op {
@@ -41,8 +45,8 @@ export function markNamespace(ns: string, owner: string): Op {
   return { argv: ["ip", "-n", ns, "link", "set", "dev", "lo", "up", "alias", namespaceMark(owner)], why: `mark namespace ${ns} as owned by ${owner}` };
 }
 
-/** `ip [-n NS] -batch -`: the lines run in order, in the namespace when given. */
-export function ipBatch(lines: IpLine[], why: string, o: { netns?: string } = {}): Op | undefined {
+/** `ip [-n NS] -batch -`: the lines run in order, in the namespace when given. `unless`: see Op. */
+export function ipBatch(lines: IpLine[], why: string, o: { netns?: string; unless?: string[] } = {}): Op | undefined {
   if (lines.length === 0) return undefined;
   for (const word of lines.flat()) {
     if (!BATCH_WORD.test(word)) throw new Error(`ip batch word ${JSON.stringify(word)} is not a plain name, address or number`);
@@ -51,7 +55,13 @@ export function ipBatch(lines: IpLine[], why: string, o: { netns?: string } = {}
     argv: ["ip", ...(o.netns ? ["-n", o.netns] : []), "-batch", "-"],
     stdin: lines.map((l) => formatArgv(l) + "\n").join(""),
     why,
+    ...(o.unless ? { unless: o.unless } : {}),
   };
+}
+
+/** A check that succeeds when every device is in the namespace (names as positional parameters). */
+export function devicesIn(ns: string, devices: readonly string[]): string[] {
+  return ["sh", "-c", 'ns=$1; shift; for dev; do ip -n "$ns" link show dev "$dev" || exit; done', "sh", ns, ...devices];
 }
 
 /** Moves a device into a namespace (runs where the device is: the host's own namespace). */
@@ -68,8 +78,9 @@ export function linkSet(device: string, o: { mac?: string; mtu?: number; up?: bo
   ];
 }
 
+/** `replace` adds the address, or keeps it when it is there: a re-run batch does not fail. */
 export function addressAdd(cidr: string, device: string): IpLine {
-  return ["address", "add", cidr, "dev", device];
+  return ["address", "replace", cidr, "dev", device];
 }
 
 export function addressDel(cidr: string, device: string): IpLine {

@@ -54,6 +54,11 @@ export const deleteRule = (r: Rule): RestoreLine => `-D ${r.chain} ${r.spec}`;
 export const insertFirst = (r: Rule): RestoreLine => `-I ${r.chain} 1 ${r.spec}`;
 export const deleteChain = (chain: string): RestoreLine => `-X ${chain}`;
 
+/** A check that succeeds when the nat table of the namespace holds `rule` (`iptables -C`). */
+export function natRuleExists(ns: string, rule: Rule): string[] {
+  return netnsExec(ns, ["iptables", "-w", "-t", "nat", "-C", rule.chain, ...rule.spec.split(" ")]);
+}
+
 /** One atomic `iptables-restore --noflush -w` of the nat table inside the namespace. */
 export function restoreNat(ns: string, lines: RestoreLine[], why: string): Op | undefined {
   if (lines.length === 0) return undefined;

@@ -8,7 +8,7 @@ import { RouterInterfaceSpec, RouterNamespaceSpec } from "../schema/router";
 import { LivePort } from "../live/bridge";
 import { LiveNamespace, LiveRouter } from "../live/router";
 import { delPort, transaction, VsctlCommand } from "../compile/vsctl";
-import { ipBatch, linkSetNetns, markNamespace, namespaceMark, netnsAdd, netnsDelete, sysctlWrite } from "../compile/ip";
+import { devicesIn, ipBatch, linkSetNetns, markNamespace, namespaceMark, netnsAdd, netnsDelete, sysctlWrite } from "../compile/ip";
 import { planPort } from "./bridge";
 import { OwnershipConflict } from "./errors";
 import { planLinks } from "./routerLinks";
@@ -101,7 +101,7 @@ export function planRouter(desired: RouterNamespaceSpec, live: LiveRouter, owner
   ops.push(transaction(ports.commands, `converge the OVS ports of router ${name}`));
   const inside = new Set((ns?.links ?? []).map((l) => l.name));
   const entering = desired.interfaces.filter((i) => ports.recreated.has(i.name) || !inside.has(i.name)).map((i) => i.name);
-  ops.push(ipBatch(entering.map((dev) => linkSetNetns(dev, name)), `move ${entering.join(", ")} into namespace ${name}`));
+  ops.push(ipBatch(entering.map((dev) => linkSetNetns(dev, name)), `move ${entering.join(", ")} into namespace ${name}`, { unless: devicesIn(name, entering) }));
 
   // After the moves (per-device keys need the device), before the addresses
   // (promote_secondaries must hold when one is removed).

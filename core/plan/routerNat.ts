@@ -2,7 +2,7 @@
 // live chains differ, and the SNAT/floating-IP entries the live chains hold. Chains and
 // rules that are not ours are never named, so `--noflush` leaves them as they are.
 import {
-  declareChain, deleteRule, dnatRule, floatSnatRule, formatRule, HOOKS, Hook, insertFirst, jumpRule, OUR_CHAINS,
+  declareChain, deleteRule, dnatRule, floatSnatRule, formatRule, HOOKS, Hook, insertFirst, jumpRule, natRuleExists, OUR_CHAINS,
   restoreNat, RestoreLine, Rule, snatRule,
 } from "../compile/iptables";
 import { LiveTable, rulesOf, hasChain } from "../live/iptables";
@@ -45,6 +45,8 @@ export function planNat(ns: string, spec: RouterNamespaceSpec, live: LiveTable):
   }
   for (const hook of HOOKS) lines.push(...desired[hook].map(formatRule));
   const op = restoreNat(ns, lines, `write NAT chains ${HOOKS.map((h) => OUR_CHAINS[h]).join(", ")} in ${ns}`);
+  // Jumps inserted blindly would double on a re-run of a script; one restore writes them all.
+  if (op && HOOKS.every((hook) => jumps(live, hook) === 0)) op.unless = natRuleExists(ns, jumpRule("POSTROUTING"));
   return op ? [op] : [];
 }
 

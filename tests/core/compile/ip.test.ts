@@ -8,7 +8,7 @@ describe("compile/ip", () => {
     assert.equal(formatCommand(op!), [
       "ip -n qrouter-1 -batch - <<'OVSLAB_EOF'",
       "link set dev qr-a mtu 1450 up",
-      "address add 10.0.0.1/24 dev qr-a",
+      "address replace 10.0.0.1/24 dev qr-a",
       "route replace default via 172.24.4.1",
       "OVSLAB_EOF",
     ].join("\n"));

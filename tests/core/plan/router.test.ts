@@ -58,13 +58,13 @@ describe("planRouter", () => {
       [
         "ip -n qrouter-1 -batch - <<'OVSLAB_EOF'",
         "link set dev qr-a mtu 1450",
-        "address add 10.0.0.1/24 dev qr-a",
-        "address add fd00::1/64 dev qr-a",
+        "address replace 10.0.0.1/24 dev qr-a",
+        "address replace fd00::1/64 dev qr-a",
         "link set dev qr-a up",
         "link set dev qg-b address fa:16:3e:00:00:02",
-        "address add 172.24.4.2/24 dev qg-b",
-        "address add 2001:db8::2/64 dev qg-b",
-        "address add 172.24.4.10/32 dev qg-b",
+        "address replace 172.24.4.2/24 dev qg-b",
+        "address replace 2001:db8::2/64 dev qg-b",
+        "address replace 172.24.4.10/32 dev qg-b",
         "link set dev qg-b up",
         "route replace default via 172.24.4.1 dev qg-b",
         "route replace ::/0 via 2001:db8::1",
@@ -103,11 +103,11 @@ describe("planRouter", () => {
   // Drift made by hand, one row per thing that can drift, and the repair planned for it.
   const drift: Array<[string, (live: LiveRouter) => void, string[]]> = [
     ["an address removed", (l) => { link(l, "qr-a").addresses.splice(0, 1); },
-      ["ip -n qrouter-1 -batch - <<'OVSLAB_EOF'\naddress add 10.0.0.1/24 dev qr-a\nOVSLAB_EOF"]],
+      ["ip -n qrouter-1 -batch - <<'OVSLAB_EOF'\naddress replace 10.0.0.1/24 dev qr-a\nOVSLAB_EOF"]],
     ["an address added", (l) => { link(l, "qr-a").addresses.push({ cidr: "10.0.0.99/24", family: 4, scope: "global" }); },
       ["ip -n qrouter-1 -batch - <<'OVSLAB_EOF'\naddress del 10.0.0.99/24 dev qr-a\nOVSLAB_EOF"]],
     ["the floating IP's address removed", (l) => { link(l, "qg-b").addresses.splice(1, 1); },
-      ["ip -n qrouter-1 -batch - <<'OVSLAB_EOF'\naddress add 172.24.4.10/32 dev qg-b\nOVSLAB_EOF"]],
+      ["ip -n qrouter-1 -batch - <<'OVSLAB_EOF'\naddress replace 172.24.4.10/32 dev qg-b\nOVSLAB_EOF"]],
     ["the default route deleted", (l) => { l.namespace!.routes = l.namespace!.routes.filter((r) => !(r.family === 4 && r.destination === "default")); },
       ["ip -n qrouter-1 -batch - <<'OVSLAB_EOF'\nroute replace default via 172.24.4.1 dev qg-b\nOVSLAB_EOF"]],
     ["the default route pointed elsewhere", (l) => { l.namespace!.routes[0].via = "172.24.4.254"; },
@@ -172,7 +172,7 @@ describe("planRouter", () => {
     assert.deepEqual(script(planRouter(desired, live, OWNER)), [
       "ovs-vsctl --may-exist add-port br-int qr-a -- set Port qr-a tag=5 external_ids:ovslab-owner=t/s/r1 -- set Interface qr-a type=internal",
       "ip -batch - <<'OVSLAB_EOF'\nlink set dev qr-a netns qrouter-1\nOVSLAB_EOF",
-      "ip -n qrouter-1 -batch - <<'OVSLAB_EOF'\nlink set dev qr-a mtu 1450\naddress add 10.0.0.1/24 dev qr-a\naddress add fd00::1/64 dev qr-a\n" +
+      "ip -n qrouter-1 -batch - <<'OVSLAB_EOF'\nlink set dev qr-a mtu 1450\naddress replace 10.0.0.1/24 dev qr-a\naddress replace fd00::1/64 dev qr-a\n" +
         "link set dev qr-a up\nroute replace 10.2.0.0/16 via 10.0.0.254\nOVSLAB_EOF",
     ]);
   });
@@ -200,7 +200,7 @@ describe("planRouter", () => {
       interfaces: [{ ...desired.interfaces[0], addresses: ["10.0.0.1/16", "fd00::1/80"] }, desired.interfaces[1]],
     });
     const batch = planRouter(changed, converged(), OWNER)[0].stdin!.trim().split("\n");
-    assert.deepEqual(batch, ["address del fd00::1/64 dev qr-a", "address add 10.0.0.1/16 dev qr-a", "address add fd00::1/80 dev qr-a", "address del 10.0.0.1/24 dev qr-a"]);
+    assert.deepEqual(batch, ["address del fd00::1/64 dev qr-a", "address replace 10.0.0.1/16 dev qr-a", "address replace fd00::1/80 dev qr-a", "address del 10.0.0.1/24 dev qr-a"]);
   });
 
   it("refuses a namespace someone else marked, or an unmarked one holding things", () => {

@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+// The `ovslab` command: look at a lab program before any host is involved.
+//   ovslab plan <program dir>   the idempotent bash script that builds it on an empty host
+//   ovslab graph <program dir>  a diagram of it (SVG, Mermaid or DOT)
+// Both run the program under Pulumi mocks: no engine, no host, no network.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { LabError } from "../testing/errors";
+import type { GraphFormat } from "../graph";
+
+const USAGE = `usage:
+  ovslab plan  <program dir> [--stack NAME] [--config KEY=VALUE]... [--out FILE]
+  ovslab graph <program dir> [--stack NAME] [--config KEY=VALUE]... [--out FILE] [--mermaid | --dot]
+
+plan   prints the bash script that builds the lab on an empty host (idempotent: a
+       second run changes nothing), commands in dependency order, commented per resource.
+graph  draws the lab: bridges with their ports and VLAN tags, patch pairs, router
+       namespaces with interfaces and addresses, flows per bridge. SVG by default.
+
+The program runs under Pulumi mocks: no engine, host or network. Config comes from
+Pulumi.yaml, Pulumi.<stack>.yaml (default stack: dev; secure values are not decrypted)
+and --config; the ovslab:* connection settings default to inert placeholders.`;
+
+class UsageError extends Error {}
+
+interface Args {
+  command: "plan" | "graph";
+  dir: string;
+  stack?: string;
+  config: Record<string, string>;
+  out?: string;
+  format: GraphFormat;
+}
+
+function parseArgs(argv: string[]): Args {
+  const [command, ...rest] = argv;
+  if (command !== "plan" && command !== "graph") throw new UsageError(command ? `unknown command "${command}"` : "no command");
+  const args: Args = { command, dir: "", config: {}, format: "svg" };
+  const value = (flag: string, i: number) => {
+    if (rest[i] === undefined || rest[i].startsWith("--")) throw new UsageError(`${flag} needs a value`);
+    return rest[i];
+  };
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (a === "--stack") args.stack = value(a, ++i);
+    else if (a === "--out" || a === "-o") args.out = value(a, ++i);
+    else if (a === "--config" || a === "-c") {
+      const pair = value(a, ++i);
+      const at = pair.indexOf("=");
+      if (at <= 0) throw new UsageError(`--config ${pair}: expected KEY=VALUE`);
+      args.config[pair.slice(0, at)] = pair.slice(at + 1);
+    } else if ((a === "--mermaid" || a === "--dot") && command === "graph") args.format = a === "--mermaid" ? "mermaid" : "dot";
+    else if (a.startsWith("-")) throw new UsageError(`unknown option ${a} for ${command}`);
+    else if (!args.dir) args.dir = a;
+    else throw new UsageError(`unexpected argument ${a}`);
+  }
+  if (!args.dir) throw new UsageError(`${command} needs a program directory`);
+  if (!fs.existsSync(path.join(args.dir, "Pulumi.yaml"))) throw new UsageError(`${args.dir}: no Pulumi.yaml (expected a Pulumi project directory)`);
+  return args;
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.length === 0 || argv[0] === "help" || argv.includes("--help") || argv.includes("-h")) {
+    process.stdout.write(USAGE + "\n");
+    return argv.length === 0 ? 2 : 0;
+  }
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`ovslab: ${error.message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  // Loaded only now: the Pulumi SDK takes a second, and a usage error should not wait for it.
+  const { loadLab } = await import("../testing/load");
+  const lab = await loadLab(args.dir, { stack: args.stack, config: args.config });
+  const text = args.command === "plan" ? lab.script(args.dir) : await (await import("../graph")).drawLab(lab.declared, args.format, `${lab.project}/${lab.stack}`);
+  if (args.out) fs.writeFileSync(args.out, text, { mode: args.command === "plan" ? 0o755 : 0o644 });
+  else process.stdout.write(text);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error) => {
+    // A lab problem is the user's to fix: one line each, no stack trace.
+    if (error instanceof LabError) {
+      for (const problem of error.problems) process.stderr.write(`ovslab: ${problem}\n`);
+      process.exitCode = 1;
+    } else {
+      process.stderr.write(`ovslab: ${error instanceof Error ? error.message : String(error)}\n`);
+      if (process.env.OVSLAB_DEBUG) process.stderr.write(`${(error as Error)?.stack}\n`);
+      process.exitCode = 70; // EX_SOFTWARE: a bug of ours, not of the program
+    }
+  },
+);

@@ -1,0 +1,78 @@
+// A lab diagram as Graphviz DOT: each box an HTML-like table (a header, one row per port or
+// interface, then its sections), links drawn between rows. Rendered to SVG offline.
+import { Box, Diagram, Link } from "./diagram";
+
+const COLORS = {
+  bridge: { line: "#1f4e79", head: "#1f4e79", fill: "#eef4fb" },
+  router: { line: "#2f6b3a", head: "#2f6b3a", fill: "#eef7ef" },
+} as const;
+// Monospace: every renderer's monospace font is 0.6em wide, as Graphviz assumes, so text fits its box
+// whatever font the viewer substitutes (a proportional font would spill over).
+const FONT = "Courier";
+const MONO = "Courier";
+
+/** Text for an HTML-like label: Graphviz reads it as XML. */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/** A DOT string literal. */
+const id = (text: string) => `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+
+const portOf = (box: Box, row: string) => `r${box.rows.findIndex((r) => r.key === row)}`;
+
+function table(box: Box): string {
+  const c = COLORS[box.kind];
+  const lines: string[] = [];
+  lines.push(`<table border="1" cellborder="0" cellspacing="0" cellpadding="5" color="${c.line}" bgcolor="${c.fill}">`);
+  lines.push(
+    `<tr><td bgcolor="${c.head}" align="center"><font color="white" point-size="13"><b>${escapeHtml(box.title)}</b></font>` +
+      `<br/><font color="white" point-size="9">${escapeHtml(box.subtitle)}</font></td></tr>`,
+  );
+  // Names padded to one width: with a monospace font the details line up in a column.
+  const width = Math.max(0, ...box.rows.map((r) => r.label.length));
+  box.rows.forEach((row, i) => {
+    const pad = " ".repeat(width - row.label.length + 2);
+    lines.push(`<tr><td port="r${i}" align="left" balign="left"><b>${escapeHtml(row.label)}</b>${pad}<font color="#444444">${escapeHtml(row.detail)}</font></td></tr>`);
+  });
+  for (const section of box.sections) {
+    const body = section.lines.map((l) => escapeHtml(l)).join("<br/>");
+    lines.push(
+      `<tr><td align="left" balign="left" bgcolor="white"><font point-size="9" color="#666666">${escapeHtml(section.title)}</font><br/>` +
+        `<font face="${MONO}" point-size="9">${body}</font></td></tr>`,
+    );
+  }
+  lines.push("</table>");
+  return lines.join("\n");
+}
+
+function edge(diagram: Diagram, link: Link): string {
+  const from = diagram.boxes.find((b) => b.key === link.from.box)!;
+  const to = diagram.boxes.find((b) => b.key === link.to.box)!;
+  const style = link.kind === "patch"
+    ? `color="#1f4e79", penwidth=2, dir=both, arrowhead=none, arrowtail=none, fontcolor="#1f4e79", label=${id(link.label)}`
+    : `color="#2f6b3a", style=dashed, arrowhead=none`;
+  return `  ${id(from.key)}:${portOf(from, link.from.row)} -> ${id(to.key)}:${portOf(to, link.to.row)} [${style}];`;
+}
+
+export function diagramToDot(diagram: Diagram, title = "lab"): string {
+  const out = [
+    `digraph ${id(title)} {`,
+    `  graph [rankdir=LR, fontname="${FONT}", bgcolor="white", pad=0.3, nodesep=0.4, ranksep=0.8];`,
+    `  node [shape=plain, fontname="${FONT}", fontsize=11];`,
+    `  edge [fontname="${FONT}", fontsize=10];`,
+  ];
+  for (const box of diagram.boxes) out.push(`  ${id(box.key)} [label=<\n${table(box)}\n>];`);
+  // Only links between rows that exist: a router on an undeclared bridge still has its box.
+  for (const link of diagram.links) {
+    const from = diagram.boxes.find((b) => b.key === link.from.box);
+    const to = diagram.boxes.find((b) => b.key === link.to.box);
+    if (from?.rows.some((r) => r.key === link.from.row) && to?.rows.some((r) => r.key === link.to.row)) out.push(edge(diagram, link));
+  }
+  // Bridges stacked in one column and namespaces beside them: narrow enough to stay
+  // readable at a README's width, patch pairs drawn along the bridges' left side.
+  const bridges = diagram.boxes.filter((b) => b.kind === "bridge");
+  if (bridges.length > 1) out.push(`  { rank=same; ${bridges.map((b) => id(b.key)).join("; ")}; }`);
+  out.push("}");
+  return out.join("\n") + "\n";
+}

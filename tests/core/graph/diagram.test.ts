@@ -1,0 +1,50 @@
+import { strict as assert } from "node:assert";
+import { flowLine, labDiagram } from "../../../core/graph/diagram";
+import { flowSpec } from "../../../core/schema/flow";
+import { smallLab } from "./fixture";
+
+describe("labDiagram", () => {
+  const diagram = labDiagram(smallLab());
+  const box = (key: string) => diagram.boxes.find((b) => b.key === key)!;
+
+  it("draws a box per bridge with its settings and a row per port saying what it is and its VLAN", () => {
+    assert.equal(box("bridge:br-int").subtitle, "secure · netdev");
+    assert.deepEqual(box("bridge:br-int").rows.map((r) => `${r.label}: ${r.detail}`), [
+      "vm1: internal · tag 101", "int-br-ex: patch ⇄ phy-br-ex", "qr-a: router port · tag 101",
+    ]);
+  });
+
+  it("lists a bridge's flows in the order OVS tries them: by table, highest priority first", () => {
+    assert.deepEqual(box("bridge:br-ex").sections, [{
+      title: "3 flows (t table, p priority: match → actions)",
+      lines: ["t0 p4 in_port=phy-br-ex,dl_vlan=1 → strip_vlan,NORMAL", "t0 p1 * → NORMAL", "t1 p9 * → drop"],
+    }]);
+  });
+
+  it("cuts a long flow list short and says how many more there are", () => {
+    const many = labDiagram({ ...smallLab(), flowRules: [], flowTables: [{ bridge: "br-ex", flows: Array.from({ length: 12 }, (_, i) => flowSpec.parse({ priority: i + 1, actions: "drop" })) }] }, { maxFlows: 3 });
+    const lines = many.boxes.find((b) => b.key === "bridge:br-ex")!.sections[0].lines;
+    assert.deepEqual(lines, ["t0 p12 * → drop", "t0 p11 * → drop", "t0 p10 * → drop", "+9 more"]);
+  });
+
+  it("draws a router box with its interfaces' addresses, routes and NAT", () => {
+    const router = box("router:qrouter-1");
+    assert.deepEqual(router.rows.map((r) => `${r.label}: ${r.detail}`), ["qr-a: 10.0.0.1/24", "qg-b: 172.24.4.2/24"]);
+    assert.deepEqual(router.sections, [
+      { title: "routes", lines: ["default via 172.24.4.1"] },
+      { title: "NAT", lines: ["SNAT 10.0.0.0/24 → 172.24.4.2 (qg-b)", "FIP 172.24.4.10 ⇄ 10.0.0.5"] },
+    ]);
+  });
+
+  it("links the two ends of a patch pair, and each router interface to its bridge port", () => {
+    assert.deepEqual(diagram.links.map((l) => `${l.kind} ${l.from.box}/${l.from.row} ${l.to.box}/${l.to.row} ${l.label}`), [
+      "patch bridge:br-int/int-br-ex bridge:br-ex/phy-br-ex patch",
+      "router bridge:br-int/qr-a router:qrouter-1/qr-a ",
+      "router bridge:br-ex/qg-b router:qrouter-1/qg-b ",
+    ]);
+  });
+
+  it("writes timeouts into a flow's line", () => {
+    assert.equal(flowLine(flowSpec.parse({ priority: 5, match: "arp", actions: "NORMAL", idleTimeout: 30 })), "t0 p5 arp → NORMAL (idle 30s)");
+  });
+});

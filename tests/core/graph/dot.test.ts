@@ -1,0 +1,28 @@
+import { strict as assert } from "node:assert";
+import { labDiagram } from "../../../core/graph/diagram";
+import { diagramToDot, escapeHtml } from "../../../core/graph/dot";
+import { smallLab } from "./fixture";
+
+describe("diagramToDot", () => {
+  const dot = diagramToDot(labDiagram(smallLab()), "p/dev");
+
+  it("draws each box as an HTML-like table, one port per row, left to right", () => {
+    assert.match(dot, /^digraph "p\/dev" \{\n {2}graph \[rankdir=LR/);
+    assert.match(dot, /"bridge:br-int" \[label=<\n<table /);
+    assert.match(dot, /<td port="r1" align="left" balign="left"><b>int-br-ex<\/b> {2}<font color="#444444">patch ⇄ phy-br-ex<\/font><\/td>/);
+  });
+
+  it("pads names to one width so the details line up in the monospace font", () => {
+    assert.match(dot, /<b>vm1<\/b> {8}<font/);
+    assert.match(dot, /<b>qr-a<\/b> {7}<font/);
+  });
+
+  it("joins rows: a patch pair as a bold labelled line, a router interface as a dashed one", () => {
+    assert.match(dot, /"bridge:br-int":r1 -> "bridge:br-ex":r0 \[color="#1f4e79", penwidth=2, .*label="patch"\];/);
+    assert.match(dot, /"bridge:br-int":r2 -> "router:qrouter-1":r0 \[color="#2f6b3a", style=dashed, arrowhead=none\];/);
+  });
+
+  it("escapes what the labels' XML would read as markup", () => {
+    assert.equal(escapeHtml(`a<b>&"c"`), "a&lt;b&gt;&amp;&quot;c&quot;");
+  });
+});
