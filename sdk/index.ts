@@ -7,3 +7,4 @@ export { RouterNamespace, RouterNamespaceArgs, RouterInterfaceArgs, RouteArgs, S
 export { HostArgs } from "./resource";
 export type { ConnectionArgs } from "../transport/connection";
 export { ValidationError } from "../core/validation";
+export { hostConnection } from "./connection";

@@ -4,19 +4,12 @@
 // router's gateway interface. The tenants' server ports are internal ports standing in
 // for VMs (move one into a namespace of your own to ping from it).
 import * as pulumi from "@pulumi/pulumi";
-import { Bridge, ConnectionArgs, FlowTable, RouterNamespace } from "ovslab";
+import { Bridge, FlowTable, RouterNamespace, hostConnection } from "ovslab";
 
-const hostConfig = new pulumi.Config("ovslab");
 const labConfig = new pulumi.Config();
 
-// The private key stays a secret end to end: requireSecret keeps it encrypted in state.
-const connection: pulumi.Output<ConnectionArgs> = hostConfig.requireSecret("privateKey").apply((privateKey) => ({
-  host: hostConfig.require("host"),
-  port: hostConfig.getNumber("port") ?? 22,
-  user: hostConfig.get("user") ?? "root",
-  privateKey,
-  hostKey: hostConfig.get("hostKey"),
-}));
+// ovslab:host, port, user, hostKey and the secret ovslab:privateKey from stack config.
+const connection = hostConnection();
 
 const datapathType = (labConfig.get("datapathType") ?? "netdev") as "netdev" | "system";
 

@@ -13,21 +13,12 @@
 // SNAT only); VLAN 4 holds foo on 10.0.0.7/24, the same subnet as A but another VLAN, so it
 // reaches nothing: the proof that tags isolate.
 import * as pulumi from "@pulumi/pulumi";
-import { Bridge, ConnectionArgs, FlowTable, PatchPair, RouterNamespace } from "ovslab";
+import { Bridge, FlowTable, PatchPair, RouterNamespace, hostConnection } from "ovslab";
 
-const hostConfig = new pulumi.Config("ovslab");
 const labConfig = new pulumi.Config();
 
-// The private key stays a secret end to end: requireSecret keeps it encrypted in state.
-const connection: pulumi.Output<ConnectionArgs> = pulumi
-  .all([hostConfig.requireSecret("privateKey")])
-  .apply(([privateKey]) => ({
-    host: hostConfig.require("host"),
-    port: hostConfig.getNumber("port") ?? 22,
-    user: hostConfig.get("user") ?? "root",
-    privateKey,
-    hostKey: hostConfig.get("hostKey"),
-  }));
+// ovslab:host, port, user, hostKey and the secret ovslab:privateKey from stack config.
+const connection = hostConnection();
 
 const datapathType = (labConfig.get("datapathType") ?? "netdev") as "netdev" | "system";
 
@@ -99,7 +90,7 @@ const vms = [
 ];
 const upstream = vm("upstream", brEx.name, undefined, "172.24.4.1/24");
 
-export const host = pulumi.interpolate`${hostConfig.get("user") ?? "root"}@${hostConfig.require("host")}:${hostConfig.getNumber("port") ?? 22}`;
+export const host = pulumi.interpolate`${connection.user}@${connection.host}:${connection.port}`;
 export const bridges = [brInt.name, brEx.name];
 export const patchPorts = { a: patch.a, b: patch.b };
 export const externalFlows = exFlows.flows.apply((flows) => flows.map((f) => `priority=${f.priority} ${f.match ?? ""} actions=${f.actions}`.replace("  ", " ")));
