@@ -3,7 +3,7 @@ export { Bridge, BridgeArgs, PortArgs } from "./bridge";
 export { PatchPair, PatchPairArgs, PatchEndArgs } from "./patchPair";
 export { FlowRule, FlowRuleArgs } from "./flowRule";
 export { FlowTable, FlowTableArgs, FlowArgs } from "./flowTable";
-export { RouterNamespace, RouterNamespaceArgs, RouterInterfaceArgs, RouteArgs, SnatArgs, FloatingIpArgs } from "./routerNamespace";
+export { RouterNamespace, RouterNamespaceArgs, RouterInterfaceArgs, RouterVlanArgs, RouteArgs, SnatArgs, FloatingIpArgs } from "./routerNamespace";
 export { HostArgs } from "./resource";
 export type { ConnectionArgs } from "../transport/connection";
 export { ValidationError } from "../core/validation";

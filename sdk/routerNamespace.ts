@@ -1,12 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
   FloatingIpArgs as FloatingIpSpecArgs, FloatingIpSpec, RouteArgs as RouteSpecArgs, RouterInterfaceArgs as RouterInterfaceSpecArgs,
-  RouterInterfaceSpec, routerNamespaceSpec, RouteSpec, SnatArgs as SnatSpecArgs, SnatSpec,
+  RouterInterfaceSpec, routerNamespaceSpec, RouterVlanArgs as RouterVlanSpecArgs, RouteSpec, SnatArgs as SnatSpecArgs, SnatSpec,
 } from "../core/schema/router";
 import { HostArgs, Inputs, OvslabResource } from "./resource";
 
 /** One router interface; each field may be a Pulumi Input (e.g. `bridge: brInt.name`). */
 export type RouterInterfaceArgs = Inputs<RouterInterfaceSpecArgs>;
+/** A Linux VLAN device `<interface>.<id>` on a trunk interface: `{ id: 10, addresses: ["10.0.10.1/24"] }`. */
+export type RouterVlanArgs = Inputs<RouterVlanSpecArgs>;
 export type RouteArgs = Inputs<RouteSpecArgs>;
 export type SnatArgs = Inputs<SnatSpecArgs>;
 export type FloatingIpArgs = Inputs<FloatingIpSpecArgs>;
@@ -17,7 +19,10 @@ export interface RouterNamespaceArgs extends HostArgs {
   name?: pulumi.Input<string>;
   /** Sysctls inside the namespace, merged over the router defaults (`net.ipv4.ip_forward=1`, ...). */
   sysctls?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  /** OVS internal ports moved into the namespace: the seed's `qr-...` (br-int) and `qg-...` (br-ex). */
+  /**
+   * OVS internal ports moved into the namespace: the seed's `qr-...` (br-int) and `qg-...` (br-ex),
+   * or a trunk port (`trunks`) with Linux VLAN devices (`vlans`) holding the addresses.
+   */
   interfaces?: pulumi.Input<pulumi.Input<RouterInterfaceArgs>[]>;
   /** Default and static routes; every other non-kernel route in the namespace is removed. */
   routes?: pulumi.Input<pulumi.Input<RouteArgs>[]>;

@@ -78,6 +78,15 @@ export function linkSet(device: string, o: { mac?: string; mtu?: number; up?: bo
   ];
 }
 
+/** A Linux VLAN device on `parent` (which must be in the same namespace): tags frames with `id`. */
+export function linkAddVlan(parent: string, name: string, id: number): IpLine {
+  return ["link", "add", "link", parent, "name", name, "type", "vlan", "id", String(id)];
+}
+
+export function linkDel(device: string): IpLine {
+  return ["link", "del", "dev", device];
+}
+
 /** `replace` adds the address, or keeps it when it is there: a re-run batch does not fail. */
 export function addressAdd(cidr: string, device: string): IpLine {
   return ["address", "replace", cidr, "dev", device];

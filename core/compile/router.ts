@@ -9,10 +9,11 @@ export const ABSENT = "absent";
 
 // A fixed script: the namespace and sysctl keys arrive as positional parameters, never
 // pasted into the text. iproute2 keeps named namespaces in /var/run/netns (NETNS_RUN_DIR).
+// `-details` adds linkinfo: which links are VLAN devices, their ids and parents.
 // Each tool runs on its own (`ip -n`, `ip netns exec NS tool`), so a command log shows reads.
 const SCRIPT = `ns=$1; shift
 [ -e "/var/run/netns/$ns" ] || { echo '${SECTION}${ABSENT}'; exit 0; }
-echo '${SECTION}link'; ip -n "$ns" -json link show || exit
+echo '${SECTION}link'; ip -n "$ns" -json -details link show || exit
 echo '${SECTION}addr'; ip -n "$ns" -json address show || exit
 echo '${SECTION}route'; ip -n "$ns" -json -4 route show table main || exit
 echo '${SECTION}route6'; ip -n "$ns" -json -6 route show table main || exit

@@ -77,7 +77,11 @@ function bridgeBox(lab: DeclaredLab, name: string, maxFlows: number): Box {
 
 function routerBox(router: DeclaredLab["routers"][number]): Box {
   // Floating IPs sit on their interface too (/32), but show once, under NAT.
-  const rows = router.interfaces.map((i) => ({ key: i.name, label: i.name, detail: i.addresses.join(", ") || "no address" }));
+  // A trunk interface lists its VLAN sub-interfaces right under it, indented.
+  const rows = router.interfaces.flatMap((i) => [
+    { key: i.name, label: i.name, detail: i.addresses.join(", ") || (i.vlans?.length ? "VLAN devices:" : "no address") },
+    ...(i.vlans ?? []).map((v) => ({ key: `${i.name}.${v.id}`, label: ` └ ${i.name}.${v.id}`, detail: v.addresses.join(", ") || "no address" })),
+  ]);
   const routes = router.routes.map((r) => `${r.destination}${r.via ? ` via ${r.via}` : ""}${r.device ? ` dev ${r.device}` : ""}`);
   const nat = [
     ...router.snat.flatMap((s) => s.sources.map((src) => `SNAT ${src} → ${s.toSource} (${s.interface})`)),

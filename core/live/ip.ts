@@ -18,6 +18,8 @@ export interface LiveLink {
   mac: string;
   /** `ip link set alias`: ovslab's ownership mark on a namespace's `lo`. */
   alias?: string;
+  /** A Linux VLAN device (`ip -details`: linkinfo.info_kind "vlan"): its 802.1Q id and the device it sits on. */
+  vlan?: { id: number; parent: string };
   addresses: LiveAddress[];
 }
 
@@ -41,6 +43,9 @@ interface JsonLink {
   mtu: number;
   address?: string;
   ifalias?: string;
+  /** The lower device of a stacked one (a VLAN's parent), by name when in the same namespace. */
+  link?: string;
+  linkinfo?: { info_kind?: string; info_data?: { id?: number } };
   addr_info?: Array<{ family: string; local: string; prefixlen: number; scope?: string }>;
 }
 
@@ -52,7 +57,14 @@ function parseJsonArray<T>(text: string, what: string): T[] {
   return value as T[];
 }
 
-/** Links from `ip -json link show`, with addresses from `ip -json address show` merged in by name. */
+function vlanOf(l: JsonLink): LiveLink["vlan"] {
+  if (l.linkinfo?.info_kind !== "vlan") return undefined;
+  const id = l.linkinfo.info_data?.id;
+  if (typeof id !== "number" || l.link === undefined) throw new Error(`ip -json -details link: VLAN device ${l.ifname} lacks its id or parent link`);
+  return { id, parent: l.link };
+}
+
+/** Links from `ip -json [-details] link show`, with addresses from `ip -json address show` merged in by name. */
 export function parseLinks(linkJson: string, addressJson: string): LiveLink[] {
   const addresses = new Map(parseJsonArray<JsonLink>(addressJson, "ip -json address").map((l) => [l.ifname, l.addr_info ?? []]));
   return parseJsonArray<JsonLink>(linkJson, "ip -json link").map((l) => ({
@@ -61,6 +73,7 @@ export function parseLinks(linkJson: string, addressJson: string): LiveLink[] {
     mtu: l.mtu,
     mac: (l.address ?? "").toLowerCase(),
     ...(l.ifalias !== undefined ? { alias: l.ifalias } : {}),
+    ...(vlanOf(l) ? { vlan: vlanOf(l) } : {}),
     addresses: (addresses.get(l.ifname) ?? []).map((a) => {
       const cidr = parseCidr(`${a.local}/${a.prefixlen}`);
       if (!cidr) throw new Error(`ip -json address: cannot read address ${a.local}/${a.prefixlen} of ${l.ifname}`);

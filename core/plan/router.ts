@@ -11,7 +11,7 @@ import { delPort, transaction, VsctlCommand } from "../compile/vsctl";
 import { devicesIn, ipBatch, linkSetNetns, markNamespace, namespaceMark, netnsAdd, netnsDelete, sysctlWrite } from "../compile/ip";
 import { planPort } from "./bridge";
 import { OwnershipConflict } from "./errors";
-import { planLinks } from "./routerLinks";
+import { planLinks, planVlanDevices } from "./routerLinks";
 import { planNat } from "./routerNat";
 
 /** A port on some bridge, with the bridge's name. */
@@ -24,9 +24,16 @@ export function allPorts(live: LiveRouter): PlacedPort[] {
   return live.ovs.bridges.flatMap((b) => b.ports.map((p) => ({ ...p, bridge: b.name }))).sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** The OVS side of a router interface: an internal port, optionally tagged. */
+/** The OVS side of a router interface: an internal port, optionally tagged or a trunk. */
 export function portSpecOf(iface: RouterInterfaceSpec): PortSpec {
-  return { name: iface.name, type: "internal", ...(iface.tag !== undefined ? { tag: iface.tag } : {}), options: {}, externalIds: {} };
+  return {
+    name: iface.name,
+    type: "internal",
+    ...(iface.tag !== undefined ? { tag: iface.tag } : {}),
+    ...(iface.trunks?.length ? { trunks: iface.trunks } : {}),
+    options: {},
+    externalIds: {},
+  };
 }
 
 type Ownership = "absent" | "ours" | "bare";
@@ -103,13 +110,22 @@ export function planRouter(desired: RouterNamespaceSpec, live: LiveRouter, owner
   const entering = desired.interfaces.filter((i) => ports.recreated.has(i.name) || !inside.has(i.name)).map((i) => i.name);
   ops.push(ipBatch(entering.map((dev) => linkSetNetns(dev, name)), `move ${entering.join(", ")} into namespace ${name}`, { unless: devicesIn(name, entering) }));
 
-  // After the moves (per-device keys need the device), before the addresses
+  // VLAN devices need their parent in the namespace. Only a batch that just adds can be
+  // skipped when its devices exist (`ip link add` fails on a second script run).
+  const vlans = planVlanDevices(desired, ns, new Set([...entering, ...ports.vanishing]));
+  const unless = vlans.deleted.length ? undefined : devicesIn(name, vlans.created);
+  ops.push(ipBatch(vlans.lines, `converge the VLAN devices ${[...vlans.deleted, ...vlans.created].join(", ")} in ${name}`, { netns: name, unless }));
+
+  // After the moves and VLAN devices (per-device keys need the device), before the addresses
   // (promote_secondaries must hold when one is removed).
   const sysctls = Object.fromEntries(Object.entries(desired.sysctls).filter(([k, v]) => ns?.sysctls[k] === undefined || normalized(ns.sysctls[k]) !== normalized(v)));
   ops.push(sysctlWrite(name, sysctls));
 
   const loUp = ownership !== "ours" || (ns?.links.find((l) => l.name === "lo")?.up ?? false);
-  const lines = planLinks(desired, ns, new Set(entering), ports.vanishing, loUp);
+  // A VLAN device goes with its parent, and routes through it with it.
+  const orphans = (ns?.links ?? []).filter((l) => l.vlan && ports.vanishing.has(l.vlan.parent)).map((l) => l.name);
+  const vanishing = new Set([...ports.vanishing, ...vlans.deleted, ...orphans]);
+  const lines = planLinks(desired, ns, new Set([...entering, ...vlans.created]), vanishing, loUp);
   ops.push(ipBatch(lines, `converge links, addresses and routes in ${name}`, { netns: name }));
   ops.push(...planNat(name, desired, ns?.nat ?? { chains: [], rules: [] }));
   return ops.filter((op): op is Op => op !== undefined);

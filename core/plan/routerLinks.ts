@@ -1,18 +1,61 @@
-// Inside the namespace: each interface's link settings and addresses, and the routes, as
-// the lines of one `ip -n NS -batch -`. The namespace is ours, so every route the kernel
-// did not add itself (`proto kernel`) is ours to keep or remove.
-import { addressAdd, addressDel, IpLine, linkSet, routeDel, routeReplace } from "../compile/ip";
+// Inside the namespace: each device's link settings and addresses, and the routes, as
+// the lines of one `ip -n NS -batch -`; VLAN devices to create or delete as the lines of
+// another. The namespace is ours, so every route the kernel did not add itself
+// (`proto kernel`) and every VLAN device is ours to keep or remove.
+import { addressAdd, addressDel, IpLine, linkAddVlan, linkDel, linkSet, routeDel, routeReplace } from "../compile/ip";
 import { LiveAddress, LiveLink, LiveRoute } from "../live/ip";
 import { LiveNamespace } from "../live/router";
 import { parseCidr } from "../schema/address";
-import { RouteSpec, routeFamily, RouterInterfaceSpec, RouterNamespaceSpec } from "../schema/router";
+import { RouteSpec, routeFamily, RouterNamespaceSpec, vlanDeviceName } from "../schema/router";
 
 /** What a device looks like right after it enters the namespace: down, no addresses. */
 const FRESH: LiveLink = { name: "", up: false, mtu: 0, mac: "", addresses: [] };
 
-/** The addresses an interface must carry: its own plus the floating IPs it holds (/32). */
-export function wantedAddresses(spec: RouterNamespaceSpec, iface: RouterInterfaceSpec): string[] {
-  return [...iface.addresses, ...spec.floatingIps.filter((f) => f.interface === iface.name).map((f) => `${f.floatingIp}/32`)];
+/** The addresses a device must carry: its own plus the floating IPs it holds (/32). */
+export function wantedAddresses(spec: RouterNamespaceSpec, device: { name: string; addresses: string[] }): string[] {
+  return [...device.addresses, ...spec.floatingIps.filter((f) => f.interface === device.name).map((f) => `${f.floatingIp}/32`)];
+}
+
+/** A device the router sets up: an interface, or a VLAN device (`vlan`) on one. */
+export interface WantedDevice {
+  name: string;
+  addresses: string[];
+  mac?: string;
+  mtu?: number;
+  vlan?: { id: number; parent: string };
+}
+
+/** Every device in declaration order: each interface, then its VLAN devices. */
+export function wantedDevices(spec: RouterNamespaceSpec): WantedDevice[] {
+  return spec.interfaces.flatMap((i) => [
+    { name: i.name, addresses: i.addresses, mac: i.mac, mtu: i.mtu },
+    ...(i.vlans ?? []).map((v) => ({ name: vlanDeviceName(i.name, v.id), addresses: v.addresses, mtu: v.mtu, vlan: { id: v.id, parent: i.name } })),
+  ]);
+}
+
+export interface VlanPlan {
+  /** `link del` of unwanted VLAN devices, then `link add` of missing ones. */
+  lines: IpLine[];
+  created: string[];
+  deleted: string[];
+}
+
+/**
+ * VLAN devices to delete (not declared, or with another id or parent) and to create.
+ * Devices on a parent in `freshParents` (recreated by OVS, or just moved in) count as
+ * absent: the kernel deletes a VLAN device with its parent.
+ */
+export function planVlanDevices(spec: RouterNamespaceSpec, ns: LiveNamespace | undefined, freshParents: Set<string>): VlanPlan {
+  const wanted = wantedDevices(spec).filter((d) => d.vlan);
+  const live = (ns?.links ?? []).filter((l) => l.vlan && !freshParents.has(l.vlan.parent));
+  const same = (w: WantedDevice, l: LiveLink) => w.name === l.name && w.vlan!.id === l.vlan!.id && w.vlan!.parent === l.vlan!.parent;
+  const deleted = live.filter((l) => !wanted.some((w) => same(w, l))).map((l) => l.name);
+  const created = wanted.filter((w) => !live.some((l) => same(w, l)));
+  return {
+    lines: [...deleted.map(linkDel), ...created.map((w) => linkAddVlan(w.vlan!.parent, w.name, w.vlan!.id))],
+    created: created.map((w) => w.name),
+    deleted,
+  };
 }
 
 /** Addresses we manage on a device: all but the link-local ones the kernel makes. */
@@ -22,7 +65,7 @@ export function managedAddresses(link: LiveLink): LiveAddress[] {
 
 const ipOnly = (cidr: string) => cidr.slice(0, cidr.indexOf("/"));
 
-function planInterface(spec: RouterNamespaceSpec, iface: RouterInterfaceSpec, live: LiveLink): IpLine[] {
+function planDevice(spec: RouterNamespaceSpec, iface: WantedDevice, live: LiveLink): IpLine[] {
   const lines: IpLine[] = [];
   const mac = iface.mac !== undefined && iface.mac !== live.mac ? iface.mac : undefined;
   const mtu = iface.mtu !== undefined && iface.mtu !== live.mtu ? iface.mtu : undefined;
@@ -81,17 +124,17 @@ function planRoutes(spec: RouterNamespaceSpec, ns: LiveNamespace | undefined, va
 }
 
 /**
- * Lines for `ip -n NS -batch -`. `entering` are the interfaces whose device enters the
- * namespace in this plan (moved in, or recreated by OVS); they start out fresh. Unwanted
+ * Lines for `ip -n NS -batch -`. `entering` are the devices that appear in the namespace
+ * in this plan (moved in, recreated by OVS, VLAN devices created); they start out fresh. Unwanted
  * routes go first (an address change could take them away under a later `route del`),
  * routes are added last (their gateways need the addresses).
  */
 export function planLinks(spec: RouterNamespaceSpec, ns: LiveNamespace | undefined, entering: Set<string>, vanishing: Set<string>, loUp: boolean): IpLine[] {
   const lines: IpLine[] = [];
   if (!loUp) lines.push(linkSet("lo", { up: true }));
-  for (const iface of spec.interfaces) {
-    const live = entering.has(iface.name) ? FRESH : ns?.links.find((l) => l.name === iface.name) ?? FRESH;
-    lines.push(...planInterface(spec, iface, live));
+  for (const device of wantedDevices(spec)) {
+    const live = entering.has(device.name) ? FRESH : ns?.links.find((l) => l.name === device.name) ?? FRESH;
+    lines.push(...planDevice(spec, device, live));
   }
   const routes = planRoutes(spec, ns, vanishing);
   return [...routes.dels, ...lines, ...routes.replaces];

@@ -2,8 +2,8 @@
 // agrees with `reference` reads back exactly as declared; anything else ours is appended.
 import { OWNER_KEY } from "../schema/common";
 import { namespaceMark } from "../compile/ip";
-import { RouteSpec, routeFamily, RouterInterfaceSpec, RouterNamespaceSpec } from "../schema/router";
-import { LiveRoute } from "../live/ip";
+import { RouteSpec, routeFamily, RouterInterfaceSpec, RouterNamespaceSpec, RouterVlanSpec, vlanDeviceName } from "../schema/router";
+import { LiveLink, LiveRoute } from "../live/ip";
 import { LiveRouter } from "../live/router";
 import { pickKeys } from "./maps";
 import { allPorts, PlacedPort } from "./router";
@@ -20,17 +20,34 @@ const rankIn = <T>(list: T[], find: (x: T) => boolean) => {
   return i < 0 ? Number.MAX_SAFE_INTEGER : i;
 };
 
+/** A device's own addresses (floating IPs it holds are shown as floatingIps), in declared order. */
+function addressesOf(link: LiveLink | undefined, spec: RouterNamespaceSpec, declared: string[]): string[] {
+  const fips = spec.floatingIps.filter((f) => f.interface === link?.name).map((f) => `${f.floatingIp}/32`);
+  const addresses = (link ? managedAddresses(link) : []).map((a) => a.cidr).filter((a) => !fips.includes(a));
+  return inReferenceOrder(addresses, (a) => rankIn(declared, (d) => d === a));
+}
+
+/** The VLAN devices on `parent` that carry their `<parent>.<id>` name (others are deleted by the plan). */
+function observeVlans(live: LiveRouter, parent: string, reference: RouterInterfaceSpec | undefined, spec: RouterNamespaceSpec): RouterVlanSpec[] {
+  const links = (live.namespace?.links ?? []).filter((l) => l.vlan?.parent === parent && l.name === vlanDeviceName(parent, l.vlan.id));
+  const declared = reference?.vlans ?? [];
+  return inReferenceOrder(links, (l) => rankIn(declared, (v) => v.id === l.vlan!.id)).map((l) => {
+    const ref = declared.find((v) => v.id === l.vlan!.id);
+    return { id: l.vlan!.id, addresses: addressesOf(l, spec, ref?.addresses ?? []), ...(ref?.mtu !== undefined ? { mtu: l.mtu } : {}) };
+  });
+}
+
 function observeInterface(live: LiveRouter, port: PlacedPort, spec: RouterNamespaceSpec): RouterInterfaceSpec {
   const reference = spec.interfaces.find((i) => i.name === port.name);
   const link = live.namespace?.links.find((l) => l.name === port.name);
-  const fips = spec.floatingIps.filter((f) => f.interface === port.name).map((f) => `${f.floatingIp}/32`);
-  const addresses = (link ? managedAddresses(link) : []).map((a) => a.cidr).filter((a) => !fips.includes(a));
-  const declared = reference?.addresses ?? [];
+  const vlans = observeVlans(live, port.name, reference, spec);
   return {
     name: port.name,
     bridge: port.bridge,
     ...(port.tag !== undefined ? { tag: port.tag } : {}),
-    addresses: inReferenceOrder(addresses, (a) => rankIn(declared, (d) => d === a)),
+    ...(port.trunks.length ? { trunks: [...port.trunks].sort((a, b) => a - b) } : {}),
+    ...(vlans.length ? { vlans } : {}),
+    addresses: addressesOf(link, spec, reference?.addresses ?? []),
     // MAC and MTU are shown only when declared: otherwise they are the host's to pick.
     ...(link && reference?.mac !== undefined ? { mac: link.mac } : {}),
     ...(link && reference?.mtu !== undefined ? { mtu: link.mtu } : {}),

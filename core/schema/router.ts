@@ -17,11 +17,25 @@ export interface RouterInterfaceArgs {
   bridge: string;
   /** OVSDB `Port.tag`: the access VLAN, 0-4095. Default none. */
   tag?: number;
+  /** OVSDB `Port.trunks`: the VLANs a trunk port carries into the namespace, tagged. Default none (all VLANs when untagged). */
+  trunks?: number[];
+  /** Linux VLAN devices `<name>.<id>` on this interface (for a trunk port), each with its addresses. Default none. */
+  vlans?: RouterVlanArgs[];
   /** Addresses with prefix length, IPv4 or IPv6 (`10.0.0.1/24`, `fd00::1/64`). Default none. */
   addresses?: string[];
   /** MAC address (`ip link set address`). Default: the one OVS gave the port. */
   mac?: string;
   /** MTU (`ip link set mtu`). Default: the device's own (1500). */
+  mtu?: number;
+}
+
+/** A Linux VLAN sub-interface: `ip link add link IF name IF.ID type vlan id ID`. */
+export interface RouterVlanArgs {
+  /** The 802.1Q VLAN id, 1-4094; the device is named `<interface>.<id>` (at most 15 bytes). */
+  id: number;
+  /** Addresses with prefix length on the VLAN device, as an interface's. Default none. */
+  addresses?: string[];
+  /** MTU of the VLAN device, at most its interface's. Default: the interface's. */
   mtu?: number;
 }
 
@@ -91,14 +105,27 @@ export function routerSysctls(hasIpv6: boolean): Record<string, string> {
   };
 }
 
+const mtu = z.number({ message: "must be a number" }).int("must be a whole number").min(68, "must be 68-65535").max(65535, "must be 68-65535");
+
+const routerVlan = z
+  .object({
+    // 0 and 4095 are reserved by 802.1Q; the kernel refuses them for a VLAN device.
+    id: z.number({ message: "must be a number" }).int("must be a whole number").min(1, "must be 1-4094").max(4094, "must be 1-4094"),
+    addresses: z.array(checkedString(interfaceAddressRule)).default([]),
+    mtu: mtu.optional(),
+  })
+  .strict();
+
 const routerInterface = z
   .object({
     name: interfaceName,
     bridge: interfaceName,
     tag: vlanId.optional(),
+    trunks: z.array(vlanId).optional(),
+    vlans: z.array(routerVlan).default([]),
     addresses: z.array(checkedString(interfaceAddressRule)).default([]),
     mac: checkedString(macRule).optional(),
-    mtu: z.number({ message: "must be a number" }).int("must be a whole number").min(68, "must be 68-65535").max(65535, "must be 68-65535").optional(),
+    mtu: mtu.optional(),
   })
   .strict();
 
@@ -152,8 +179,27 @@ interface Connected {
   cidr: Cidr;
 }
 
+/** The Linux VLAN device of a router interface: `gw.10` (`ip link add ... name gw.10`). */
+export const vlanDeviceName = (iface: string, id: number): string => `${iface}.${id}`;
+
+/** A device in the namespace holding addresses: an interface, or a VLAN device on one. */
+interface Device {
+  name: string;
+  addresses: string[];
+  /** Where its fields are, e.g. ["interfaces", 0, "vlans", 1]. */
+  path: Array<string | number>;
+}
+
+/** Every address-holding device: each interface, then its VLAN devices. */
+function devicesOf(spec: Shape): Device[] {
+  return spec.interfaces.flatMap((i, n) => [
+    { name: i.name, addresses: i.addresses, path: ["interfaces", n] },
+    ...i.vlans.map((v, j) => ({ name: vlanDeviceName(i.name, v.id), addresses: v.addresses, path: ["interfaces", n, "vlans", j] })),
+  ]);
+}
+
 function connectedSubnets(spec: Shape): Connected[] {
-  return spec.interfaces.flatMap((i) => i.addresses.map(cidrOf).filter((c): c is Cidr => !!c).map((cidr) => ({ iface: i.name, cidr })));
+  return devicesOf(spec).flatMap((d) => d.addresses.map(cidrOf).filter((c): c is Cidr => !!c).map((cidr) => ({ iface: d.name, cidr })));
 }
 
 const list = (cs: Connected[]) => [...new Set(cs.map((c) => formatCidr(networkOf(c.cidr))))].join(", ") || "none";
@@ -169,25 +215,51 @@ function notAHost(ip: IpAddress, connected: Connected[]): string | undefined {
   return undefined;
 }
 
+const IFNAMSIZ_MAX = 15;
+const pathText = (path: Array<string | number>) => path.map((p, i) => (typeof p === "number" ? `[${p}]` : `${i ? "." : ""}${p}`)).join("");
+
 function checkInterfaces(spec: Shape, issues: Issue[]): void {
-  const names = spec.interfaces.map((i) => i.name);
-  for (const dup of duplicates(names)) issues.push({ path: ["interfaces", names.lastIndexOf(dup), "name"], message: `duplicates interface "${dup}"` });
-  names.forEach((n, i) => n === "lo" && issues.push({ path: ["interfaces", i, "name"], message: "lo is the namespace's own loopback" }));
+  const devices = devicesOf(spec);
+  const names = devices.map((d) => d.name);
+  for (const dup of duplicates(names)) {
+    const at = devices[names.lastIndexOf(dup)].path;
+    issues.push({ path: at.length > 2 ? [...at, "id"] : [...at, "name"], message: `duplicates interface "${dup}"` });
+  }
+  spec.interfaces.forEach((iface, i) => {
+    const at = (field: Array<string | number>, message: string) => issues.push({ path: ["interfaces", i, ...field], message });
+    if (iface.name === "lo") at(["name"], "lo is the namespace's own loopback");
+    for (const dup of duplicates((iface.trunks ?? []).map(String))) at(["trunks"], `lists VLAN ${dup} more than once`);
+    if (iface.tag !== undefined && iface.trunks?.length) at(["trunks"], `a port with a tag is an access port of VLAN ${iface.tag}: OVS ignores its trunks`);
+    if (iface.tag !== undefined && iface.vlans.length) at(["vlans"], `a port with a tag (VLAN ${iface.tag}) drops the tagged frames of VLAN devices: use trunks instead`);
+    const ids = iface.vlans.map((v) => String(v.id));
+    for (const dup of duplicates(ids)) at(["vlans", ids.lastIndexOf(dup), "id"], `duplicates VLAN ${dup} on ${iface.name}`);
+    iface.vlans.forEach((v, j) => {
+      const device = vlanDeviceName(iface.name, v.id);
+      const bytes = Buffer.byteLength(device);
+      if (bytes > IFNAMSIZ_MAX) {
+        at(["vlans", j, "id"], `the VLAN device name "${device}" is ${bytes} bytes, over the 15 of a Linux interface name: shorten interfaces[${i}].name`);
+      }
+      if (iface.trunks?.length && !iface.trunks.includes(v.id)) {
+        at(["vlans", j, "id"], `VLAN ${v.id} is not in trunks (${iface.trunks.join(", ")}): OVS drops its frames`);
+      }
+      if (v.mtu !== undefined && iface.mtu !== undefined && v.mtu > iface.mtu) at(["vlans", j, "mtu"], `${v.mtu} is over the MTU of ${iface.name} (${iface.mtu})`);
+    });
+  });
   const seen = new Map<string, string>();
-  spec.interfaces.forEach((iface, i) =>
-    iface.addresses.forEach((a, j) => {
+  for (const d of devices) {
+    d.addresses.forEach((a, j) => {
       const cidr = cidrOf(a);
       if (!cidr) return;
       const key = formatIp(cidr);
       const first = seen.get(key);
-      if (first) issues.push({ path: ["interfaces", i, "addresses", j], message: `address ${key} is also given at ${first}` });
-      else seen.set(key, `interfaces[${i}].addresses[${j}]`);
-    }),
-  );
+      if (first) issues.push({ path: [...d.path, "addresses", j], message: `address ${key} is also given at ${first}` });
+      else seen.set(key, `${pathText([...d.path, "addresses", j])}`);
+    });
+  }
 }
 
 function checkRoutes(spec: Shape, connected: Connected[], issues: Issue[]): void {
-  const names = new Set(spec.interfaces.map((i) => i.name));
+  const names = new Set(devicesOf(spec).map((d) => d.name));
   const keys: string[] = [];
   spec.routes.forEach((r, i) => {
     const at = (field: string, message: string) => issues.push({ path: ["routes", i, field], message });
@@ -214,12 +286,12 @@ function checkRoutes(spec: Shape, connected: Connected[], issues: Issue[]): void
 
 /** The interface's first IPv4 address: the default SNAT source. */
 function firstIpv4(spec: Shape, iface: string): string | undefined {
-  const address = spec.interfaces.find((i) => i.name === iface)?.addresses.map(cidrOf).find((c) => c?.family === 4);
+  const address = devicesOf(spec).find((d) => d.name === iface)?.addresses.map(cidrOf).find((c) => c?.family === 4);
   return address ? formatIp(address) : undefined;
 }
 
 function checkSnat(spec: Shape, issues: Issue[]): void {
-  const names = new Set(spec.interfaces.map((i) => i.name));
+  const names = new Set(devicesOf(spec).map((d) => d.name));
   const keys: string[] = [];
   spec.snat.forEach((s, i) => {
     if (!names.has(s.interface)) issues.push({ path: ["snat", i, "interface"], message: `"${s.interface}" is not one of the router's interfaces` });
@@ -235,7 +307,7 @@ function checkSnat(spec: Shape, issues: Issue[]): void {
 }
 
 function checkFloatingIps(spec: Shape, connected: Connected[], issues: Issue[]): void {
-  const names = new Set(spec.interfaces.map((i) => i.name));
+  const names = new Set(devicesOf(spec).map((d) => d.name));
   const own = connected.map((c) => formatIp(c.cidr));
   spec.floatingIps.forEach((f, i) => {
     const at = (field: string, message: string) => issues.push({ path: ["floatingIps", i, field], message });
@@ -269,6 +341,11 @@ function canonical(spec: Shape) {
     name: i.name,
     bridge: i.bridge,
     ...(i.tag !== undefined ? { tag: i.tag } : {}),
+    // Present only when used, so state written before trunks and VLANs existed reads back unchanged.
+    ...(i.trunks?.length ? { trunks: [...i.trunks].sort((a, b) => a - b) } : {}),
+    ...(i.vlans.length
+      ? { vlans: i.vlans.map((v) => ({ id: v.id, addresses: v.addresses.map(canonicalCidr), ...(v.mtu !== undefined ? { mtu: v.mtu } : {}) })) }
+      : {}),
     addresses: i.addresses.map(canonicalCidr),
     ...(i.mac !== undefined ? { mac: canonicalMac(i.mac) } : {}),
     ...(i.mtu !== undefined ? { mtu: i.mtu } : {}),
@@ -315,6 +392,7 @@ export const routerNamespaceSpec = shape
 
 export type RouterNamespaceSpec = z.output<typeof routerNamespaceSpec>;
 export type RouterInterfaceSpec = RouterNamespaceSpec["interfaces"][number];
+export type RouterVlanSpec = NonNullable<RouterInterfaceSpec["vlans"]>[number];
 export type RouteSpec = RouterNamespaceSpec["routes"][number];
 export type SnatSpec = RouterNamespaceSpec["snat"][number];
 export type FloatingIpSpec = RouterNamespaceSpec["floatingIps"][number];

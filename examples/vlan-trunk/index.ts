@@ -6,19 +6,12 @@
 // trunk port into the namespace with Linux VLAN sub-interfaces (gw.10, gw.20, gw.30)
 // cannot be declared yet: see README.md, "What is missing".
 import * as pulumi from "@pulumi/pulumi";
-import { Bridge, ConnectionArgs, FlowTable, PatchPair, RouterNamespace } from "ovslab";
+import { Bridge, FlowTable, PatchPair, RouterNamespace, hostConnection } from "ovslab";
 
-const hostConfig = new pulumi.Config("ovslab");
 const labConfig = new pulumi.Config();
 
-// The private key stays a secret end to end: requireSecret keeps it encrypted in state.
-const connection: pulumi.Output<ConnectionArgs> = hostConfig.requireSecret("privateKey").apply((privateKey) => ({
-  host: hostConfig.require("host"),
-  port: hostConfig.getNumber("port") ?? 22,
-  user: hostConfig.get("user") ?? "root",
-  privateKey,
-  hostKey: hostConfig.get("hostKey"),
-}));
+// ovslab:host, port, user, hostKey and the secret ovslab:privateKey from stack config.
+const connection = hostConnection();
 
 const datapathType = (labConfig.get("datapathType") ?? "netdev") as "netdev" | "system";
 

@@ -26,7 +26,9 @@ export async function hostState(lab: LabHost): Promise<string> {
   }
   for (const ns of lines(await lab.sh(["ip", "netns", "list"])).map((l) => l.split(" ")[0]).sort()) {
     section(`links in ${ns}`, await lab.sh(["ip", "-n", ns, "-o", "link", "show"]));
-    section(`addresses in ${ns}`, await lab.sh(["ip", "-n", ns, "-o", "address", "show"]));
+    // The kernel marks a fresh IPv6 link-local address `tentative` until duplicate address
+    // detection ends, a second or so later: its timing, not a change of ours.
+    section(`addresses in ${ns}`, (await lab.sh(["ip", "-n", ns, "-o", "address", "show"])).replace(/ tentative\b/g, ""));
     section(`routes in ${ns}`, (await lab.sh(["ip", "-n", ns, "route", "show", "table", "all"])) + (await lab.sh(["ip", "-n", ns, "-6", "route", "show", "table", "all"])));
     const nat = await lab.sh(["ip", "netns", "exec", ns, "iptables-save", "-t", "nat"]);
     section(`nat in ${ns}`, lines(nat).filter((l) => !l.startsWith("#")).map((l) => l.replace(/\[\d+:\d+\]/, "")).join("\n"));

@@ -46,4 +46,22 @@ describe("live/ip (real `ip -json` output of a router namespace)", () => {
     assert.deepEqual(parseRoutes("[]", 4), []);
     assert.deepEqual(parseRoutes("", 6), []);
   });
+
+  // The link and address lists of a trunk router captured on a lab host, with the two VLAN
+  // devices added in iproute2's `-details` format (the test machine's kernel has no 802.1Q
+  // support, CONFIG_VLAN_8021Q unset): `link` names the parent, linkinfo.info_data.id the VLAN.
+  it("reads VLAN devices from `ip -json -details link`: id and parent, with their addresses", () => {
+    const vlan = parseLinks(fixture("link-vlan.json"), fixture("addr-vlan.json"));
+    assert.deepEqual(vlan.map((l) => [l.name, l.vlan, l.addresses.filter((a) => a.scope === "global").map((a) => a.cidr)]), [
+      ["lo", undefined, []],
+      ["gw", undefined, []],
+      ["gw.10", { id: 10, parent: "gw" }, ["10.0.10.1/24"]],
+      ["gw.20", { id: 20, parent: "gw" }, ["10.0.20.1/24"]],
+    ]);
+    assert.ok(!("vlan" in vlan[1]), "an OVS tap (info_kind tun) is no VLAN device");
+  });
+
+  it("says which VLAN device it cannot read", () => {
+    assert.throws(() => parseLinks('[{"ifname":"gw.10","mtu":1500,"linkinfo":{"info_kind":"vlan","info_data":{}}}]', "[]"), /VLAN device gw\.10 lacks its id or parent/);
+  });
 });
