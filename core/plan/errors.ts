@@ -5,3 +5,11 @@ export class OwnershipConflict extends Error {
     this.name = "OwnershipConflict";
   }
 }
+
+/** A resource names a bridge the host does not have: it must be created first. */
+export class MissingBridgeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "MissingBridgeError";
+  }
+}

@@ -11,7 +11,7 @@
 // one reason: OVS keeps one flow per (table, priority, match), so our `add` of the same
 // triple would silently replace theirs (checked on OVS 3.1); we refuse that instead.
 import { Op } from "../shell";
-import { OwnershipConflict } from "./errors";
+import { MissingBridgeError, OwnershipConflict } from "./errors";
 import { FlowSpec } from "../schema/flow";
 import { parseMatch } from "../schema/flowMatch";
 import { parseActions } from "../schema/flowActions";
@@ -29,13 +29,6 @@ export class OpenFlowVersionError extends Error {
 }
 
 /** Flows cannot be planned for a bridge that is not there. */
-export class MissingBridgeError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "MissingBridgeError";
-  }
-}
-
 /**
  * Why OVS would refuse our bundles on this bridge, or undefined. We refuse up front, with
  * the fix, rather than let `ovs-ofctl --bundle` fail with "version negotiation failed".

@@ -9,8 +9,7 @@ import { PatchEndSpec, PatchPairSpec, patchPairSpec } from "../schema/patchPair"
 import { LiveBridges, LivePort } from "../live/bridge";
 import { delPort, transaction, VsctlCommand } from "../compile/vsctl";
 import { planPort } from "./bridge";
-import { OwnershipConflict } from "./errors";
-import { MissingBridgeError } from "./flows";
+import { MissingBridgeError, OwnershipConflict } from "./errors";
 import { sameList } from "./maps";
 
 /** Ports marked as this resource's, wherever they are. */

@@ -10,7 +10,7 @@ import { LiveNamespace, LiveRouter } from "../live/router";
 import { delPort, transaction, VsctlCommand } from "../compile/vsctl";
 import { devicesIn, ipBatch, linkSetNetns, markNamespace, namespaceMark, netnsAdd, netnsDelete, sysctlWrite } from "../compile/ip";
 import { planPort } from "./bridge";
-import { OwnershipConflict } from "./errors";
+import { MissingBridgeError, OwnershipConflict } from "./errors";
 import { planLinks, planVlanDevices } from "./routerLinks";
 import { planNat } from "./routerNat";
 
@@ -74,6 +74,9 @@ function planPorts(spec: RouterNamespaceSpec, live: LiveRouter, owner: string, p
     deleted.add(p.name);
   }
   for (const iface of spec.interfaces) {
+    if (!live.ovs.bridges.some((b) => b.name === iface.bridge)) {
+      throw new MissingBridgeError(`bridge ${iface.bridge} of interface ${iface.name} does not exist on the host; create it first (e.g. a Bridge resource, passing its name output as the interface's bridge so the router waits for it)`);
+    }
     const current = ports.find((p) => p.name === iface.name);
     if (current && current.externalIds[OWNER_KEY] !== owner) {
       throw new OwnershipConflict(

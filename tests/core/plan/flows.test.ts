@@ -5,9 +5,9 @@ import { formatCommand } from "../../../core/shell";
 import { flowSpec, FlowSpec } from "../../../core/schema/flow";
 import { parseFlowDump, FlowBridge, LiveFlows } from "../../../core/live/flows";
 import {
-  bundleProblem, canonicalFlow, MissingBridgeError, observeFlows, OpenFlowVersionError, planFlows, planFlowsDelete,
+  bundleProblem, canonicalFlow, observeFlows, OpenFlowVersionError, planFlows, planFlowsDelete,
 } from "../../../core/plan/flows";
-import { OwnershipConflict } from "../../../core/plan/errors";
+import { MissingBridgeError, OwnershipConflict } from "../../../core/plan/errors";
 
 const fixture = (name: string) => readFileSync(join(__dirname, "../../fixtures/ovs", name), "utf8");
 const flow = (input: Partial<FlowSpec> & { actions: string }): FlowSpec => flowSpec.parse(input);

@@ -4,7 +4,7 @@ import { patchPairSpec } from "../../../core/schema/patchPair";
 import { LiveBridge, LiveBridges, LivePort } from "../../../core/live/bridge";
 import { observePatchPair, patchPairProblems, planPatchPair, planPatchPairDelete } from "../../../core/plan/patchPair";
 import { OwnershipConflict } from "../../../core/plan/errors";
-import { MissingBridgeError } from "../../../core/plan/flows";
+import { MissingBridgeError } from "../../../core/plan/errors";
 
 const OWNER = "lab/dev/int-ex";
 const pair = patchPairSpec.parse({ a: { bridge: "br-int", port: "int-br-ex" }, b: { bridge: "br-ex", port: "phy-br-ex" } });

@@ -7,7 +7,7 @@ import { parseBridges } from "../../../core/live/bridge";
 import { LiveRouter, parseNamespace } from "../../../core/live/router";
 import { planRouter, planRouterDelete } from "../../../core/plan/router";
 import { observeRouter } from "../../../core/plan/routerObserve";
-import { OwnershipConflict } from "../../../core/plan/errors";
+import { MissingBridgeError, OwnershipConflict } from "../../../core/plan/errors";
 
 const OWNER = "t/s/r1";
 const fixture = (name: string) => readFileSync(join(__dirname, "../../fixtures/router", name), "utf8");
@@ -46,6 +46,12 @@ const script = (ops: Op[]) => ops.map(formatCommand);
 const link = (live: LiveRouter, name: string) => live.namespace!.links.find((l) => l.name === name)!;
 
 describe("planRouter", () => {
+  it("refuses an interface on a bridge the host does not have, naming it", () => {
+    const live = empty();
+    live.ovs.bridges = live.ovs.bridges.filter((b) => b.name !== "br-ex");
+    assert.throws(() => planRouter(desired, live, OWNER), (e: unknown) => e instanceof MissingBridgeError && /bridge br-ex of interface qg-b does not exist/.test(e.message));
+  });
+
   it("builds a router from nothing: namespace, one OVS transaction, moves, sysctls, one ip batch, one iptables-restore", () => {
     assert.deepEqual(script(planRouter(desired, empty(), OWNER)), [
       "ip netns add qrouter-1",
