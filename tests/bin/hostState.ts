@@ -26,10 +26,13 @@ export async function hostState(lab: LabHost): Promise<string> {
   }
   for (const ns of lines(await lab.sh(["ip", "netns", "list"])).map((l) => l.split(" ")[0]).sort()) {
     section(`links in ${ns}`, await lab.sh(["ip", "-n", ns, "-o", "link", "show"]));
-    // The kernel marks a fresh IPv6 link-local address `tentative` until duplicate address
-    // detection ends, a second or so later: its timing, not a change of ours.
-    section(`addresses in ${ns}`, (await lab.sh(["ip", "-n", ns, "-o", "address", "show"])).replace(/ tentative\b/g, ""));
-    section(`routes in ${ns}`, (await lab.sh(["ip", "-n", ns, "route", "show", "table", "all"])) + (await lab.sh(["ip", "-n", ns, "-6", "route", "show", "table", "all"])));
+    // The kernel's own IPv6 state (link-local addresses, and its `proto kernel` routes such
+    // as ff00::/8) appears as duplicate address detection ends, a second or so after a
+    // device comes up: its timing, not a change of ours. Our addresses and routes stay.
+    const addresses = lines(await lab.sh(["ip", "-n", ns, "-o", "address", "show"])).filter((l) => !/ inet6 fe80::/.test(l));
+    section(`addresses in ${ns}`, addresses.join("\n"));
+    const routes = [...lines(await lab.sh(["ip", "-n", ns, "route", "show", "table", "all"])), ...lines(await lab.sh(["ip", "-n", ns, "-6", "route", "show", "table", "all"]))];
+    section(`routes in ${ns}`, routes.filter((l) => !/ proto kernel /.test(l)).join("\n"));
     const nat = await lab.sh(["ip", "netns", "exec", ns, "iptables-save", "-t", "nat"]);
     section(`nat in ${ns}`, lines(nat).filter((l) => !l.startsWith("#")).map((l) => l.replace(/\[\d+:\d+\]/, "")).join("\n"));
     section(`sysctls in ${ns}`, await lab.sh(["ip", "netns", "exec", ns, "sysctl", ...ROUTER_SYSCTLS]));
