@@ -31,24 +31,39 @@ export function badCharacter(text: string): string | undefined {
  */
 export function splitTopLevel(text: string): string[] {
   const parts: string[] = [];
+  let start = 0;
+  scanBrackets(text, (ch, i, depth) => {
+    if (ch === "," && depth === 0) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  });
+  parts.push(text.slice(start));
+  return parts.map((p) => p.trim()).filter((p) => p !== "");
+}
+
+/**
+ * Walks `text` the way OVS reads it: quoted strings (with backslash escapes) are skipped,
+ * `(`/`[` open and `)`/`]` close a level. `visit` sees every character outside quotes with
+ * the depth it stands at. Says whether quotes were left open and the depth went negative.
+ */
+function scanBrackets(text: string, visit: (ch: string, i: number, depth: number) => void = () => undefined) {
   let depth = 0;
   let quoted = false;
-  let start = 0;
+  let negative = false;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
       if (ch === "\\") i++;
       else if (ch === '"') quoted = false;
-    } else if (ch === '"') quoted = true;
-    else if (ch === "(" || ch === "[") depth++;
-    else if (ch === ")" || ch === "]") depth--;
-    else if (ch === "," && depth === 0) {
-      parts.push(text.slice(start, i));
-      start = i + 1;
+      continue;
     }
+    if (ch === '"') quoted = true;
+    else if (ch === "(" || ch === "[") depth++;
+    else if (ch === ")" || ch === "]") negative ||= --depth < 0;
+    else visit(ch, i, depth);
   }
-  parts.push(text.slice(start));
-  return parts.map((p) => p.trim()).filter((p) => p !== "");
+  return { depth, quoted, negative };
 }
 
 /** `"phy-br-ex"` -> `phy-br-ex` (OVS quotes names like a C string); bare words stay. */
@@ -72,20 +87,8 @@ export function keyValue(item: string): [string, string | undefined] {
 
 /** Parentheses balanced (outside quotes)? Unbalanced text would swallow the rest of a list. */
 export function balanced(text: string): boolean {
-  let depth = 0;
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === "\\") i++;
-      else if (ch === '"') quoted = false;
-    } else if (ch === '"') quoted = true;
-    else if (ch === "(" || ch === "[") depth++;
-    else if (ch === ")" || ch === "]") {
-      if (--depth < 0) return false;
-    }
-  }
-  return depth === 0 && !quoted;
+  const end = scanBrackets(text);
+  return end.depth === 0 && !end.quoted && !end.negative;
 }
 
 /** The known word closest to a misspelt one (edit distance <= 2), for "did you mean" hints. */
