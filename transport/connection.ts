@@ -4,19 +4,11 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 
-/** Bastion settings as pulumi-command names them. Accepted by the type, refused by the schema. */
-export interface ProxyConnectionArgs {
-  host: string;
-  port?: number;
-  user?: string;
-  password?: string;
-  privateKey?: string;
-  privateKeyPassword?: string;
-  agentSocketPath?: string;
-  dialErrorLimit?: number;
-  perDialTimeout?: number;
-  hostKey?: string;
-}
+/**
+ * Bastion settings as pulumi-command names them: a connection's own fields, without a
+ * proxy of its own. Accepted by the type, refused by the schema (not supported yet).
+ */
+export type ProxyConnectionArgs = Omit<ConnectionArgs, "proxy" | "knownHostsPath" | "skipHostKeyCheck">;
 
 /** What a user writes; every field has the meaning it has in pulumi-command. */
 export interface ConnectionArgs {
