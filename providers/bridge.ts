@@ -1,17 +1,27 @@
 // Bridge: the core's bridge schema, reader, planner and observer, wired for the CRUD.
 import { bridgeSpec, BridgeSpec } from "../core/schema/bridge";
 import { readBridges } from "../core/compile/vsctl";
+import { dumpAllFlows } from "../core/compile/ofctl";
 import { LiveBridges, parseBridges } from "../core/live/bridge";
+import { parseFlowDump } from "../core/live/flows";
 import { observeBridge, planBridge, planBridgeDelete } from "../core/plan/bridge";
-import { runChecked } from "../transport/types";
+import { runChecked, Transport } from "../transport/types";
 import { KindDefinition } from "./kind";
+
+const readLive = async (host: Transport, spec: BridgeSpec) => parseBridges((await runChecked(host, readBridges([spec.name]))).stdout);
 
 export const bridgeKind: KindDefinition<BridgeSpec, LiveBridges> = {
   title: "Bridge",
   schema: bridgeSpec,
   idOf: (spec) => spec.name,
   replaceOn: ["name"],
-  readLive: async (host, spec) => parseBridges((await runChecked(host, readBridges([spec.name]))).stdout),
+  readLive,
+  // Before a delete, also every flow on the bridge: someone else's keep the bridge alive.
+  readForDelete: async (host, spec) => {
+    const live = await readLive(host, spec);
+    if (!live.bridges.some((b) => b.name === spec.name)) return live;
+    return { ...live, flows: { [spec.name]: parseFlowDump((await runChecked(host, dumpAllFlows(spec.name))).stdout) } };
+  },
   plan: planBridge,
   planDelete: (spec, live, owner) => planBridgeDelete(spec.name, live, owner),
   observe: observeBridge,

@@ -100,5 +100,6 @@ export async function read<Spec, Live>(kind: KindDefinition<Spec, Live>, id: str
 
 export async function remove<Spec, Live>(kind: KindDefinition<Spec, Live>, props: Props): Promise<void> {
   const p = parse(kind, props);
-  await execute(p.host, kind.planDelete(p.spec, await kind.readLive(p.host, p.spec, p.owner), p.owner));
+  const live = await (kind.readForDelete ?? kind.readLive)(p.host, p.spec, p.owner);
+  await execute(p.host, kind.planDelete(p.spec, live, p.owner));
 }

@@ -17,6 +17,8 @@ export interface KindDefinition<Spec, Live> {
   readLive(host: Transport, spec: Spec, owner: string): Promise<Live>;
   /** The ops that take the host from `live` to `desired`; none when they agree. */
   plan(desired: Spec, live: Live, owner: string, previous?: Spec): Op[];
+  /** What delete needs, when it is more than `readLive` (a bridge's flows of other owners). */
+  readForDelete?(host: Transport, spec: Spec, owner: string): Promise<Live>;
   /** The ops that remove what this resource owns, and nothing else. */
   planDelete(spec: Spec, live: Live, owner: string): Op[];
   /** The host's state in the spec's shape; undefined when the resource is gone. */

@@ -39,6 +39,17 @@ export function dumpTable(bridge: string, table: number): Op {
   };
 }
 
+/**
+ * Every flow of a bridge, whoever owns it, in whatever OpenFlow version the bridge allows:
+ * read before deleting a bridge, whose flows of other owners must not go with it.
+ */
+export function dumpAllFlows(bridge: string): Op {
+  return {
+    argv: ["ovs-ofctl", "-O", "OpenFlow10,OpenFlow11,OpenFlow12,OpenFlow13,OpenFlow14,OpenFlow15", "--no-stats", "--no-names", "dump-flows", bridge],
+    why: `read every flow of bridge ${bridge}, to keep it if someone else's flows are on it`,
+  };
+}
+
 /** `add table=0,priority=4,cookie=C,in_port=phy-br-ex,dl_vlan=1,actions=strip_vlan,NORMAL`. */
 export function addLine(flow: FlowText, cookie: string): string {
   const parts = [`table=${flow.table}`, `priority=${flow.priority}`, `cookie=${cookie}`];

@@ -1,4 +1,5 @@
 // A bridge as the host has it, from the output of compile/vsctl `readBridges`.
+import { DumpedFlow } from "./flows";
 import { listOf, optional, parseTables, Row, stringMapOf } from "./ovsdb";
 
 export interface LivePort {
@@ -32,6 +33,8 @@ export interface LiveBridges {
   bridges: LiveBridge[];
   /** Port name -> bridge name, for every port on the host. */
   portBridge: Map<string, string>;
+  /** Every flow of a bridge, by bridge name: read only before a delete. */
+  flows?: Record<string, DumpedFlow[]>;
 }
 
 export function parseBridges(stdout: string): LiveBridges {

@@ -4,6 +4,7 @@ import { Op } from "../shell";
 import { OWNER_KEY } from "../schema/common";
 import { BridgeSpec, PortSpec } from "../schema/bridge";
 import { LiveBridge, LiveBridges, LivePort } from "../live/bridge";
+import { DumpedFlow } from "../live/flows";
 import { addBr, addPort, clear, delBr, delPort, removeKeys, set, transaction, VsctlCommand } from "../compile/vsctl";
 import { pickKeys, planMap, sameList } from "./maps";
 import { OwnershipConflict } from "./errors";
@@ -93,19 +94,27 @@ export function planPort(br: string, port: PortSpec, live: LivePort | undefined,
   return cmds;
 }
 
+/** The flow OVS itself puts in a standalone bridge: owned by nobody, gone with the bridge. */
+const isDefaultFlow = (f: DumpedFlow) => BigInt(f.cookie) === 0n && f.table === 0 && f.priority === 0 && f.match === "" && f.actions === "NORMAL";
+
 /**
  * Deleting a bridge resource: our ports go; the bridge goes too unless someone else's
- * port is on it, in which case it stays (without our mark) so their port survives.
+ * port or flow is on it (our flow resources are deleted before their bridge), in which
+ * case it stays, without our mark, so theirs survive.
  */
 export function planBridgeDelete(name: string, live: LiveBridges, owner: string): Op[] {
   const current = live.bridges.find((b) => b.name === name);
   if (!current || current.externalIds[OWNER_KEY] !== owner) return [];
-  const foreign = current.ports.filter((p) => p.externalIds[OWNER_KEY] !== owner);
+  const foreignFlows = (live.flows?.[name] ?? []).filter((f) => !isDefaultFlow(f));
+  const foreign = [
+    ...current.ports.filter((p) => p.externalIds[OWNER_KEY] !== owner).map((p) => p.name),
+    ...(foreignFlows.length ? [`${foreignFlows.length} flow${foreignFlows.length === 1 ? "" : "s"} of cookie ${[...new Set(foreignFlows.map((f) => f.cookie))].join(", ")}`] : []),
+  ];
   if (foreign.length === 0) return [transaction([delBr(name, { ifExists: true })], `delete bridge ${name}`)!];
   const cmds = current.ports.filter((p) => p.externalIds[OWNER_KEY] === owner).map((p) => delPort(name, p.name, { ifExists: true }));
   cmds.push(removeKeys("Bridge", name, "external_ids", [OWNER_KEY])!);
   return [
-    transaction(cmds, `delete our ports on bridge ${name}; keep the bridge for ports we do not own (${foreign.map((p) => p.name).join(", ")})`)!,
+    transaction(cmds, `delete our ports on bridge ${name}; keep the bridge for what we do not own (${foreign.join(", ")})`)!,
   ];
 }
 

@@ -127,6 +127,18 @@ describe("planBridgeDelete", () => {
     ]);
   });
 
+  it("keeps the bridge for someone else's flow, and ignores the NORMAL flow OVS itself adds", () => {
+    const flow = (cookie: string, priority: number, match: string, actions: string) =>
+      ({ cookie, table: 0, priority, idleTimeout: 0, hardTimeout: 0, importance: 0, flags: [], match, actions });
+    const withDefault = { ...host(converged()), flows: { "br-int": [flow("0x0", 0, "", "NORMAL")] } };
+    assert.deepEqual(lines(planBridgeDelete("br-int", withDefault, OWNER)), ["ovs-vsctl --if-exists del-br br-int"]);
+    const withTheirs = { ...host(converged()), flows: { "br-int": [flow("0x0", 0, "", "NORMAL"), flow("0x77", 9, "arp", "drop")] } };
+    assert.deepEqual(lines(planBridgeDelete("br-int", withTheirs, OWNER)), [
+      "ovs-vsctl --if-exists del-port br-int foo -- --if-exists del-port br-int int-br-ex -- remove Bridge br-int external_ids ovslab-owner",
+    ]);
+    assert.match(planBridgeDelete("br-int", withTheirs, OWNER)[0].why, /1 flow of cookie 0x77/);
+  });
+
   it("does nothing to a bridge that is gone or not ours", () => {
     assert.deepEqual(planBridgeDelete("br-int", host(), OWNER), []);
     assert.deepEqual(planBridgeDelete("br-int", host({ ...converged(), externalIds: {} }), OWNER), []);
