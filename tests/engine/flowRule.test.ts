@@ -7,7 +7,7 @@ import { startLabHost, LabHost } from "../../lab";
 import { hostConfig } from "../../engine/hostConfig";
 import { inlineStack } from "../../engine/inlineStack";
 import { StateDir } from "../../engine/stateDir";
-import { removeState, scratchState, writesSince } from "./support";
+import { scratchState, tearDown, writesSince } from "./support";
 
 /** br-ex and the seed article's strip_vlan rule, with `actions` to vary. */
 function program(actions = "strip_vlan,NORMAL") {
@@ -34,14 +34,7 @@ describe("FlowRule through the real engine @host", function () {
     stack = await inlineStack({ state, projectName: "ovslab-flowrule", stackName: "flows", program: program(), config: hostConfig(lab.connection) });
   });
 
-  after(async () => {
-    try {
-      await stack?.destroy().catch(() => undefined);
-    } finally {
-      await lab?.stop();
-      removeState(state);
-    }
-  });
+  after(() => tearDown(stack, lab, state));
 
   it("creates the rule under its own cookie beside a foreign flow it never touches", async () => {
     const result = await stack.up();

@@ -8,7 +8,7 @@ import { startLabHost, LabConnection, LabHost } from "../../lab";
 import { hostConfig } from "../../engine/hostConfig";
 import { inlineStack } from "../../engine/inlineStack";
 import { StateDir } from "../../engine/stateDir";
-import { removeState, scratchState, snapshot, HostSnapshot, writesSince } from "./support";
+import { scratchState, tearDown, snapshot, HostSnapshot, writesSince } from "./support";
 
 async function tagOf(lab: LabHost, port: string): Promise<string> {
   return (await lab.sh(["ovs-vsctl", "get", "Port", port, "tag"])).trim();
@@ -46,14 +46,7 @@ describe("the seed lab as Automation API inline programs @host", function () {
     });
   });
 
-  after(async () => {
-    try {
-      await stack?.destroy().catch(() => undefined);
-    } finally {
-      await lab?.stop();
-      removeState(state);
-    }
-  });
+  after(() => tearDown(stack, lab, state));
 
   it("creates br-int and br-ex on one host in parallel", async () => {
     const result = await stack.up();
