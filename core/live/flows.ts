@@ -1,7 +1,7 @@
 // Flows as the host has them, from `ovs-ofctl dump-flows` (with or without --names and
 // --no-stats), and the bridge facts that reading them needs (protocols, port numbers).
-import { splitTopLevel } from "../schema/flowSyntax";
-import { PortNames } from "../schema/flowPorts";
+import { splitTopLevel } from "../openflow/syntax";
+import { PortNames } from "../openflow/ports";
 import { LiveBridges } from "./bridge";
 
 export interface DumpedFlow {

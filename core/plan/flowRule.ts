@@ -1,7 +1,7 @@
 // FlowRule: one flow, owned through its cookie; the shared flow planner does the work.
 import { Op } from "../shell";
 import { FlowRuleSpec, flowRuleSpec, FlowSpec } from "../schema/flow";
-import { cookieOf } from "../schema/flowCookie";
+import { cookieOf } from "../openflow/cookie";
 import { LiveFlows } from "../live/flows";
 import { observeFlows, planFlows, planFlowsDelete } from "./flows";
 

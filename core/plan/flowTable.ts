@@ -1,7 +1,7 @@
 // FlowTable: many flows on one bridge as one resource, one cookie, one bundle.
 import { Op } from "../shell";
 import { flowSpec, FlowTableSpec, flowTableSpec } from "../schema/flow";
-import { cookieOf } from "../schema/flowCookie";
+import { cookieOf } from "../openflow/cookie";
 import { LiveFlows } from "../live/flows";
 import { observeFlows, planFlows, planFlowsDelete } from "./flows";
 

@@ -13,10 +13,10 @@
 import { Op } from "../shell";
 import { MissingBridgeError, OwnershipConflict } from "./errors";
 import { FlowSpec } from "../schema/flow";
-import { parseMatch } from "../schema/flowMatch";
-import { parseActions } from "../schema/flowActions";
-import { unquoteAll } from "../schema/flowSyntax";
-import { NO_PORT_NAMES, PortNames } from "../schema/flowPorts";
+import { parseMatch } from "../openflow/match";
+import { parseActions } from "../openflow/actions";
+import { unquoteAll } from "../openflow/syntax";
+import { NO_PORT_NAMES, PortNames } from "../openflow/ports";
 import { DumpedFlow, FlowBridge, LiveFlows } from "../live/flows";
 import { addLine, bundle, deleteLine, FLOW_PROTOCOL } from "../compile/ofctl";
 

@@ -3,10 +3,10 @@
 // flowActions.ts) so that a typo fails `check`, not the bundle halfway through `up`.
 import { z } from "zod";
 import { interfaceName } from "./common";
-import { cookieSchema } from "./flowCookie";
-import { matchProblems, parseMatch } from "./flowMatch";
-import { actionProblems, MAX_TABLE } from "./flowActions";
-import { badCharacter } from "./flowSyntax";
+import { cookieSchema } from "../openflow/cookie";
+import { matchProblems, parseMatch } from "../openflow/match";
+import { actionProblems, MAX_TABLE } from "../openflow/actions";
+import { badCharacter } from "../openflow/syntax";
 
 /** One OpenFlow rule, in the words of ovs-ofctl(8) "Flow Syntax". */
 export interface FlowArgs {

@@ -3,7 +3,7 @@ import { startLabHost, LabHost } from "../../lab";
 import { call } from "../../providers/entry";
 import { countingListener } from "../support/listener";
 import { closeAll } from "../../transport/pool";
-import { derivedCookie } from "../../core/schema/flowCookie";
+import { derivedCookie } from "../../core/openflow/cookie";
 import { writesIn } from "../support/commands";
 
 

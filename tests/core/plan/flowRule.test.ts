@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { flowRuleSpec, FlowRuleSpec } from "../../../core/schema/flow";
-import { derivedCookie } from "../../../core/schema/flowCookie";
+import { derivedCookie } from "../../../core/openflow/cookie";
 import { parseFlowDump, FlowBridge, LiveFlows } from "../../../core/live/flows";
 import { flowRuleCookie, observeFlowRule, planFlowRule, planFlowRuleDelete } from "../../../core/plan/flowRule";
 

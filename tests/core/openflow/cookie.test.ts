@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { cookieOf, derivedCookie, DERIVED_COOKIE_PREFIX, formatCookie, parseCookie } from "../../../core/schema/flowCookie";
+import { cookieOf, derivedCookie, DERIVED_COOKIE_PREFIX, formatCookie, parseCookie } from "../../../core/openflow/cookie";
 
 describe("derivedCookie", () => {
   it("is stable: the same resource always gets the same cookie (pinned, so a change of formula is caught)", () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { parseMatch } from "../../../core/schema/flowMatch";
+import { parseMatch } from "../../../core/openflow/match";
 
 const same = (a: string, b: string) => assert.equal(parseMatch(a).canonical, parseMatch(b).canonical, `${a} vs ${b}`);
 

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { badCharacter, balanced, closest, splitTopLevel, unquote, unquoteAll } from "../../../core/schema/flowSyntax";
+import { badCharacter, balanced, closest, splitTopLevel, unquote, unquoteAll } from "../../../core/openflow/syntax";
 
 describe("flow syntax", () => {
   it("splits at top-level commas only, stepping over (), [] and quoted names", () => {

@@ -1,7 +1,7 @@
 // Port references in flows (`in_port=phy-br-ex`, `output:2`, `LOCAL`). OVS prints a port
 // by name with `--names` and by number without; the canonical form is the name when the
 // bridge's port table knows it, so both spellings compare equal.
-import { Parsed } from "./flowValues";
+import { Parsed } from "./values";
 
 /** What a bridge's port table tells us: OpenFlow port number -> name, and the bridge's own name (LOCAL). */
 export interface PortNames {

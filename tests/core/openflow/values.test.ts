@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { anyValue, flagsValue, integerValue, ipv4Value, ipv6Value, macValue } from "../../../core/schema/flowValues";
+import { anyValue, flagsValue, integerValue, ipv4Value, ipv6Value, macValue } from "../../../core/openflow/values";
 
 const value = (r: { ok: boolean; value?: string; error?: string }) => (r.ok ? r.value : `ERROR ${r.error}`);
 

@@ -3,11 +3,11 @@
 // is written with OpenFlow 1.4 (our bundles), so user text and dump-flows output compare
 // equal: strip_vlan -> pop_vlan, mod_vlan_vid:5 -> [push_vlan:0x8100,]set_field:4101->vlan_vid,
 // mod_nw_src -> set_field:..->ip_src, and so on (each checked on OVS 3.1).
-import { badCharacter, balanced, splitTopLevel, unknownWord, unquote } from "./flowSyntax";
-import { anyValue, integerValue, ipv4Value, macValue, Parsed, parseInteger } from "./flowValues";
-import { NO_PORT_NAMES, PortNames, portValue } from "./flowPorts";
-import { fieldName, subfield } from "./flowSubfields";
-import { MatchFacts } from "./flowMatch";
+import { badCharacter, balanced, splitTopLevel, unknownWord, unquote } from "./syntax";
+import { anyValue, integerValue, ipv4Value, macValue, Parsed, parseInteger } from "./values";
+import { NO_PORT_NAMES, PortNames, portValue } from "./ports";
+import { fieldName, subfield } from "./subfields";
+import { MatchFacts } from "./match";
 
 /** The highest table OVS lets flows use: table 254 is its own (adding there fails with EPERM). */
 export const MAX_TABLE = 253;

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { parseMatch } from "../../../core/schema/flowMatch";
-import { parseActions } from "../../../core/schema/flowActions";
+import { parseMatch } from "../../../core/openflow/match";
+import { parseActions } from "../../../core/openflow/actions";
 
 const actions = (text: string, match = "", table = 0) => parseActions(text, { match: parseMatch(match), table });
 const canonical = (text: string, match = "") => actions(text, match).canonical;

@@ -1,7 +1,7 @@
 // Fields as the targets of set_field, load and move. Users write `reg0[0..3]` or
 // `eth_src`; OVS prints `NXM_NX_REG0[0..3]` and `NXM_OF_ETH_SRC[]` (load/move) or
 // `eth_src` (set_field). All spellings read into one canonical name and bit range.
-import { Parsed } from "./flowValues";
+import { Parsed } from "./values";
 
 interface Subfield {
   /** Canonical name (OVS's set_field spelling). */

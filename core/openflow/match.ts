@@ -2,9 +2,9 @@
 // and prerequisites, and one canonical form. OVS drops a field whose prerequisite is
 // missing WITHOUT an error (`tp_dst=80` alone installs a flow matching everything: checked
 // on OVS 3.1), so prerequisites are refused here rather than discovered as endless drift.
-import { badCharacter, balanced, keyValue, splitTopLevel, unknownWord, unquote } from "./flowSyntax";
-import { flagsValue, integerValue, ipv4Value, ipv6Value, macValue, Parsed, parseInteger } from "./flowValues";
-import { NO_PORT_NAMES, PortNames, portValue } from "./flowPorts";
+import { badCharacter, balanced, keyValue, splitTopLevel, unknownWord, unquote } from "./syntax";
+import { flagsValue, integerValue, ipv4Value, ipv6Value, macValue, Parsed, parseInteger } from "./values";
+import { NO_PORT_NAMES, PortNames, portValue } from "./ports";
 
 const ETH = { ip: 0x0800, arp: 0x0806, rarp: 0x8035, ipv6: 0x86dd, mpls: 0x8847, mplsm: 0x8848 } as const;
 const PROTO = { icmp: 1, tcp: 6, udp: 17, sctp: 132, icmp6: 58 } as const;
