@@ -10,7 +10,7 @@ export const flowTableKind: KindDefinition<FlowTableSpec, LiveFlows> = {
   schema: flowTableSpec,
   idOf: (spec, owner) => `${spec.bridge}/cookie=${flowTableCookie(spec, owner)}`,
   replaceOn: ["bridge", "cookie"],
-  readLive: (host, spec, owner) => readFlows(host, spec.bridge, flowTableCookie(spec, owner), spec.flows.map((f) => f.table)),
+  readLive: (host, spec, owner) => readFlows(host, spec.bridge, flowTableCookie(spec, owner), spec.flows.map((f) => f.table), spec.flows),
   plan: planFlowTable,
   planDelete: planFlowTableDelete,
   observe: observeFlowTable,
