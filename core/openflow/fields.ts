@@ -15,7 +15,7 @@ export const OTHER_FIELDS: ReadonlySet<string> = new Set([
   "tun_flags", "tun_ipv6_src", "tun_ipv6_dst", "tun_gbp_id", "tun_gbp_flags", "tun_tos", "tun_ttl",
   "tun_erspan_ver", "tun_erspan_idx", "tun_erspan_dir", "tun_erspan_hwid", "tun_gtpu_flags", "tun_gtpu_msgtype",
   "nsh_flags", "nsh_ttl", "nsh_mdtype", "nsh_np", "nsh_spi", "nsh_si", "nsh_c1", "nsh_c2", "nsh_c3", "nsh_c4",
-  "ipv6_exthdr", "icmpv6_type", "icmpv6_code", "vlan_tpid",
+  "ipv6_exthdr", "vlan_tpid",
   ...range("tun_metadata", 64), ...range("xreg", 8), ...range("xxreg", 4),
 ]);
 

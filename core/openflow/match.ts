@@ -182,21 +182,21 @@ export function parseMatch(text: string, ports: PortNames = NO_PORT_NAMES): Pars
     seen.add(key);
   };
 
-  // Pass 1: the protocol, which decides prerequisites and field aliases.
+  // Pass 1: the protocol, which decides prerequisites and field aliases. OVS takes it
+  // repeated (`ip,tcp`); only a contradiction (`ip,ipv6`) is refused.
+  const setProto = (key: "dlType" | "nwProto", value: number, name: string) => {
+    if (facts[key] !== undefined && facts[key] !== value) problems.push(`${clip(name)} contradicts the protocol given before it`);
+    facts[key] = value;
+  };
   for (const [name, value] of items) {
     const short = lookup(SHORTHANDS, name);
     if (short && value === undefined) {
-      once("dl_type", name);
-      facts.dlType = short.dlType;
-      if (short.nwProto !== undefined) (once("nw_proto", name), (facts.nwProto = short.nwProto));
-    } else if (DL_TYPE.has(name) && value !== undefined) {
-      once("dl_type", name);
-      const r = integerValue(value, 16);
-      r.ok ? (facts.dlType = Number(BigInt(r.value))) : problems.push(`${clip(`${name}=${value}`)}: ${r.error}`);
-    } else if (NW_PROTO.has(name) && value !== undefined) {
-      once("nw_proto", name);
-      const r = integerValue(value, 8);
-      r.ok ? (facts.nwProto = Number(BigInt(r.value))) : problems.push(`${clip(`${name}=${value}`)}: ${r.error}`);
+      setProto("dlType", short.dlType, name);
+      if (short.nwProto !== undefined) setProto("nwProto", short.nwProto, name);
+    } else if ((DL_TYPE.has(name) || NW_PROTO.has(name)) && value !== undefined) {
+      const dl = DL_TYPE.has(name);
+      const r = integerValue(value, dl ? 16 : 8);
+      r.ok ? setProto(dl ? "dlType" : "nwProto", Number(BigInt(r.value)), name) : problems.push(`${clip(`${name}=${value}`)}: ${r.error}`);
     }
   }
 

@@ -70,7 +70,7 @@ describe("canonicalFlow", () => {
   });
 
   it("holds a flow it cannot read as different from every flow, so it is rewritten", () => {
-    const [live] = parseFlowDump(" cookie=0x1, priority=1 actions=learn(table=1),NORMAL");
+    const [live] = parseFlowDump(" cookie=0x1, priority=1 actions=frobnicate(table=1),NORMAL");
     assert.notEqual(canonicalFlow(live), canonicalFlow(flow({ priority: 1, actions: "NORMAL" })));
     assert.match(canonicalFlow(live), /unreadable=/);
   });
@@ -88,19 +88,18 @@ describe("planFlows", () => {
     assert.deepEqual(planFlows("br-ex", seed, host(seedDump + "\n" + foreign), COOKIE, "FlowTable"), []);
   });
 
-  it("adds all flows in ONE bundle that first deletes our cookie, on an empty bridge (e.g. after a fail_mode flush)", () => {
+  it("adds all flows in ONE bundle on an empty bridge (e.g. after a fail_mode flush)", () => {
     const ops = planFlows("br-ex", seed, host(foreign), COOKIE, "FlowTable");
     assert.equal(ops.length, 1);
     assert.equal(
       formatCommand(ops[0]),
       "ovs-ofctl -O OpenFlow14 --bundle add-flows br-ex - <<'OVSLAB_EOF'\n" +
-        `delete cookie=${COOKIE}/-1\n` +
         `add table=0,priority=1,cookie=${COOKIE},actions=NORMAL\n` +
         `add table=0,priority=4,cookie=${COOKIE},in_port=phy-br-ex,dl_vlan=1,actions=strip_vlan,NORMAL\n` +
         `add table=0,priority=2,cookie=${COOKIE},in_port=phy-br-ex,actions=drop\n` +
         "OVSLAB_EOF",
     );
-    assert.equal(ops[0].why, `FlowTable: add 3 flows of cookie ${COOKIE} on bridge br-ex, atomically`);
+    assert.equal(ops[0].why, `FlowTable: add 3 flows of cookie ${COOKIE} on bridge br-ex, in one atomic bundle`);
   });
 
   it("never names another cookie or uses replace-flows", () => {
@@ -108,10 +107,11 @@ describe("planFlows", () => {
     assert.doesNotMatch(formatCommand(op), /0x1234|replace-flows|del-flows/);
   });
 
-  it("rewrites the flows when one was deleted by hand", () => {
+  it("adds back only the flow that was deleted by hand", () => {
     const dump = seedDump.split("\n").slice(0, 2).join("\n");
     const [op] = planFlows("br-ex", seed, host(dump), COOKIE, "FlowTable");
-    assert.equal(op.why, `FlowTable: replace 2 flows with 3 flows of cookie ${COOKIE} on bridge br-ex, atomically`);
+    assert.equal(op.why, `FlowTable: add 1 flow of cookie ${COOKIE} on bridge br-ex, in one atomic bundle`);
+    assert.equal(op.stdin, `add table=0,priority=2,cookie=${COOKIE},in_port=phy-br-ex,actions=drop\n`);
   });
 
   it("rewrites the flows when an action was changed by hand", () => {
