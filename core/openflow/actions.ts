@@ -115,6 +115,8 @@ function loadOrMove(kind: "load" | "move"): Handler {
 }
 
 function output(s: State, arg: string, shown: string): void {
+  const field = arg.includes("[") || /^[A-Z]+_/.test(arg) ? subfield(arg) : undefined;
+  if (field?.ok) return void s.out.push(`output:${field.value}`); // output:reg1[16..31]: the port is in a field
   const r = portValue(arg, s.ports);
   if (!r.ok) return void s.problems.push(`${shown}: ${r.error}`);
   if (r.value === "CONTROLLER") s.out.push("CONTROLLER:65535");
@@ -255,6 +257,9 @@ const PAREN_ACTIONS: Record<string, (s: State, inner: string, shown: string) => 
 
 /** Every action name ovslab knows, modeled or not: a bare word near one of them is a typo, not a port. */
 const ACTION_NAMES = () => [...Object.keys(ACTIONS), ...OTHER_ACTIONS];
+
+/** Whether a bare word is an action rather than a port name. */
+export const isActionName = (word: string) => lookup(ACTIONS, word.toLowerCase()) !== undefined || OTHER_ACTIONS.has(word.toLowerCase());
 
 /**
  * An action OVS knows that ovslab does not read in depth (learn, conjunction, the `name(...)`

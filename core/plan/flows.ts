@@ -182,6 +182,9 @@ export function planFlows(bridge: string, desired: readonly FlowSpec[], live: Li
   if (deletes.length + modifies.length + adds.length === 0) return [];
   checkCollisions(bridge, adds, live, cookie, keyOf);
   const lines = [
+    // Nothing of ours read: a delete of our cookie first costs nothing and makes the same
+    // bundle right on any host, e.g. as a line of an `ovslab plan` script run twice.
+    ...(ours.size + deletes.length === 0 && flowsOf(live, cookie).length === 0 ? [deleteLine(cookie)] : []),
     ...deletes.map((f) => deleteStrictLine(f, cookie)),
     ...modifies.map((f) => modifyLine(f, cookie)),
     ...adds.map(([f]) => addLine(f, cookie)),

@@ -18,9 +18,9 @@ describe("FlowRule check (through the provider entry point)", () => {
         [{ match: "dl_vlan=4096" }, "match: dl_vlan=4096: must be 0-4095 (or 0xffff for frames without a VLAN header)"],
         [{ priority: 65536 }, "priority: must be 0-65535"],
         [{ table: 255 }, "table: must be 0-253 (OVS keeps table 254 for itself)"],
-        [{ match: "in_port=1;reboot" }, 'match: contains ";"; only letters, digits and _ . , : = / + - [ ] ( ) > are allowed'],
-        [{ actions: "NORMAL\ndelete" }, "actions: contains a newline; only letters, digits and _ . , : = / + - [ ] ( ) > are allowed"],
-        [{ actions: "output:'x'" }, "actions: contains a single quote ('); only letters, digits and _ . , : = / + - [ ] ( ) > are allowed"],
+        [{ match: "in_port=1;reboot" }, 'match: contains ";"; only letters, digits, spaces and _ . , : = / + - [ ] ( ) > \" are allowed'],
+        [{ actions: "NORMAL\ndelete" }, "actions: contains a newline; only letters, digits, spaces and _ . , : = / + - [ ] ( ) > \" are allowed"],
+        [{ actions: "output:'x'" }, "actions: contains a single quote ('); only letters, digits, spaces and _ . , : = / + - [ ] ( ) > \" are allowed"],
       ];
       for (const [fields, reason] of rows) {
         const news = { bridge: "br-ex", actions: "NORMAL", ...fields, connection, owner: "lab/dev/rule" };

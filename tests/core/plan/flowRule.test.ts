@@ -26,7 +26,7 @@ describe("planFlowRule", () => {
   it("uses an explicit cookie when given", () => {
     const explicit = spec({ ...rule, cookie: "0xBEEF" });
     const [op] = planFlowRule(explicit, host(""), OWNER);
-    assert.match(op.stdin!, /^add table=0,priority=4,cookie=0xbeef,/);
+    assert.match(op.stdin!, /^delete cookie=0xbeef\/-1\nadd table=0,priority=4,cookie=0xbeef,/);
   });
 
   it("changes the idle timeout in one bundle that deletes the old flow (strictly, ours only) and adds the new one", () => {

@@ -88,12 +88,13 @@ describe("planFlows", () => {
     assert.deepEqual(planFlows("br-ex", seed, host(seedDump + "\n" + foreign), COOKIE, "FlowTable"), []);
   });
 
-  it("adds all flows in ONE bundle on an empty bridge (e.g. after a fail_mode flush)", () => {
+  it("adds all flows in ONE bundle that first deletes our cookie, on an empty bridge (e.g. after a fail_mode flush)", () => {
     const ops = planFlows("br-ex", seed, host(foreign), COOKIE, "FlowTable");
     assert.equal(ops.length, 1);
     assert.equal(
       formatCommand(ops[0]),
       "ovs-ofctl -O OpenFlow14 --bundle add-flows br-ex - <<'OVSLAB_EOF'\n" +
+        `delete cookie=${COOKIE}/-1\n` +
         `add table=0,priority=1,cookie=${COOKIE},actions=NORMAL\n` +
         `add table=0,priority=4,cookie=${COOKIE},in_port=phy-br-ex,dl_vlan=1,actions=strip_vlan,NORMAL\n` +
         `add table=0,priority=2,cookie=${COOKIE},in_port=phy-br-ex,actions=drop\n` +
