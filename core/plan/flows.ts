@@ -55,8 +55,8 @@ export function bundleProblem(bridge: FlowBridge): string | undefined {
 type ComparableFlow = Pick<DumpedFlow, "table" | "priority" | "match" | "actions" | "idleTimeout" | "hardTimeout"> &
   Partial<Pick<DumpedFlow, "flags" | "importance">>;
 
-/** Flags OVS does not keep with a flow: `check_overlap` acts at add time; OVS sets `reset_counts` itself. */
-const UNKEPT_FLAGS = new Set(["reset_counts", "check_overlap"]);
+/** Flags OVS does not keep with a flow: `check_overlap` acts at add time only (checked on OVS 3.1). */
+const UNKEPT_FLAGS = new Set(["check_overlap"]);
 const keptFlags = (flags: readonly string[]) => flags.filter((f) => !UNKEPT_FLAGS.has(f)).sort().join("+");
 
 /** A flow as two keys: its identity (one flow per table, priority and match) and all of it. */

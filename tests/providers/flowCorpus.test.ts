@@ -215,7 +215,8 @@ describe("the flow corpus: every flow OVS takes, ovslab takes and converges @hos
       // [ovs] Every flow's priority changed by hand (our cookie kept), in one bundle.
       const moved = (await ours()).flatMap((f) => [
         `delete_strict table=${f.table},priority=${f.priority},${f.match}`,
-        `add table=${f.table},priority=${(f.priority + 1) % 65536},cookie=${cookie},idle_timeout=${f.idleTimeout},hard_timeout=${f.hardTimeout},${f.match ? f.match + "," : ""}actions=${f.actions}`,
+        `add table=${f.table},priority=${(f.priority + 1) % 65536},cookie=${cookie},idle_timeout=${f.idleTimeout},` +
+          `hard_timeout=${f.hardTimeout},${[...f.flags, f.match].filter(Boolean).map((x) => x + ",").join("")}actions=${f.actions}`,
       ]);
       await lab.sh(["ovs-ofctl", "-O", "OpenFlow14", "--bundle", "add-flows", BRIDGE, "-"], moved.join("\n") + "\n");
       assert.equal(await diff(), true, `round ${r}: diff sees the changed priorities`);
