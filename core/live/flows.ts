@@ -126,7 +126,8 @@ export function parseFlowsRefusal(stderr: string): { index?: number; reason: str
 
 /** Port name -> number, the other way round from the bridge's port table. */
 export function portNumbers(bridge: FlowBridge): Map<string, number> {
-  return new Map([...bridge.ports.byNumber].map(([n, name]) => [name, n]));
+  // The bridge's own port is LOCAL (65534), whether or not the port table lists it.
+  return new Map([...[...bridge.ports.byNumber].map(([n, name]): [string, number] => [name, n]), [bridge.name, 65534]]);
 }
 
 /** The bridge as flows see it: its protocols and port number -> name (the bridge's own port is LOCAL). */

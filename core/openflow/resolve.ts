@@ -7,6 +7,8 @@
 import { splitTopLevel, unquote } from "./syntax";
 import { PORT_NAME } from "./ports";
 
+const OFPP_LOCAL = 65534;
+
 /** Port name -> OpenFlow port number, from the bridge's port table. */
 export type PortNumbers = ReadonlyMap<string, number>;
 
@@ -15,6 +17,7 @@ function port(token: string, numbers: PortNumbers): string {
   const name = quoted ? unquote(token) : token;
   if (!quoted && /^[0-9]+$/.test(name)) return token; // a number already
   const n = numbers.get(name);
+  if (n === OFPP_LOCAL) return "LOCAL"; // the bridge's own port; OVS warns about the number
   return n === undefined ? token : String(n);
 }
 

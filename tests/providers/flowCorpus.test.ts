@@ -10,7 +10,7 @@ import { startLabHost, LabHost } from "../../lab";
 import { call } from "../../providers/entry";
 import { closeAll } from "../../transport/pool";
 import { derivedCookie } from "../../core/openflow/cookie";
-import { parseFlowDump } from "../../core/live/flows";
+import { parseFlowDump, parseFlowMods } from "../../core/live/flows";
 import { writesIn } from "../support/commands";
 import { CorpusFlow, FlowText, loadCorpus, portNamesIn } from "../support/flowCorpus";
 import { numberActions, numberMatch } from "../../core/openflow/resolve";
@@ -167,7 +167,7 @@ describe("the flow corpus: every flow OVS takes, ovslab takes and converges @hos
     const numbers = new Map(table.trim().split("\n").map((l) => l.replace(/"/g, "").split(",")).map(([n, p]) => [n, Number(p)]));
     const lines = accepted.map((a) => `table=${a.table},priority=${a.priority},${a.match ? numberMatch(a.match, numbers) + "," : ""}actions=${numberActions(a.actions, numbers)}`);
     const parsed = await lab.sh(["ovs-ofctl", "-O", "OpenFlow14", "parse-flows", "-"], lines.join("\n") + "\n");
-    const ovsIds = parsed.split("\n").filter((l) => l.startsWith("OFPT_FLOW_MOD")).map((l) => l.replace(/ actions=.*$/, "").replace(/^[^:]*: /, ""));
+    const ovsIds = parseFlowMods(parsed).map((f) => `${f.table} ${f.priority} ${f.match}`);
     assert.equal(ovsIds.length, accepted.length);
     const identities = accepted.map((a, i) => [ovsIds[i], flowIdentity(a as FlowSpec)]);
     const byRound: FlowText[][] = [];
