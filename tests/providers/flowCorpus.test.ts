@@ -172,14 +172,17 @@ describe("the flow corpus: every flow OVS takes, ovslab takes and converges @hos
     const identities = accepted.map((a, i) => [ovsIds[i], flowIdentity(a as FlowSpec)]);
     const byRound: FlowText[][] = [];
     const seen: Array<Set<string>> = [];
+    const alone: FlowText[][] = [];
     accepted.forEach((a, i) => {
+      // check_overlap makes OVS refuse a flow that overlaps another of its priority: such flows go alone.
+      if (/\bcheck_overlap\b/.test(a.match)) return void alone.push([a]);
       const ids = identities[i];
       let r = 0;
       while (ids.some((id) => seen[r]?.has(id))) r++;
       for (const id of ids) (seen[r] ??= new Set()).add(id);
       (byRound[r] ??= []).push(a);
     });
-    return byRound;
+    return [...byRound, ...alone];
   }
 
   it("[provider] creates every accepted flow, sees no diff, sees and repairs a hand change of each flow's actions and of its priority", async () => {
