@@ -207,7 +207,7 @@ describe("the flow corpus: every flow OVS takes, ovslab takes and converges @hos
       // [ovs] Every flow's actions changed by hand, in one bundle.
       const changed = (await ours()).map((f) => `modify_strict table=${f.table},priority=${f.priority},${f.match ? f.match + "," : ""}actions=${f.actions === "drop" ? "NORMAL" : "drop"}`);
       await lab.sh(["ovs-ofctl", "-O", "OpenFlow14", "--bundle", "add-flows", BRIDGE, "-"], changed.join("\n") + "\n");
-      assert.equal(await diff(), true, `round ${r}: diff sees the changed actions`);
+      assert.equal(await diff(), true, `round ${r}: diff sees the changed actions of ${JSON.stringify(flows)}: ${changed.join("; ")}`);
       await lab.resetCommandLog();
       state = (await call("flowTable", "update", "id", state, checked.inputs)).outs;
       const [bundle] = writesIn(await lab.commandLog());
