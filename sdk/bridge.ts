@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { BridgeArgs as BridgeSpecArgs, bridgeSpec, PortArgs } from "../core/schema/bridge";
+import { kinds } from "../core/kinds";
 import { HostArgs, Inputs, OvslabResource } from "./resource";
 
 export type { PortArgs };
@@ -25,6 +26,6 @@ export class Bridge extends OvslabResource {
 
   constructor(name: string, args: BridgeArgs, opts?: pulumi.CustomResourceOptions) {
     const { connection, ...spec } = args;
-    super("bridge", "Bridge", bridgeSpec, name, { ...spec, name: spec.name ?? name }, { connection }, opts);
+    super(kinds.bridge, name, { ...spec, name: spec.name ?? name }, { connection }, opts);
   }
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PatchEndArgs as PatchEndSpecArgs, patchPairSpec } from "../core/schema/patchPair";
+import { kinds } from "../core/kinds";
 import { HostArgs, Inputs, OvslabResource } from "./resource";
 
 /** One end of a patch pair; each field may be a Pulumi Input (e.g. `bridge: brInt.name`). */
@@ -25,6 +26,6 @@ export class PatchPair extends OvslabResource {
 
   constructor(name: string, args: PatchPairArgs, opts?: pulumi.CustomResourceOptions) {
     const { connection, ...spec } = args;
-    super("patchPair", "PatchPair", patchPairSpec, name, spec, { connection }, opts);
+    super(kinds.patchPair, name, spec, { connection }, opts);
   }
 }

@@ -3,6 +3,7 @@ import {
   FloatingIpArgs as FloatingIpSpecArgs, FloatingIpSpec, RouteArgs as RouteSpecArgs, RouterInterfaceArgs as RouterInterfaceSpecArgs,
   RouterInterfaceSpec, routerNamespaceSpec, RouterVlanArgs as RouterVlanSpecArgs, RouteSpec, SnatArgs as SnatSpecArgs, SnatSpec,
 } from "../core/schema/router";
+import { kinds } from "../core/kinds";
 import { HostArgs, Inputs, OvslabResource } from "./resource";
 
 /** One router interface; each field may be a Pulumi Input (e.g. `bridge: brInt.name`). */
@@ -51,6 +52,6 @@ export class RouterNamespace extends OvslabResource {
 
   constructor(name: string, args: RouterNamespaceArgs, opts?: pulumi.CustomResourceOptions) {
     const { connection, ...spec } = args;
-    super("routerNamespace", "RouterNamespace", routerNamespaceSpec, name, { ...spec, name: spec.name ?? name }, { connection }, opts);
+    super(kinds.routerNamespace, name, { ...spec, name: spec.name ?? name }, { connection }, opts);
   }
 }

@@ -37,6 +37,11 @@ export interface LiveBridges {
   flows?: Record<string, DumpedFlow[]>;
 }
 
+/** Why OVS could not set a port's interface up; undefined when it could (or has not tried yet). */
+export function interfaceProblem(port: LivePort): string | undefined {
+  return port.ofport === -1 || port.error ? (port.error ?? "OVS could not open the interface") : undefined;
+}
+
 export function parseBridges(stdout: string): LiveBridges {
   const [bridgeRows, portRows, ifaceRows] = parseTables(stdout);
   if (!bridgeRows || !portRows || !ifaceRows) throw new Error("expected three tables (Bridge, Port, Interface) from ovs-vsctl");
