@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { FlowRuleArgs as FlowRuleSpecArgs, flowRuleSpec } from "../core/schema/flow";
+import { FlowRuleArgs as FlowRuleSpecArgs } from "../core/schema/flow";
 import { kinds } from "../core/kinds";
 import { HostArgs, Inputs, OvslabResource } from "./resource";
 

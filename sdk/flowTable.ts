@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { FlowArgs, FlowTableArgs as FlowTableSpecArgs, flowTableSpec } from "../core/schema/flow";
+import { FlowArgs, FlowTableArgs as FlowTableSpecArgs } from "../core/schema/flow";
 import { kinds } from "../core/kinds";
 import { HostArgs, Inputs, OvslabResource } from "./resource";
 

@@ -8,8 +8,18 @@ import { dynamicProvider } from "../providers/dynamic";
 import type { KindDefinition } from "../core/kinds/kind";
 import type { Kind } from "../core/kinds";
 
-/** Each field may be a plain value or a Pulumi Input. */
-export type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
+/** A value, or any part of it (an element, a field), may be a plain value or a Pulumi Input. */
+export type Input<T> = T extends string | number | boolean | null | undefined
+  ? pulumi.Input<T>
+  : T extends readonly (infer E)[]
+    ? pulumi.Input<Input<E>[]>
+    : pulumi.Input<{ [K in keyof T]: Input<T[K]> }>;
+
+/** Each field (and each part of it) may be a plain value or a Pulumi Input; the fields' docs carry over. */
+export type Inputs<T> = { [K in keyof T]: Input<T[K]> };
+
+/** `T` with `name` optional: a component names its bridge or namespace after the resource by default. */
+export type NamedByDefault<T extends { name: unknown }> = Omit<T, "name"> & Partial<Pick<T, "name">>;
 
 /** How every resource reaches its host: @pulumi/command's `remote.ConnectionArgs`, plus host key settings. */
 export interface HostArgs {
