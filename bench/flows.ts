@@ -12,7 +12,8 @@ import { derivedCookie } from "../core/openflow/cookie";
 import { flowRuleSpec, flowTableSpec, FlowTableSpec } from "../core/schema/flow";
 import { planFlowTable } from "../core/plan/flowTable";
 import { addLine, bundle, deleteLine, parseFlows } from "../core/compile/ofctl";
-import { readFlows, ovsLines } from "../providers/flowRead";
+import { readFlows, ovsLines } from "../core/kinds/flowRead";
+import { runReading } from "../providers/read";
 import { portNumbers } from "../core/live/flows";
 
 const N = Number(process.argv[2] ?? 20_000);
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
     rows.push(["create (read, parse-flows, one bundle, read back)", ms(createMs), ""]);
 
     // The pieces of a plan, each on its own.
-    const [live, readMs] = await time(() => readFlows(host, BRIDGE, cookie, [1, 2], spec.flows));
+    const [live, readMs] = await time(() => runReading(host, readFlows(BRIDGE, cookie, [1, 2], spec.flows)));
     rows.push(["read: OVSDB + dump-flows + parse-flows of the desired flows", ms(readMs), ""]);
     const numbers = portNumbers(live.bridge!);
     const lines = ovsLines(spec.flows, numbers);
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
     const [, updateMs] = await time(() => call("flowTable", "update", "id", created.outs, checkedChanged.inputs));
     rows.push(["update of 1 changed flow through the provider (modify_strict)", ms(updateMs), ""]);
     const changedSpec = flowTableSpec.parse(changed);
-    const [newPlan] = planFlowTable(spec, await readFlows(host, BRIDGE, cookie, [1, 2], spec.flows), OWNER);
+    const [newPlan] = planFlowTable(spec, await runReading(host, readFlows(BRIDGE, cookie, [1, 2], spec.flows)), OWNER);
     const [, newBundleMs] = await time(() => runChecked(host, newPlan));
     rows.push([`  its bundle alone, back again (${newPlan.stdin!.trim().split("\n").length} line)`, ms(newBundleMs), ""]);
     const oldBundle = bundle(BRIDGE, [deleteLine(cookie), ...changedSpec.flows.map((f) => addLine(f, cookie))], "main's way");

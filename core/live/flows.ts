@@ -3,6 +3,7 @@
 import { splitTopLevel } from "../openflow/syntax";
 import { PortNames } from "../openflow/ports";
 import { LiveBridges } from "./bridge";
+import { PARSE_EXIT } from "../compile/ofctl";
 
 export interface DumpedFlow {
   /** As OVS prints it: `0x1234`; `0x0` when the line shows none. */
@@ -115,13 +116,15 @@ export function parseFlowMods(stdout: string): DumpedFlow[] {
   return flows;
 }
 
-/** `ovs-ofctl: -:3: reason` -> the flow at index 2 and OVS's reason; undefined for other failures. */
-export function parseFlowsRefusal(stderr: string): { index?: number; reason: string } {
-  const lines = stderr.split("\n").filter((l) => l.startsWith("ovs-ofctl: "));
-  const last = lines.at(-1) ?? stderr.trim();
-  const at = /^ovs-ofctl: -:(\d+): (.*)$/.exec(last);
-  if (at) return { index: Number(at[1]) - 1, reason: at[2] };
-  return { reason: last.replace(/^ovs-ofctl: /, "") };
+/** `parseFlows` output: OVS's reading of every flow, or the first flow it refuses (index when OVS names it) and why. */
+export function parseFlowsReport(stdout: string): { flows: DumpedFlow[] } | { index?: number; reason: string } {
+  const at = stdout.lastIndexOf(PARSE_EXIT);
+  const code = at < 0 ? NaN : Number(stdout.slice(at + PARSE_EXIT.length).trim());
+  if (code === 0) return { flows: parseFlowMods(stdout) };
+  const lines = stdout.slice(0, Math.max(at, 0)).split("\n").filter((l) => l.startsWith("ovs-ofctl: "));
+  const last = lines.at(-1)?.replace(/^ovs-ofctl: /, "") ?? `ovs-ofctl parse-flows failed (exit ${code})`;
+  const pinned = /^-:(\d+): (.*)$/.exec(last);
+  return pinned ? { index: Number(pinned[1]) - 1, reason: pinned[2] } : { reason: last };
 }
 
 /** Port name -> number, the other way round from the bridge's port table. */

@@ -1,0 +1,150 @@
+// Desired router vs the host's -> the ordered ops that converge it, none when they agree:
+// namespace, OVS ports (one transaction), moves into the namespace, sysctls, links,
+// addresses and routes (one `ip -batch`), NAT (one `iptables-restore`).
+import { Op } from "../../shell";
+import { OWNER_KEY } from "../../schema/common";
+import { PortSpec } from "../../schema/bridge";
+import { RouterInterfaceSpec, RouterNamespaceSpec } from "../../schema/router";
+import { LivePort } from "../../live/bridge";
+import { LiveNamespace, LiveRouter } from "../../live/router";
+import { delPort, transaction, VsctlCommand } from "../../compile/vsctl";
+import { devicesIn, ipBatch, linkSetNetns, markNamespace, namespaceMark, netnsAdd, netnsDelete, sysctlWrite } from "../../compile/ip";
+import { planPort } from "../bridge";
+import { MissingBridgeError, OwnershipConflict } from "../errors";
+import { planLinks, planVlanDevices } from "./links";
+import { planNat } from "./nat";
+
+/** A port on some bridge, with the bridge's name. */
+export interface PlacedPort extends LivePort {
+  bridge: string;
+}
+
+/** Every port on the host, by name (OVSDB lists bridges in no stable order). */
+export function allPorts(live: LiveRouter): PlacedPort[] {
+  return live.ovs.bridges.flatMap((b) => b.ports.map((p) => ({ ...p, bridge: b.name }))).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The OVS side of a router interface: an internal port, optionally tagged or a trunk. */
+export function portSpecOf(iface: RouterInterfaceSpec): PortSpec {
+  return {
+    name: iface.name,
+    type: "internal",
+    ...(iface.tag !== undefined ? { tag: iface.tag } : {}),
+    ...(iface.trunks?.length ? { trunks: iface.trunks } : {}),
+    options: {},
+    externalIds: {},
+  };
+}
+
+type Ownership = "absent" | "ours" | "bare";
+
+/**
+ * Whose namespace this is: ours when `lo` carries our mark; "bare" when unmarked and holding
+ * nothing (e.g. an apply cut between `ip netns add` and the mark), which is safe to adopt.
+ */
+export function namespaceOwnership(ns: LiveNamespace | undefined, owner: string): Ownership {
+  if (!ns) return "absent";
+  const alias = ns.links.find((l) => l.name === "lo")?.alias;
+  if (alias === namespaceMark(owner)) return "ours";
+  const bare = alias === undefined && ns.links.every((l) => l.name === "lo") && ns.routes.length === 0 && ns.nat.rules.length === 0;
+  if (bare) return "bare";
+  throw new OwnershipConflict(
+    `namespace ${ns.name} already exists on the host and is not owned by ${owner} ` +
+      `(its lo alias, ovslab's mark, is ${alias === undefined ? "<unset>" : JSON.stringify(alias)}); remove it or pick another name`,
+  );
+}
+
+interface PortPlan {
+  commands: Array<VsctlCommand | undefined>;
+  /** Interfaces whose device OVS (re)creates in this plan: they appear in the host's namespace. */
+  recreated: Set<string>;
+  /** Devices that vanish in this plan (deleted or recreated ports), and their routes with them. */
+  vanishing: Set<string>;
+}
+
+function planPorts(spec: RouterNamespaceSpec, live: LiveRouter, owner: string, previous?: RouterNamespaceSpec): PortPlan {
+  const ports = allPorts(live);
+  const commands: Array<VsctlCommand | undefined> = [];
+  const recreated = new Set<string>();
+  const deleted = new Set<string>();
+  const wanted = new Set(spec.interfaces.map((i) => i.name));
+  for (const p of ports) {
+    if (p.externalIds[OWNER_KEY] !== owner || wanted.has(p.name)) continue;
+    commands.push(delPort(p.bridge, p.name, { ifExists: true }));
+    deleted.add(p.name);
+  }
+  for (const iface of spec.interfaces) {
+    if (!live.ovs.bridges.some((b) => b.name === iface.bridge)) {
+      throw new MissingBridgeError(`bridge ${iface.bridge} of interface ${iface.name} does not exist on the host; create it first (e.g. a Bridge resource, passing its name output as the interface's bridge so the router waits for it)`);
+    }
+    const current = ports.find((p) => p.name === iface.name);
+    if (current && current.externalIds[OWNER_KEY] !== owner) {
+      throw new OwnershipConflict(
+        `port ${iface.name} already exists on bridge ${current.bridge} and is not owned by ${owner}; remove it or pick another name`,
+      );
+    }
+    let onBridge = current;
+    if (current && current.bridge !== iface.bridge) {
+      commands.push(delPort(current.bridge, iface.name, { ifExists: true })); // moving bridges: same transaction
+      onBridge = undefined;
+    }
+    // A new port, or a type change, gives a new device (OVS opens a new tap).
+    if (!onBridge || onBridge.type !== "internal") recreated.add(iface.name);
+    const before = previous?.interfaces.find((i) => i.name === iface.name);
+    commands.push(...planPort(iface.bridge, portSpecOf(iface), onBridge, owner, before && portSpecOf(before)));
+  }
+  return { commands, recreated, vanishing: new Set([...recreated, ...deleted]) };
+}
+
+const normalized = (value: string) => value.trim().split(/\s+/).join(" ");
+
+/** The ops that take the host from `live` to `desired`; none when they agree. */
+export function planRouter(desired: RouterNamespaceSpec, live: LiveRouter, owner: string, previous?: RouterNamespaceSpec): Op[] {
+  const name = desired.name;
+  const ownership = namespaceOwnership(live.namespace, owner);
+  const ns = ownership === "absent" ? undefined : live.namespace;
+  const ops: Array<Op | undefined> = [];
+  if (ownership === "absent") ops.push(netnsAdd(name));
+  if (ownership !== "ours") ops.push(markNamespace(name, owner));
+
+  const ports = planPorts(desired, live, owner, previous);
+  ops.push(transaction(ports.commands, `converge the OVS ports of router ${name}`));
+  const inside = new Set((ns?.links ?? []).map((l) => l.name));
+  const entering = desired.interfaces.filter((i) => ports.recreated.has(i.name) || !inside.has(i.name)).map((i) => i.name);
+  ops.push(ipBatch(entering.map((dev) => linkSetNetns(dev, name)), `move ${entering.join(", ")} into namespace ${name}`, { unless: devicesIn(name, entering) }));
+
+  // VLAN devices need their parent in the namespace. Only a batch that just adds can be
+  // skipped when its devices exist (`ip link add` fails on a second script run).
+  const vlans = planVlanDevices(desired, ns, new Set([...entering, ...ports.vanishing]));
+  const unless = vlans.deleted.length ? undefined : devicesIn(name, vlans.created);
+  ops.push(ipBatch(vlans.lines, `converge the VLAN devices ${[...vlans.deleted, ...vlans.created].join(", ")} in ${name}`, { netns: name, unless }));
+
+  // After the moves and VLAN devices (per-device keys need the device), before the addresses
+  // (promote_secondaries must hold when one is removed).
+  const sysctls = Object.fromEntries(Object.entries(desired.sysctls).filter(([k, v]) => ns?.sysctls[k] === undefined || normalized(ns.sysctls[k]) !== normalized(v)));
+  ops.push(sysctlWrite(name, sysctls));
+
+  const loUp = ownership !== "ours" || (ns?.links.find((l) => l.name === "lo")?.up ?? false);
+  // A VLAN device goes with its parent, and routes through it with it.
+  const orphans = (ns?.links ?? []).filter((l) => l.vlan && ports.vanishing.has(l.vlan.parent)).map((l) => l.name);
+  const vanishing = new Set([...ports.vanishing, ...vlans.deleted, ...orphans]);
+  const lines = planLinks(desired, ns, new Set([...entering, ...vlans.created]), vanishing, loUp);
+  ops.push(ipBatch(lines, `converge links, addresses and routes in ${name}`, { netns: name }));
+  ops.push(...planNat(name, desired, ns?.nat ?? { chains: [], rules: [] }));
+  return ops.filter((op): op is Op => op !== undefined);
+}
+
+/**
+ * Deleting a router: our OVS ports go (their devices are in our namespace), then the
+ * namespace with everything in it, only when it carries our mark: an unmarked one, even
+ * empty, may be someone else's fresh namespace.
+ */
+export function planRouterDelete(name: string, live: LiveRouter, owner: string): Op[] {
+  const ours = allPorts(live).filter((p) => p.externalIds[OWNER_KEY] === owner);
+  const ops: Array<Op | undefined> = [
+    transaction(ours.map((p) => delPort(p.bridge, p.name, { ifExists: true })), `delete the OVS ports of router ${name}`),
+  ];
+  const mark = live.namespace?.links.find((l) => l.name === "lo")?.alias;
+  if (mark === namespaceMark(owner)) ops.push(netnsDelete(name));
+  return ops.filter((op): op is Op => op !== undefined);
+}
