@@ -24,7 +24,14 @@ const BRIDGE = "br-bench";
 function flows(n: number, changed = -1) {
   return Array.from({ length: n }, (_, i) => {
     const kind = i % 4;
-    const actions = i === changed ? "NORMAL" : kind === 1 ? "mod_vlan_vid:5,output:p2" : kind === 3 ? "ct(commit,zone=1),NORMAL" : "drop";
+    const actions =
+      i === changed
+        ? "NORMAL"
+        : kind === 1
+          ? "mod_vlan_vid:5,output:p2"
+          : kind === 3
+            ? "ct(commit,zone=1),NORMAL"
+            : "drop";
     const match = [
       `tcp,nw_src=10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255},tp_dst=80`,
       `in_port=p1,udp,tp_dst=${1000 + (i % 60000)},nw_dst=192.168.${(i >> 8) & 255}.${i & 255}`,
@@ -49,7 +56,21 @@ async function main(): Promise<void> {
   try {
     const host = transportFor(lab.connection);
     const props = (spec: object) => ({ ...spec, connection: lab.connection, owner: OWNER });
-    const bridgeCheck = await call("bridge", "check", {}, { name: BRIDGE, datapathType: "netdev", ports: [{ name: "p1", type: "internal" }, { name: "p2", type: "internal" }], connection: lab.connection, owner: "bench/flows/br" });
+    const bridgeCheck = await call(
+      "bridge",
+      "check",
+      {},
+      {
+        name: BRIDGE,
+        datapathType: "netdev",
+        ports: [
+          { name: "p1", type: "internal" },
+          { name: "p2", type: "internal" },
+        ],
+        connection: lab.connection,
+        owner: "bench/flows/br",
+      },
+    );
     await call("bridge", "create", bridgeCheck.inputs);
     const cookie = derivedCookie("FlowTable", OWNER);
     const rows: Array<[string, string, string]> = [];
@@ -72,7 +93,11 @@ async function main(): Promise<void> {
     const [ops, planMs] = await time(() => planFlowTable(spec, live, OWNER));
     rows.push([`plan, OVS's reading (no change: ${ops.length} ops)`, ms(planMs), us(planMs)]);
     const [oldOps, grammarMs] = await time(() => planFlowTable(spec, { ...live, ovs: undefined }, OWNER));
-    rows.push([`plan, ovslab's grammar on both sides (main's way; ${oldOps.length} ops)`, ms(grammarMs), us(grammarMs)]);
+    rows.push([
+      `plan, ovslab's grammar on both sides (main's way; ${oldOps.length} ops)`,
+      ms(grammarMs),
+      us(grammarMs),
+    ]);
     const [diffed, diffMs] = await time(() => call("flowTable", "diff", "id", created.outs, checked.inputs));
     rows.push([`diff through the provider (changes: ${diffed.changes})`, ms(diffMs), ""]);
 
@@ -84,8 +109,16 @@ async function main(): Promise<void> {
     const changedSpec = flowTableSpec.parse(changed);
     const [newPlan] = planFlowTable(spec, await runReading(host, readFlows(BRIDGE, cookie, [1, 2], spec.flows)), OWNER);
     const [, newBundleMs] = await time(() => runChecked(host, newPlan));
-    rows.push([`  its bundle alone, back again (${newPlan.stdin!.trim().split("\n").length} line)`, ms(newBundleMs), ""]);
-    const oldBundle = bundle(BRIDGE, [deleteLine(cookie), ...changedSpec.flows.map((f) => addLine(f, cookie))], "main's way");
+    rows.push([
+      `  its bundle alone, back again (${newPlan.stdin!.trim().split("\n").length} line)`,
+      ms(newBundleMs),
+      "",
+    ]);
+    const oldBundle = bundle(
+      BRIDGE,
+      [deleteLine(cookie), ...changedSpec.flows.map((f) => addLine(f, cookie))],
+      "main's way",
+    );
     const [, oldBundleMs] = await time(() => runChecked(host, oldBundle));
     rows.push([`  main's bundle for the same change (${N + 1} lines)`, ms(oldBundleMs), us(oldBundleMs)]);
 

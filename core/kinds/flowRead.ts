@@ -6,22 +6,37 @@
 import { dumpFlows, dumpTable, flowLine, parseFlows } from "../compile/ofctl";
 import { readBridges } from "../compile/vsctl";
 import { parseBridges } from "../live/bridge";
-import { DumpedFlow, flowBridgeOf, LiveFlows, OvsReading, parseFlowDump, parseFlowsReport, portNumbers } from "../live/flows";
+import {
+  DumpedFlow,
+  flowBridgeOf,
+  LiveFlows,
+  OvsReading,
+  parseFlowDump,
+  parseFlowsReport,
+  portNumbers,
+} from "../live/flows";
 import { bundleProblem, OpenFlowVersionError } from "../plan/flows";
 import { FlowSpec } from "../schema/flow";
 import { numberActions, numberMatch, PortNumbers } from "../openflow/resolve";
 import { openFlow10Only } from "../openflow/versions";
 import { Query, query, Reading, reading } from "./reading";
 
-export function readFlows(bridge: string, cookie: string, tables: readonly number[], desired?: readonly FlowSpec[]): Reading<LiveFlows> {
+export function readFlows(
+  bridge: string,
+  cookie: string,
+  tables: readonly number[],
+  desired?: readonly FlowSpec[],
+): Reading<LiveFlows> {
   return reading([query(readBridges([bridge]), parseBridges)], (ovs): LiveFlows | Reading<LiveFlows> => {
     const flowBridge = flowBridgeOf(ovs, bridge);
     if (!flowBridge) return { flows: [] };
     // Refuse before OVS does: a dump or bundle in OpenFlow 1.4 would fail obscurely on this bridge.
     const problem = bundleProblem(flowBridge);
     if (problem) throw new OpenFlowVersionError(problem);
-    const dumps: Query<DumpedFlow[]>[] = [dumpFlows(bridge, cookie), ...[...new Set(tables)].map((t) => dumpTable(bridge, t))]
-      .map((op) => query(op, parseFlowDump));
+    const dumps: Query<DumpedFlow[]>[] = [
+      dumpFlows(bridge, cookie),
+      ...[...new Set(tables)].map((t) => dumpTable(bridge, t)),
+    ].map((op) => query(op, parseFlowDump));
     const lines = desired?.length ? ovsLines(desired, portNumbers(flowBridge)) : [];
     const parsed = lines.length ? [query(parseFlows(lines), parseFlowsReport)] : [];
     return reading([...dumps, ...parsed] as Query<unknown>[], (...results: unknown[]) => {
@@ -39,21 +54,30 @@ export function readFlows(bridge: string, cookie: string, tables: readonly numbe
 
 /** The desired flows as `ovs-ofctl parse-flows` lines, port names turned into the bridge's numbers. */
 export function ovsLines(desired: readonly FlowSpec[], numbers: PortNumbers): string[] {
-  return desired.map((f) => flowLine({ ...f, match: numberMatch(f.match, numbers), actions: numberActions(f.actions, numbers) }));
+  return desired.map((f) =>
+    flowLine({ ...f, match: numberMatch(f.match, numbers), actions: numberActions(f.actions, numbers) }),
+  );
 }
 
 function withReading(live: LiveFlows, ovs: OvsReading | Reading<OvsReading>): LiveFlows | Reading<LiveFlows> {
-  if ("queries" in ovs) return reading(ovs.queries as Query<unknown>[], (...r: unknown[]) => withReading(live, ovs.next(r)));
+  if ("queries" in ovs)
+    return reading(ovs.queries as Query<unknown>[], (...r: unknown[]) => withReading(live, ovs.next(r)));
   return { ...live, ovs };
 }
 
 type Report = ReturnType<typeof parseFlowsReport>;
 
 /** OVS's report as a reading of the flows; a refusal OVS did not pin to a line is pinned by bisection. */
-function asReading(report: Report, desired: readonly FlowSpec[], lines: readonly string[]): OvsReading | Reading<OvsReading> {
+function asReading(
+  report: Report,
+  desired: readonly FlowSpec[],
+  lines: readonly string[],
+): OvsReading | Reading<OvsReading> {
   if ("flows" in report) {
     if (report.flows.length === desired.length) return { flows: report.flows };
-    return { refused: { index: 0, reason: `ovs-ofctl parse-flows printed ${report.flows.length} flows for ${desired.length}` } };
+    return {
+      refused: { index: 0, reason: `ovs-ofctl parse-flows printed ${report.flows.length} flows for ${desired.length}` },
+    };
   }
   if (report.index !== undefined) return { refused: { index: report.index, reason: report.reason } };
   // "no usable protocol": the flows as a whole need OpenFlow 1.0; find the first such flow.
@@ -61,7 +85,12 @@ function asReading(report: Report, desired: readonly FlowSpec[], lines: readonly
 }
 
 /** lines[0..ok) parse, lines[0..bad) do not: halve until one line is left (a failing prefix stays failing). */
-function bisect(lines: readonly string[], ok: number, bad: number, done: (index: number) => OvsReading): OvsReading | Reading<OvsReading> {
+function bisect(
+  lines: readonly string[],
+  ok: number,
+  bad: number,
+  done: (index: number) => OvsReading,
+): OvsReading | Reading<OvsReading> {
   if (bad - ok <= 1) return done(bad - 1);
   const mid = (ok + bad) >> 1;
   return reading([query(parseFlows(lines.slice(0, mid)), parseFlowsReport)], (report) =>

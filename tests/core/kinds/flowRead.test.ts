@@ -10,7 +10,9 @@ import { formatCommand } from "../../../core/shell";
 
 const dump = readFileSync(join(__dirname, "../../fixtures/ovs/dump-of13-names-nostats.txt"), "utf8");
 const ovs = (protocols: string[]): LiveBridges => ({
-  bridges: [{ name: "br-ex", failMode: "standalone", datapathType: "", protocols, externalIds: {}, otherConfig: {}, ports: [] }],
+  bridges: [
+    { name: "br-ex", failMode: "standalone", datapathType: "", protocols, externalIds: {}, otherConfig: {}, ports: [] },
+  ],
   portBridge: new Map(),
 });
 const commands = (r: Reading<LiveFlows>) => r.queries.map((q) => formatCommand(q.op));
@@ -18,7 +20,10 @@ const commands = (r: Reading<LiveFlows>) => r.queries.map((q) => formatCommand(q
 describe("readFlows", () => {
   it("reads the bridge, then our cookie's flows and each table we write once, others' flows of those tables kept apart", () => {
     const first = readFlows("br-ex", "0x1234", [0, 3, 0]);
-    assert.deepEqual(commands(first).map((c) => c.split(" ")[0]), ["ovs-vsctl"]);
+    assert.deepEqual(
+      commands(first).map((c) => c.split(" ")[0]),
+      ["ovs-vsctl"],
+    );
     const second = first.next([ovs(["OpenFlow13", "OpenFlow14"])]);
     assert.ok(isReading(second));
     const lines = commands(second);
@@ -31,7 +36,11 @@ describe("readFlows", () => {
     assert.equal(live.bridge?.name, "br-ex");
     const ours = parsed[0].length;
     const othersPerTable = parsed[1].filter((f) => BigInt(f.cookie) !== 0x1234n).length;
-    assert.equal(live.flows.length, ours + 2 * othersPerTable, "our dump whole, then the tables' flows of other cookies");
+    assert.equal(
+      live.flows.length,
+      ours + 2 * othersPerTable,
+      "our dump whole, then the tables' flows of other cookies",
+    );
   });
 
   it("is done after one command when the bridge does not exist", () => {
@@ -44,7 +53,14 @@ describe("readFlows", () => {
 
   describe("with the desired flows: OVS's own reading of them (parse-flows, no write)", () => {
     const desired = [
-      { table: 0, priority: 4, match: "in_port=phy-br-ex,dl_vlan=1", actions: "strip_vlan,NORMAL", idleTimeout: 0, hardTimeout: 0 },
+      {
+        table: 0,
+        priority: 4,
+        match: "in_port=phy-br-ex,dl_vlan=1",
+        actions: "strip_vlan,NORMAL",
+        idleTimeout: 0,
+        hardTimeout: 0,
+      },
       { table: 0, priority: 1, match: "", actions: "output:br-ex", idleTimeout: 0, hardTimeout: 0 },
     ];
     const withPorts: LiveBridges = {
@@ -62,12 +78,19 @@ describe("readFlows", () => {
     it("hands OVS the flows with port names as the bridge's numbers (its own port as LOCAL) and keeps its reading", () => {
       const r = second();
       const parse = r.queries.at(-1)!;
-      assert.match(formatCommand(parse.op), /^sh -c 'ovs-ofctl -O OpenFlow14 parse-flows - 2>&1; echo "ovslab-parse-flows-exit=\$\?"'/);
-      assert.equal(parse.op.stdin, "table=0,priority=4,in_port=7,dl_vlan=1,actions=strip_vlan,NORMAL\ntable=0,priority=1,actions=output:LOCAL\n");
+      assert.match(
+        formatCommand(parse.op),
+        /^sh -c 'ovs-ofctl -O OpenFlow14 parse-flows - 2>&1; echo "ovslab-parse-flows-exit=\$\?"'/,
+      );
+      assert.equal(
+        parse.op.stdin,
+        "table=0,priority=4,in_port=7,dl_vlan=1,actions=strip_vlan,NORMAL\ntable=0,priority=1,actions=output:LOCAL\n",
+      );
       const live = r.next(r.queries.map((q, i) => q.parse(i === r.queries.length - 1 ? ok : ""))) as LiveFlows;
-      assert.deepEqual(live.ovs && "flows" in live.ovs && live.ovs.flows.map((f) => `${f.priority} ${f.match} ${f.actions}`), [
-        "4 in_port=7,dl_vlan=1 pop_vlan,NORMAL", "1  LOCAL",
-      ]);
+      assert.deepEqual(
+        live.ovs && "flows" in live.ovs && live.ovs.flows.map((f) => `${f.priority} ${f.match} ${f.actions}`),
+        ["4 in_port=7,dl_vlan=1 pop_vlan,NORMAL", "1  LOCAL"],
+      );
     });
 
     it("pins a refusal OVS names by line to that flow, with OVS's reason", () => {
@@ -80,7 +103,8 @@ describe("readFlows", () => {
     it("finds the flow that needs OpenFlow 1.0 by halving, and says how to write it in OpenFlow 1.4", () => {
       const r = second();
       const noProtocol = "usable protocols: OpenFlow10,NXM\novs-ofctl: no usable protocol\novslab-parse-flows-exit=1";
-      let step = r.next(r.queries.map((q, i) => q.parse(i === r.queries.length - 1 ? noProtocol : ""))) as LiveFlows | Reading<LiveFlows>;
+      let step = r.next(r.queries.map((q, i) => q.parse(i === r.queries.length - 1 ? noProtocol : ""))) as
+        LiveFlows | Reading<LiveFlows>;
       const rounds: string[] = [];
       while (isReading(step)) {
         rounds.push(step.queries[0].op.stdin!);
@@ -88,7 +112,10 @@ describe("readFlows", () => {
       }
       assert.deepEqual(rounds, ["table=0,priority=4,in_port=7,dl_vlan=1,actions=strip_vlan,NORMAL\n"]);
       assert.ok(step.ovs && "refused" in step.ovs && step.ovs.refused.index === 0);
-      assert.match((step.ovs as { refused: { reason: string } }).refused.reason, /only in OpenFlow 1\.0 .* ovslab writes flows in OpenFlow 1\.4 bundles/);
+      assert.match(
+        (step.ovs as { refused: { reason: string } }).refused.reason,
+        /only in OpenFlow 1\.0 .* ovslab writes flows in OpenFlow 1\.4 bundles/,
+      );
     });
   });
 });
