@@ -34,6 +34,17 @@ const CHECK_EXCEPTIONS: Record<string, string> = {
 };
 
 /**
+ * Flows whose hand change the test cannot make: OVS's strict commands do not find them by the
+ * match OVS itself prints. Checked on a lab host: after `add dl_dst=aa:bb:cc:dd:ee:ff/00:00:00:00:00:00`
+ * OVS prints the flow with an empty match, and `modify_strict` / `delete_strict` with an empty
+ * match leave it as it is (they do find a flow added with an empty match). These are created,
+ * seen as converged and deleted (by cookie) like the others; only the hand drift is skipped.
+ */
+const NO_HAND_CHANGE: Record<string, string> = {
+  "dl_dst=aa:bb:cc:dd:ee:ff/00:00:00:00:00:00,actions=drop": "an all-zero Ethernet mask, which OVS keeps apart from no match",
+};
+
+/**
  * Flows OVS refuses only for the bridge's state, which `parse-flows` cannot know: a group
  * that does not exist, a tun_metadata field without a TLV mapping (neither is managed by
  * ovslab). The provider's bundle is refused by OVS as a whole, so nothing changes on the
@@ -187,6 +198,12 @@ describe("the flow corpus: every flow OVS takes, ovslab takes and converges @hos
     hardTimeout: Number(f.hardTimeout) > 0 && Number(f.hardTimeout) < 3600 ? 3600 : f.hardTimeout,
   });
 
+  const unchangeable = (a: FlowText) =>
+    Object.keys(NO_HAND_CHANGE).some((text) => {
+      const listed = corpus.find((f) => f.text === text);
+      return listed !== undefined && JSON.stringify(listed.args) === JSON.stringify(a);
+    });
+
   /** Flows that check takes and OVS takes in OpenFlow 1.4, in rounds with no two of one identity per round. */
   async function rounds(): Promise<FlowText[][]> {
     const accepted: FlowText[] = [];
@@ -223,7 +240,7 @@ describe("the flow corpus: every flow OVS takes, ovslab takes and converges @hos
     const alone: FlowText[][] = [];
     accepted.forEach((a, i) => {
       // check_overlap makes OVS refuse a flow that overlaps another of its priority: such flows go alone.
-      if (/\bcheck_overlap\b/.test(a.match)) return void alone.push([a]);
+      if (/\bcheck_overlap\b/.test(a.match) || unchangeable(a)) return void alone.push([a]);
       const ids = identities[i];
       let r = 0;
       while (ids.some((id) => seen[r]?.has(id))) r++;
@@ -258,6 +275,10 @@ describe("the flow corpus: every flow OVS takes, ovslab takes and converges @hos
         );
       assert.equal(await diff(), false, `round ${r}: the next diff is empty`);
 
+      if (flows.every(unchangeable)) {
+        await call("flowTable", "delete", "id", state);
+        continue;
+      }
       // [ovs] Every flow's actions changed by hand, in one bundle.
       const changed = (await ours()).map(
         (f) =>
