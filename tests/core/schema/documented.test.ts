@@ -42,7 +42,11 @@ describe("documented", function () {
     const errors = typecheck(["tests/core/schema/snippet.ts"], { "tests/core/schema/snippet.ts": SNIPPET });
     assert.equal(errors.length, 1, errors.join("\n"));
     assert.match(errors[0], /^tests\/core\/schema\/snippet\.ts: /);
-    for (const field of ["b: in the schema, not documented", "gone: documented, not in the schema", "list[].y: in the schema, not documented"]) {
+    for (const field of [
+      "b: in the schema, not documented",
+      "gone: documented, not in the schema",
+      "list[].y: in the schema, not documented",
+    ]) {
       assert.ok(errors[0].includes(field), `${field} in ${errors[0]}`);
     }
   });
