@@ -16,7 +16,9 @@ export interface LabFlow extends FlowSpec {
   resource: string;
   /** The cookie marking it as that resource's, e.g. `0x6f76a1b2c3d4e5f6`. */
   cookie: string;
-  /** Its line in the `ovs-ofctl --bundle` input: `add table=0,priority=4,cookie=0x...,in_port=phy-br-ex,actions=NORMAL`. */
+  /**
+   * Its line in the `ovs-ofctl --bundle` input: `add table=0,priority=4,cookie=0x...,in_port=phy-br-ex,actions=NORMAL`.
+   */
   line: string;
 }
 
@@ -45,7 +47,8 @@ export class Lab {
     if (found.length > 1)
       throw new Error(`${found.map(subjectOf).join(" and ")} share the name "${name}": pass the kind too`);
     throw new Error(
-      `no resource "${name}"${kind ? ` of kind ${kind}` : ""} in this lab (resources: ${list(this.resources.map((r) => r.name))})`,
+      `no resource "${name}"${kind ? ` of kind ${kind}` : ""} in this lab ` +
+        `(resources: ${list(this.resources.map((r) => r.name))})`,
     );
   }
 
@@ -64,7 +67,8 @@ export class Lab {
     const found = this.ofKind("routerNamespace").find((r) => r.spec.name === name);
     if (!found)
       throw new Error(
-        `no router namespace "${name}" in this lab (namespaces: ${list(this.ofKind("routerNamespace").map((r) => r.spec.name))})`,
+        `no router namespace "${name}" in this lab ` +
+          `(namespaces: ${list(this.ofKind("routerNamespace").map((r) => r.spec.name))})`,
       );
     return found;
   }

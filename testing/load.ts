@@ -72,7 +72,8 @@ export function problemsOf(error: unknown, dir?: string): string[] {
   if (missing) {
     const key = missing[1];
     return [
-      `the program requires config ${key}: set it in Pulumi.<stack>.yaml (pulumi config set ${key} ...), or pass it (ovslab --config ${key}=VALUE; loadLab's config option)`,
+      `the program requires config ${key}: set it in Pulumi.<stack>.yaml (pulumi config set ${key} ...), ` +
+        `or pass it (ovslab --config ${key}=VALUE; loadLab's config option)`,
     ];
   }
   if ((error as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND")

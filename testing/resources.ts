@@ -86,7 +86,8 @@ export function labResources(registrations: readonly Registration[]): { resource
     if (!kind) return;
     if (kind === "unknown") {
       problems.push(
-        `${registration.type} "${registration.name}": no ovslab kind has this type (kinds: ${KINDS.map((k) => kinds[k].title).join(", ")})`,
+        `${registration.type} "${registration.name}": no ovslab kind has this type ` +
+          `(kinds: ${KINDS.map((k) => kinds[k].title).join(", ")})`,
       );
       return;
     }

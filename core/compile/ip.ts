@@ -130,7 +130,9 @@ export function routeReplace(r: RouteLine): IpLine {
   ];
 }
 
-/** Deletes exactly one route: as the host reported it, type, metric and all (metric 0 matches any, so it is left out). */
+/**
+ * Deletes exactly one route: as the host reported it, type, metric and all (metric 0 matches any, so it is left out).
+ */
 export function routeDel(r: RouteLine & { type?: string; metric?: number }): IpLine {
   return [
     "route", "del",

@@ -17,7 +17,10 @@ export function removeState(state: StateDir | undefined): void {
   if (state) fs.rmSync(state.dir, { recursive: true, force: true });
 }
 
-/** After a describe: best effort destroy (a failed step must not leave a lab behind), then stop the host and drop the state. */
+/**
+ * After a describe: best effort destroy (a failed step must not leave a lab behind), then stop the host and drop the
+ * state.
+ */
 export async function tearDown(
   stack: { destroy(): Promise<unknown> } | undefined,
   lab: LabHost | undefined,

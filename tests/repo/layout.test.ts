@@ -7,7 +7,9 @@ import * as path from "node:path";
 import { repoFiles, sourceFiles } from "../support/sourceTree";
 import { REPO } from "../support/typecheck";
 
-/** Layers whose files each have a test at the mirrored path: `core/plan/bridge.ts` -> `tests/core/plan/bridge.test.ts`. */
+/**
+ * Layers whose files each have a test at the mirrored path: `core/plan/bridge.ts` -> `tests/core/plan/bridge.test.ts`.
+ */
 const LAYERS = ["core", "providers", "transport", "sdk", "testing", "lab", "engine", "render", "bin", "bench"];
 
 /** Source files without a test of their own, and why. */

@@ -26,7 +26,8 @@ describe("labResources", () => {
     ]);
     assert.deepEqual(resources, []);
     assert.deepEqual(problems, [
-      'pulumi-nodejs:dynamic/ovslab:Bridje "br0": no ovslab kind has this type (kinds: Bridge, PatchPair, FlowRule, FlowTable, RouterNamespace)',
+      'pulumi-nodejs:dynamic/ovslab:Bridje "br0": no ovslab kind has this type ' +
+        "(kinds: Bridge, PatchPair, FlowRule, FlowTable, RouterNamespace)",
     ]);
   });
 

@@ -94,7 +94,8 @@ function checkInterfaces(spec: Shape, issues: Issue[]): void {
       if (bytes > IFNAMSIZ_MAX) {
         at(
           ["vlans", j, "id"],
-          `the VLAN device name "${device}" is ${bytes} bytes, over the 15 of a Linux interface name: shorten interfaces[${i}].name`,
+          `the VLAN device name "${device}" is ${bytes} bytes, over the 15 of a Linux interface name: ` +
+            `shorten interfaces[${i}].name`,
         );
       }
       if (iface.trunks?.length && !iface.trunks.includes(v.id)) {
@@ -196,7 +197,8 @@ function checkFloatingIps(spec: Shape, connected: Connected[], issues: Issue[]):
       else if (!holder)
         at(
           "floatingIp",
-          `${f.floatingIp} lies in no subnet of the router's interfaces (${list(connected.filter((c) => c.cidr.family === 4))}): set interface`,
+          `${f.floatingIp} lies in no subnet of the router's interfaces ` +
+            `(${list(connected.filter((c) => c.cidr.family === 4))}): set interface`,
         );
       const problem = notAHost(fip, connected);
       if (problem) at("floatingIp", `${f.floatingIp} ${problem}`);

@@ -32,7 +32,8 @@ export type Nested = NoDrift<Drift<Args, Omit<Input, "list"> & { list?: Array<{ 
 const SNIPPET = `import { z } from "zod";
 import { documented } from "../../../core/schema/documented";
 interface Args { a: string; gone?: number; list?: Array<{ x: string }> }
-export const spec = documented<Args>()(z.object({ a: z.string(), b: z.number(), list: z.array(z.object({ x: z.string(), y: z.string() })) }));
+const list = z.array(z.object({ x: z.string(), y: z.string() }));
+export const spec = documented<Args>()(z.object({ a: z.string(), b: z.number(), list }));
 `;
 
 describe("documented", function () {

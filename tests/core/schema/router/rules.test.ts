@@ -20,7 +20,7 @@ describe("routerNamespaceSpec", () => {
       assert.deepEqual(routerNamespaceSpec.parse(spec), spec);
     });
 
-    it("counts VLAN device addresses as the router's: gateways, SNAT sources, floating IPs and routes through them", () => {
+    it("counts VLAN device addresses as the router's: gateways, SNAT sources, floating IPs, routes", () => {
       const spec = routerNamespaceSpec.parse({
         ...vlanRouter,
         routes: [
