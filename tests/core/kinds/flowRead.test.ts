@@ -18,7 +18,7 @@ const ovs = (protocols: string[]): LiveBridges => ({
 const commands = (r: Reading<LiveFlows>) => r.queries.map((q) => formatCommand(q.op));
 
 describe("readFlows", () => {
-  it("reads the bridge, then our cookie's flows and each table we write once, others' flows of those tables kept apart", () => {
+  it("reads the bridge, then our cookie's flows and each table we write once (others' flows kept apart)", () => {
     const first = readFlows("br-ex", "0x1234", [0, 3, 0]);
     assert.deepEqual(
       commands(first).map((c) => c.split(" ")[0]),
