@@ -9,13 +9,21 @@ import { LabError } from "../testing/errors";
 import type { GraphFormat } from "../graph";
 
 const USAGE = `usage:
+  ovslab init  [dir]
   ovslab plan  <program dir> [--stack NAME] [--config KEY=VALUE]... [--out FILE]
   ovslab graph <program dir> [--stack NAME] [--config KEY=VALUE]... [--out FILE] [--mermaid | --dot]
+  ovslab lab start [--name NAME] | ovslab lab stop
+
+init   writes a lab project into dir (default: here): Pulumi.yaml, index.ts, a mocks test,
+       tsconfig.json, .mocharc.json, package.json entries. Never overwrites a file.
 
 plan   prints the bash script that builds the lab on an empty host (idempotent: a
        second run changes nothing), commands in dependency order, commented per resource.
 graph  draws the lab: bridges with their ports and VLAN tags, patch pairs, router
        namespaces with interfaces and addresses, flows per bridge. SVG by default.
+
+lab    start: a throwaway lab host on this machine (Linux, root: namespaces, Open vSwitch,
+       sshd); prints the \`pulumi config set\` lines for it. stop: stops it.
 
 The program runs under Pulumi mocks: no engine, host or network. Config comes from
 Pulumi.yaml, Pulumi.<stack>.yaml (default stack: dev; secure values are not decrypted)
@@ -59,10 +67,32 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
+/** `init` and `lab`: they load neither the SDK nor a program (init runs before npm install). */
+async function small(argv: string[]): Promise<string | number> {
+  const [command, ...rest] = argv;
+  const usage = (why: string) => (process.stderr.write(`ovslab: ${why}\n\n${USAGE}\n`), 2);
+  if (command === "init") {
+    if (rest.length > 1 || rest.some((a) => a.startsWith("-"))) return usage("init takes one directory at most");
+    const { init, initReport } = await import("./init");
+    const dir = rest[0] ?? ".";
+    return initReport(dir, init(dir));
+  }
+  const { labStart, labStop } = await import("./lab");
+  if (rest[0] === "start" && (rest.length === 1 || (rest.length === 3 && rest[1] === "--name"))) return labStart(process.cwd(), rest[2]);
+  if (rest[0] === "stop" && rest.length === 1) return labStop(process.cwd());
+  return usage("lab takes start [--name NAME] or stop");
+}
+
 async function main(argv: string[]): Promise<number> {
   if (argv.length === 0 || argv[0] === "help" || argv.includes("--help") || argv.includes("-h")) {
     process.stdout.write(USAGE + "\n");
     return argv.length === 0 ? 2 : 0;
+  }
+  if (argv[0] === "init" || argv[0] === "lab") {
+    const done = await small(argv);
+    if (typeof done === "number") return done;
+    process.stdout.write(done);
+    return 0;
   }
   let args: Args;
   try {

@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { BridgeArgs as BridgeSpecArgs, bridgeSpec, PortArgs } from "../core/schema/bridge";
 import { HostArgs, Inputs, OvslabResource } from "./resource";
 

@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { FlowRuleArgs as FlowRuleSpecArgs, flowRuleSpec } from "../core/schema/flow";
 import { HostArgs, Inputs, OvslabResource } from "./resource";
 

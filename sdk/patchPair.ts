@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { PatchEndArgs as PatchEndSpecArgs, patchPairSpec } from "../core/schema/patchPair";
 import { HostArgs, Inputs, OvslabResource } from "./resource";
 

@@ -1,11 +1,12 @@
 // What every ovslab resource shares: the connection input, the owner mark, validation up
 // front when the arguments are plain values, and the dynamic provider of its kind.
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { parseOrThrow } from "../core/validation";
 import { ConnectionArgs } from "../transport/connection";
 import { dynamicProvider } from "../providers/dynamic";
 import { Kind } from "../providers/kinds";
+import { pulumi as sdk } from "./pulumiSdk";
 
 /** Each field may be a plain value or a Pulumi Input. */
 export type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
@@ -18,7 +19,7 @@ export interface HostArgs {
 
 /** Whether a value holds no Output or Promise anywhere (so it can be checked now). */
 function isPlain(value: unknown): boolean {
-  if (pulumi.Output.isInstance(value) || value instanceof Promise) return false;
+  if (sdk.Output.isInstance(value) || value instanceof Promise) return false;
   if (Array.isArray(value)) return value.every(isPlain);
   if (value && typeof value === "object") return Object.values(value).every(isPlain);
   return true;
@@ -32,7 +33,7 @@ function fieldsOf(schema: z.ZodType): Record<string, undefined> {
   return Object.fromEntries(Object.keys(object.shape).map((key) => [key, undefined]));
 }
 
-export abstract class OvslabResource extends pulumi.dynamic.Resource {
+export abstract class OvslabResource extends sdk.dynamic.Resource {
   constructor(
     kind: Kind,
     type: string,
@@ -46,13 +47,15 @@ export abstract class OvslabResource extends pulumi.dynamic.Resource {
     if (isPlain(spec)) parseOrThrow(schema, spec, `${type} "${name}"`);
     // Pulumi names are unique per type only, so the type is part of the mark: a Bridge
     // "x" and a PatchPair "x" must never take each other's ports for their own.
-    const owner = `${pulumi.getProject()}/${pulumi.getStack()}/${type}/${name}`;
+    const owner = `${sdk.getProject()}/${sdk.getStack()}/${type}/${name}`;
     super(
       dynamicProvider(kind),
       name,
       // Pulumi creates output properties only for the keys passed here: list every field,
       // so `bridge.failMode` carries the default the provider filled in.
-      { ...fieldsOf(schema), ...spec, connection: args.connection, owner },
+      // The connection is a secret even when the program passes its key as a plain
+      // value: the engine then encrypts it in state (inputs and outputs) and logs.
+      { ...fieldsOf(schema), ...spec, connection: sdk.secret(args.connection), owner },
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] },
       "ovslab",
       type,
