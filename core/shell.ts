@@ -50,6 +50,19 @@ export function formatCommand(command: Command): string {
   return `${line} <<'${delimiter}'\n${body}${delimiter}`;
 }
 
+/**
+ * A command as shell text for a shell we do not choose (the transport's `sh` on a host):
+ * standard input is one single-quoted word piped in by `printf`, a builtin, so it carries
+ * any bytes. A heredoc does not: dash corrupts a line that starts with a prefix of the
+ * delimiter followed by non-ASCII bytes (`Oé` comes out as `O\xa9`).
+ */
+export function formatPipedCommand(command: Command): string {
+  const line = formatArgv(command.argv);
+  if (command.stdin === undefined) return line;
+  const body = command.stdin.endsWith("\n") ? command.stdin : command.stdin + "\n";
+  return `printf '%s' '${body.replace(/'/g, `'\\''`)}' | ${line}`;
+}
+
 /** Lines longer than this are broken before each `--` (an ovs-vsctl transaction's separator). */
 const SCRIPT_WIDTH = 100;
 

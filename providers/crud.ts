@@ -18,10 +18,10 @@ export function check<Spec>(kind: KindDefinition<Spec, unknown>, news: Props): d
   if (containsUnknown(news)) return { inputs: news };
   const { spec, connection, owner } = splitProps(news);
   const failures: dynamic.CheckFailure[] = [];
-  const specResult = validate(kind.schema, spec);
-  if (!specResult.ok) {
-    for (const p of specResult.problems) failures.push({ property: p.path.split(/[.[]/)[0] || "", reason: formatProblem(p) });
-  }
+  const specResult = validate(kind.schema, spec, { values: true });
+  // No `property`: the engine would print its whole value before our reason
+  // ("property flows value {[{map[...]}]} has a problem: ..."); the reason names the path.
+  if (!specResult.ok) for (const p of specResult.problems) failures.push({ property: "", reason: formatProblem(p) });
   const conn = validate(connectionSchema, connection);
   if (!conn.ok) for (const p of conn.problems) failures.push({ property: "connection", reason: formatProblem({ ...p, path: `connection.${p.path}` }) });
   const own = validate(ownerSchema, owner);

@@ -44,7 +44,15 @@ export abstract class OvslabResource extends sdk.dynamic.Resource {
     opts?: pulumi.CustomResourceOptions,
   ) {
     // Fail at the line that declared it, before the engine or any host is involved.
-    if (isPlain(spec)) parseOrThrow(schema, spec, `${type} "${name}"`);
+    if (isPlain(spec)) {
+      try {
+        parseOrThrow(schema, spec, `${type} "${name}"`);
+      } catch (error) {
+        // The SDK's mark of an error that is the user's to fix: printed once, without a stack.
+        Object.defineProperty(error, "__pulumiRunError", { value: true });
+        throw error;
+      }
+    }
     // Pulumi names are unique per type only, so the type is part of the mark: a Bridge
     // "x" and a PatchPair "x" must never take each other's ports for their own.
     const owner = `${sdk.getProject()}/${sdk.getStack()}/${type}/${name}`;
