@@ -82,7 +82,15 @@ export function formatStep(op: Op): string {
   return op.unless ? `${formatArgv(op.unless)} >/dev/null 2>&1 || ${command}` : command;
 }
 
+/**
+ * A script comment line. Its text may come from the user (a directory, a resource name):
+ * control characters are escaped, so a newline cannot start a line of its own that runs.
+ */
+export function comment(text: string): string {
+  return `# ${text.replace(/[\x00-\x1f\x7f]/g, (c) => (c === "\n" ? "\\n" : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`))}`;
+}
+
 /** Ops as a readable script: each preceded by its reason as a comment. */
 export function formatScript(ops: readonly Op[]): string {
-  return ops.map((op) => `# ${op.why}\n${formatStep(op)}\n`).join("");
+  return ops.map((op) => `${comment(op.why)}\n${formatStep(op)}\n`).join("");
 }
