@@ -7,8 +7,9 @@ import { formatArgv, Op } from "../core/shell";
 import { connectionLabel, connectionSchema, ConnectionArgs } from "../transport/connection";
 import { transportFor } from "../transport/pool";
 import { runChecked, Transport } from "../transport/types";
-import { KindDefinition } from "./kind";
+import { KindDefinition } from "../core/kinds/kind";
 import { containsUnknown, sameValue, splitProps } from "./props";
+import { runReading } from "./read";
 
 type Props = Record<string, unknown>;
 
@@ -61,7 +62,7 @@ export async function diff<Spec, Live>(kind: KindDefinition<Spec, Live>, olds: P
   if (replaces.length) return { changes: true, replaces, deleteBeforeReplace: true };
   const desired = parse(kind, news);
   const previous = validate(kind.schema, before.spec);
-  const live = await kind.readLive(desired.host, desired.spec, desired.owner);
+  const live = await runReading(desired.host, kind.read(desired.spec, desired.owner));
   const ops = kind.plan(desired.spec, live, desired.owner, previous.ok ? previous.value : undefined);
   // Also an update when only the recorded state is stale (e.g. a new connection port).
   const stateChanged = !sameValue(before.spec, after.spec) || !sameValue(before.connection, after.connection);
@@ -69,9 +70,9 @@ export async function diff<Spec, Live>(kind: KindDefinition<Spec, Live>, olds: P
 }
 
 async function converge<Spec, Live>(kind: KindDefinition<Spec, Live>, p: Parsed<Spec>, previous?: Spec): Promise<Props> {
-  const live = await kind.readLive(p.host, p.spec, p.owner);
+  const live = await runReading(p.host, kind.read(p.spec, p.owner));
   await execute(p.host, kind.plan(p.spec, live, p.owner, previous));
-  const after = await kind.readLive(p.host, p.spec, p.owner);
+  const after = await runReading(p.host, kind.read(p.spec, p.owner));
   const where = `${connectionLabel(p.connection)}: ${kind.title} ${kind.idOf(p.spec, p.owner)}`;
   const problems = kind.verify?.(p.spec, after) ?? [];
   if (problems.length) throw new Error(`${where}: applied, but the host reports: ${problems.join("; ")}`);
@@ -92,7 +93,7 @@ export async function update<Spec, Live>(kind: KindDefinition<Spec, Live>, olds:
 
 export async function read<Spec, Live>(kind: KindDefinition<Spec, Live>, id: string, props: Props): Promise<dynamic.ReadResult> {
   const p = parse(kind, props);
-  const observed = kind.observe(await kind.readLive(p.host, p.spec, p.owner), p.spec, p.owner);
+  const observed = kind.observe(await runReading(p.host, kind.read(p.spec, p.owner)), p.spec, p.owner);
   if (!observed) return { id: "" }; // gone from the host: Pulumi drops it from state
   const outs = outputs(observed, p);
   return { id, props: outs, inputs: outs };
@@ -100,6 +101,6 @@ export async function read<Spec, Live>(kind: KindDefinition<Spec, Live>, id: str
 
 export async function remove<Spec, Live>(kind: KindDefinition<Spec, Live>, props: Props): Promise<void> {
   const p = parse(kind, props);
-  const live = await (kind.readForDelete ?? kind.readLive)(p.host, p.spec, p.owner);
+  const live = await runReading(p.host, (kind.readForDelete ?? kind.read)(p.spec, p.owner));
   await execute(p.host, kind.planDelete(p.spec, live, p.owner));
 }

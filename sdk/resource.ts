@@ -5,11 +5,22 @@ import { z } from "zod";
 import { parseOrThrow } from "../core/validation";
 import { ConnectionArgs } from "../transport/connection";
 import { dynamicProvider } from "../providers/dynamic";
-import { Kind } from "../providers/kinds";
+import type { KindDefinition } from "../core/kinds/kind";
+import type { Kind } from "../core/kinds";
 import { pulumi as sdk } from "./pulumiSdk";
 
-/** Each field may be a plain value or a Pulumi Input. */
-export type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
+/** A value, or any part of it (an element, a field), may be a plain value or a Pulumi Input. */
+export type Input<T> = T extends string | number | boolean | null | undefined
+  ? pulumi.Input<T>
+  : T extends readonly (infer E)[]
+    ? pulumi.Input<Input<E>[]>
+    : pulumi.Input<{ [K in keyof T]: Input<T[K]> }>;
+
+/** Each field (and each part of it) may be a plain value or a Pulumi Input; the fields' docs carry over. */
+export type Inputs<T> = { [K in keyof T]: Input<T[K]> };
+
+/** `T` with `name` optional: a component names its bridge or namespace after the resource by default. */
+export type NamedByDefault<T extends { name: unknown }> = Omit<T, "name"> & Partial<Pick<T, "name">>;
 
 /** How every resource reaches its host: @pulumi/command's `remote.ConnectionArgs`, plus host key settings. */
 export interface HostArgs {
@@ -35,15 +46,14 @@ function fieldsOf(schema: z.ZodType): Record<string, undefined> {
 
 export abstract class OvslabResource extends sdk.dynamic.Resource {
   constructor(
-    kind: Kind,
-    type: string,
-    schema: z.ZodType,
+    kind: KindDefinition<any, any, Kind>,
     name: string,
     spec: Record<string, unknown>,
     args: HostArgs,
     opts?: pulumi.CustomResourceOptions,
   ) {
     // Fail at the line that declared it, before the engine or any host is involved.
+    const { key, title: type, schema } = kind;
     if (isPlain(spec)) {
       try {
         parseOrThrow(schema, spec, `${type} "${name}"`);
@@ -57,7 +67,7 @@ export abstract class OvslabResource extends sdk.dynamic.Resource {
     // "x" and a PatchPair "x" must never take each other's ports for their own.
     const owner = `${sdk.getProject()}/${sdk.getStack()}/${type}/${name}`;
     super(
-      dynamicProvider(kind),
+      dynamicProvider(key),
       name,
       // Pulumi creates output properties only for the keys passed here: list every field,
       // so `bridge.failMode` carries the default the provider filled in.

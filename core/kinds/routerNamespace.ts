@@ -1,0 +1,42 @@
+// RouterNamespace: a network namespace with OVS internal ports, routes, SNAT and floating IPs.
+import { RouterNamespaceArgs, routerNamespaceSpec, RouterNamespaceSpec } from "../schema/router";
+import { documented } from "../schema/documented";
+import { readBridges } from "../compile/vsctl";
+import { readRouter } from "../compile/router";
+import { interfaceProblem, parseBridges } from "../live/bridge";
+import { LiveRouter, parseNamespace } from "../live/router";
+import { allPorts, planRouter, planRouterDelete } from "../plan/router";
+import { observeRouter } from "../plan/router/observe";
+import { KindDefinition, vlanOf } from "./kind";
+import { query, reading } from "./reading";
+
+export const routerNamespaceKind: KindDefinition<RouterNamespaceSpec, LiveRouter, "routerNamespace"> = {
+  key: "routerNamespace",
+  title: "RouterNamespace",
+  order: 2,
+  schema: documented<RouterNamespaceArgs>()(routerNamespaceSpec),
+  idOf: (spec) => spec.name,
+  replaceOn: ["name"],
+  // Two commands: the namespace's whole state, and every OVS port (ours may be on any bridge).
+  read: (spec) =>
+    reading(
+      [query(readRouter(spec.name, Object.keys(spec.sysctls)), (stdout) => parseNamespace(spec.name, stdout)), query(readBridges([]), parseBridges)],
+      (namespace, ovs) => ({ namespace, ovs }),
+    ),
+  plan: planRouter,
+  planDelete: (spec, live, owner) => planRouterDelete(spec.name, live, owner),
+  observe: observeRouter,
+  emptyLive: (_spec, ovs) => ({ ovs }),
+  verify: (desired, live) =>
+    allPorts(live)
+      .filter((p) => desired.interfaces.some((i) => i.name === p.name) && interfaceProblem(p))
+      .map((p) => `port ${p.name}: ${interfaceProblem(p)}`),
+  graph: {
+    bridges: (spec) => spec.interfaces.map((i) => i.bridge),
+    ports: (spec) =>
+      spec.interfaces.map((i) => ({
+        bridge: i.bridge, name: i.name, type: "internal", ...vlanOf(i),
+        role: { kind: "router", namespace: spec.name, addresses: i.addresses },
+      })),
+  },
+};
