@@ -12,6 +12,8 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let out = "";
   for (const key of path) {
     if (typeof key === "number") out += `[${key}]`;
+    // A map key the user wrote may hold anything: quoted (escaped) unless it reads plainly.
+    else if (!/^[A-Za-z0-9_.\/-]+$/.test(String(key))) out += `[${shownValue(String(key))}]`;
     else out += out === "" ? String(key) : `.${String(key)}`;
   }
   return out;
@@ -82,6 +84,12 @@ export function didYouMean(key: string, known: readonly string[]): string | unde
   return scored[0] && scored[0].d <= Math.max(1, Math.floor(key.length / 4)) ? scored[0].k : undefined;
 }
 
+/** A rule as a terminal gets it: rules may quote what the user wrote, so controls are escaped and length cut. */
+function plainRule(rule: string): string {
+  const text = escapeRest(rule.replace(/[\u0000-\u001f]/g, (c) => JSON.stringify(c).slice(1, -1)));
+  return text.length <= 400 ? text : `${text.slice(0, 300)}… (${text.length} characters)`;
+}
+
 /**
  * One problem per field: the path, the rule, and what was given (`ports[2].tag: must be
  * 0-4095, got 5000`), a mistyped field with the one it likely meant. `values: false`
@@ -96,9 +104,10 @@ export function problemsOf(error: z.ZodError, input?: unknown, schema?: z.ZodTyp
         return { path: formatPath([...issue.path, key]), rule: `unknown field${meant ? `; did you mean ${meant}?` : ""}` };
       });
     }
-    // A map key that broke a rule: zod's own message is "Invalid key in record".
-    const rule = issue.code === "invalid_key" && issue.issues[0] ? issue.issues[0].message : issue.message;
-    const value = valueAt(input, issue.path);
+    // A map key that broke a rule: zod's own message is "Invalid key in record"; the key is in the path.
+    const badKey = issue.code === "invalid_key";
+    const rule = plainRule(badKey && issue.issues[0] ? issue.issues[0].message : issue.message);
+    const value = badKey ? undefined : valueAt(input, issue.path);
     const quoted = typeof value === "string" && rule.includes(JSON.stringify(value)); // `duplicates port "ok"`
     if (!values || quoted || value === undefined || (value !== null && typeof value === "object")) {
       return [{ path: formatPath(issue.path), rule }];

@@ -253,12 +253,13 @@ function readAction(s: State, item: string): void {
   const shown = item;
   if (UNSUPPORTED.has(name)) return void s.problems.push(`${shown}: the ${name} action is not supported by ovslab's flow reader`);
   if (paren) {
-    const handler = PAREN_ACTIONS[name];
-    if (!handler) return void s.problems.push(name in ACTIONS ? `${shown}: write ${name}:... (no parentheses)` : unknownWord("action", name, Object.keys(ACTIONS)));
+    // Own keys only: `constructor` or `__proto__` would find Object's own members.
+    const handler = Object.hasOwn(PAREN_ACTIONS, name) ? PAREN_ACTIONS[name] : undefined;
+    if (!handler) return void s.problems.push(Object.hasOwn(ACTIONS, name) ? `${shown}: write ${name}:... (no parentheses)` : unknownWord("action", name, Object.keys(ACTIONS)));
     return handler(s, paren[2], shown);
   }
   if (/^[0-9]+$/.test(item)) return output(s, item, shown); // a bare port number outputs there
-  const handler = ACTIONS[name];
+  const handler = Object.hasOwn(ACTIONS, name) ? ACTIONS[name] : undefined;
   if (!handler) {
     const hint = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(item) ? `; to send to a port of that name, write output:${item}` : "";
     return void s.problems.push(unknownWord("action", name, Object.keys(ACTIONS)) + hint);

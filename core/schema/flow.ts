@@ -45,11 +45,17 @@ export interface FlowTableArgs {
 const whole = (min: number, max: number, why = "") =>
   z.number({ message: "must be a number" }).int("must be a whole number").min(min, `must be ${min}-${max}${why}`).max(max, `must be ${min}-${max}${why}`);
 
+/** Far longer than any real match or action list; parsing is not meant for megabytes. */
+export const MAX_FLOW_TEXT = 4096;
+const flowText = (message: string) =>
+  z.string({ message }).max(MAX_FLOW_TEXT, `may be at most ${MAX_FLOW_TEXT} characters`);
+const tooLong = (text: string) => text.length > MAX_FLOW_TEXT;
+
 const flowFields = {
   table: whole(0, MAX_TABLE, " (OVS keeps table 254 for itself)").default(0),
   priority: whole(0, 65535).default(32768),
-  match: z.string({ message: "must be a string" }).default(""),
-  actions: z.string({ message: "must be a string, e.g. \"NORMAL\" or \"drop\"" }),
+  match: flowText("must be a string").default(""),
+  actions: flowText("must be a string, e.g. \"NORMAL\" or \"drop\""),
   idleTimeout: whole(0, 65535).default(0),
   hardTimeout: whole(0, 65535).default(0),
 };
@@ -58,6 +64,7 @@ type FlowFields = { table: number; match: string; actions: string };
 
 /** Reads match, then actions in the light of the match (their prerequisites depend on it). */
 function checkFlowText(flow: FlowFields, ctx: z.RefinementCtx): void {
+  if (tooLong(flow.match) || tooLong(flow.actions)) return; // refused by length already
   for (const message of matchProblems(flow.match)) ctx.addIssue({ code: "custom", path: ["match"], message });
   const match = badCharacter(flow.match) ? { hasVlan: false } : parseMatch(flow.match);
   for (const message of actionProblems(flow.actions, { match, table: flow.table })) ctx.addIssue({ code: "custom", path: ["actions"], message });
@@ -81,7 +88,8 @@ export const flowTableSpec = z
   .superRefine((table, ctx) => {
     const first = new Map<string, number>();
     table.flows.forEach((flow, i) => {
-      if (badCharacter(flow.match)) return;
+      // Only flows whose match reads: a broken one would seem the same as another.
+      if (badCharacter(flow.match) || tooLong(flow.match) || matchProblems(flow.match).length) return;
       const id = flowIdentity(flow);
       const earlier = first.get(id);
       if (earlier === undefined) first.set(id, i);

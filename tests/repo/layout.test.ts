@@ -52,6 +52,7 @@ const UNTESTED: Record<string, string> = {
 /** Tests of no single source file, and why. */
 const UNMIRRORED: Record<string, string> = {
   "tests/bin/plan.host.test.ts": "`ovslab plan`'s scripts (bin/ovslab.ts) run twice on a lab host",
+  "tests/core/kinds/fuzz.test.ts": "every kind's schema and planner (core/kinds/index.ts) under 10,000 generated specs each",
   "tests/engine/example.test.ts": "the real Pulumi engine driving an example end to end",
   "tests/engine/flowRule.test.ts": "the real Pulumi engine driving FlowRule",
   "tests/engine/inline.test.ts": "the real Pulumi engine driving every kind",

@@ -156,7 +156,7 @@ describe("routerNamespaceSpec", () => {
     ["one floating IP twice", withChange({
       floatingIps: [{ floatingIp: "172.24.4.10", fixedIp: "10.0.0.6" }, { floatingIp: "172.24.4.10", fixedIp: "10.0.0.7" }],
     }), "floatingIps[1].floatingIp: duplicates floating IP 172.24.4.10"],
-    ["a sysctl key with a space", withChange({ sysctls: { "net.ipv4.ip_forward x": "1" } }), "sysctls.net.ipv4.ip_forward x: sysctl key"],
+    ["a sysctl key with a space", withChange({ sysctls: { "net.ipv4.ip_forward x": "1" } }), 'sysctls["net.ipv4.ip_forward x"]: sysctl key'],
     ["a sysctl value with a newline", withChange({ sysctls: { "net.ipv4.ip_forward": "1\nnet.x=1" } }), "sysctls.net.ipv4.ip_forward: must be a non-empty value"],
     ["an unknown field", withChange({ gateway: "172.24.4.1" }), "gateway: unknown field"],
     ["a sysctl of the whole host", withChange({ sysctls: { "kernel.domainname": "lab" } }), 'sysctls.kernel.domainname: sysctl key "kernel.domainname" is not per network namespace'],
