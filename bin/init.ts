@@ -6,7 +6,11 @@ import * as path from "node:path";
 import { manifestText, projectNameFrom, scaffoldFiles, scaffoldManifest, ScaffoldVersions } from "./scaffold";
 
 /** ovslab's own package.json (from dist/bin/ or bin/). */
-function ownManifest(): { version: string; devDependencies: Record<string, string>; peerDependencies: Record<string, string> } {
+function ownManifest(): {
+  version: string;
+  devDependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
+} {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
     const file = path.join(dir, "package.json");
     if (fs.existsSync(file)) {

@@ -119,7 +119,8 @@ export async function labStop(dir: string): Promise<string> {
     process.kill(started.pid, "SIGTERM"); // lab/cli.ts stops the host (by PID) on TERM, then exits
     const deadline = Date.now() + 30_000;
     while (running(started.pid)) {
-      if (Date.now() > deadline) throw new Error(`lab host ${started.name} (PID ${started.pid}) did not stop within 30 s`);
+      if (Date.now() > deadline)
+        throw new Error(`lab host ${started.name} (PID ${started.pid}) did not stop within 30 s`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }

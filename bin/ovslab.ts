@@ -42,7 +42,8 @@ interface Args {
 
 function parseArgs(argv: string[]): Args {
   const [command, ...rest] = argv;
-  if (command !== "plan" && command !== "graph") throw new UsageError(command ? `unknown command "${command}"` : "no command");
+  if (command !== "plan" && command !== "graph")
+    throw new UsageError(command ? `unknown command "${command}"` : "no command");
   const args: Args = { command, dir: "", config: {}, format: "svg" };
   const value = (flag: string, i: number) => {
     if (rest[i] === undefined || rest[i].startsWith("--")) throw new UsageError(`${flag} needs a value`);
@@ -57,13 +58,15 @@ function parseArgs(argv: string[]): Args {
       const at = pair.indexOf("=");
       if (at <= 0) throw new UsageError(`--config ${pair}: expected KEY=VALUE`);
       args.config[pair.slice(0, at)] = pair.slice(at + 1);
-    } else if ((a === "--mermaid" || a === "--dot") && command === "graph") args.format = a === "--mermaid" ? "mermaid" : "dot";
+    } else if ((a === "--mermaid" || a === "--dot") && command === "graph")
+      args.format = a === "--mermaid" ? "mermaid" : "dot";
     else if (a.startsWith("-")) throw new UsageError(`unknown option ${a} for ${command}`);
     else if (!args.dir) args.dir = a;
     else throw new UsageError(`unexpected argument ${a}`);
   }
   if (!args.dir) throw new UsageError(`${command} needs a program directory`);
-  if (!fs.existsSync(path.join(args.dir, "Pulumi.yaml"))) throw new UsageError(`${args.dir}: no Pulumi.yaml (expected a Pulumi project directory)`);
+  if (!fs.existsSync(path.join(args.dir, "Pulumi.yaml")))
+    throw new UsageError(`${args.dir}: no Pulumi.yaml (expected a Pulumi project directory)`);
   return args;
 }
 
@@ -78,7 +81,8 @@ async function small(argv: string[]): Promise<string | number> {
     return initReport(dir, init(dir));
   }
   const { labStart, labStop } = await import("./lab");
-  if (rest[0] === "start" && (rest.length === 1 || (rest.length === 3 && rest[1] === "--name"))) return labStart(process.cwd(), rest[2]);
+  if (rest[0] === "start" && (rest.length === 1 || (rest.length === 3 && rest[1] === "--name")))
+    return labStart(process.cwd(), rest[2]);
   if (rest[0] === "stop" && rest.length === 1) return labStop(process.cwd());
   return usage("lab takes start [--name NAME] or stop");
 }
@@ -105,7 +109,10 @@ async function main(argv: string[]): Promise<number> {
   // Loaded only now: the Pulumi SDK takes a second, and a usage error should not wait for it.
   const { loadLab } = await import("../testing/load");
   const lab = await loadLab(args.dir, { stack: args.stack, config: args.config });
-  const text = args.command === "plan" ? lab.script(args.dir) : await (await import("../render")).drawLab(lab.declared, args.format, `${lab.project}/${lab.stack}`);
+  const text =
+    args.command === "plan"
+      ? lab.script(args.dir)
+      : await (await import("../render")).drawLab(lab.declared, args.format, `${lab.project}/${lab.stack}`);
   if (args.out) fs.writeFileSync(args.out, text, { mode: args.command === "plan" ? 0o755 : 0o644 });
   else process.stdout.write(text);
   return 0;

@@ -20,7 +20,8 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
 }
 
 // JSON escapes C0 controls and lone surrogates; these too, so a terminal gets none of them.
-const escapeRest = (text: string) => text.replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+const escapeRest = (text: string) =>
+  text.replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 
 /** What a user wrote, as a message quotes it: JSON (control bytes escaped), cut at 80 characters. */
 export function shownValue(value: unknown): string {
@@ -70,7 +71,8 @@ function editDistance(a: string, b: string): number {
   let row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const next = [i];
-    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     row = next;
   }
   return row[b.length];
@@ -80,7 +82,9 @@ function editDistance(a: string, b: string): number {
 export function didYouMean(key: string, known: readonly string[]): string | undefined {
   const same = known.find((k) => k.toLowerCase() === key.toLowerCase());
   if (same) return same;
-  const scored = known.map((k) => ({ k, d: editDistance(key.toLowerCase(), k.toLowerCase()) })).sort((a, b) => a.d - b.d);
+  const scored = known
+    .map((k) => ({ k, d: editDistance(key.toLowerCase(), k.toLowerCase()) }))
+    .sort((a, b) => a.d - b.d);
   return scored[0] && scored[0].d <= Math.max(1, Math.floor(key.length / 4)) ? scored[0].k : undefined;
 }
 
@@ -95,13 +99,21 @@ function plainRule(rule: string): string {
  * 0-4095, got 5000`), a mistyped field with the one it likely meant. `values: false`
  * leaves the value out (a connection's fields may be secrets).
  */
-export function problemsOf(error: z.ZodError, input?: unknown, schema?: z.ZodType, values = input !== undefined): FieldProblem[] {
+export function problemsOf(
+  error: z.ZodError,
+  input?: unknown,
+  schema?: z.ZodType,
+  values = input !== undefined,
+): FieldProblem[] {
   return error.issues.flatMap((issue): FieldProblem[] => {
     if (issue.code === "unrecognized_keys") {
       const known = schema ? fieldsAt(schema, issue.path) : [];
       return issue.keys.map((key) => {
         const meant = didYouMean(key, known);
-        return { path: formatPath([...issue.path, key]), rule: `unknown field${meant ? `; did you mean ${meant}?` : ""}` };
+        return {
+          path: formatPath([...issue.path, key]),
+          rule: `unknown field${meant ? `; did you mean ${meant}?` : ""}`,
+        };
       });
     }
     // A map key that broke a rule: zod's own message is "Invalid key in record"; the key is in the path.
@@ -112,8 +124,16 @@ export function problemsOf(error: z.ZodError, input?: unknown, schema?: z.ZodTyp
     if (!values || quoted || value === undefined || (value !== null && typeof value === "object")) {
       return [{ path: formatPath(issue.path), rule }];
     }
-    const length = typeof value === "string" && /\b(bytes|characters)\b/.test(rule) ? ` (${new TextEncoder().encode(value).length} bytes)` : "";
-    return [{ path: formatPath(issue.path), rule: `${rule}, got ${shownValue(value)}${String(value).length > 80 ? "" : length}` }];
+    const length =
+      typeof value === "string" && /\b(bytes|characters)\b/.test(rule)
+        ? ` (${new TextEncoder().encode(value).length} bytes)`
+        : "";
+    return [
+      {
+        path: formatPath(issue.path),
+        rule: `${rule}, got ${shownValue(value)}${String(value).length > 80 ? "" : length}`,
+      },
+    ];
   });
 }
 
@@ -143,13 +163,24 @@ function internalKeys(input: unknown, path: PropertyKey[] = [], seen = new Set<u
   if (!input || typeof input !== "object" || seen.has(input)) return [];
   seen.add(input);
   return Object.keys(input).flatMap((key) => [
-    ...(OBJECT_INTERNALS.includes(key) ? [{ path: formatPath([...path, key]), rule: `keys may not be ${OBJECT_INTERNALS.join(", ")} (JavaScript's own names)` }] : []),
+    ...(OBJECT_INTERNALS.includes(key)
+      ? [
+          {
+            path: formatPath([...path, key]),
+            rule: `keys may not be ${OBJECT_INTERNALS.join(", ")} (JavaScript's own names)`,
+          },
+        ]
+      : []),
     ...internalKeys((input as Record<string, unknown>)[key], [...path, Array.isArray(input) ? Number(key) : key], seen),
   ]);
 }
 
 /** `values: true` quotes what was given in each problem (for the user; never for secrets). */
-export function validate<S extends z.ZodType>(schema: S, input: unknown, options: { values?: boolean } = {}): Validated<z.output<S>> {
+export function validate<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  options: { values?: boolean } = {},
+): Validated<z.output<S>> {
   const internals = internalKeys(input);
   const result = schema.safeParse(input);
   if (result.success && !internals.length) return { ok: true, value: result.data };

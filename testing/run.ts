@@ -11,7 +11,8 @@ import { pulumi, sdkModule } from "../sdk/pulumiSdk";
 // Internal modules of the pinned SDK (3.259.0): the isolated context, the root stack
 // resource and the RPC queue. The language host and the Automation API use the same.
 /* eslint-disable @typescript-eslint/no-require-imports */
-const runtimeState: { withLocalStorage<T>(fn: () => Promise<T>): Promise<T> } = sdkModule("@pulumi/pulumi/runtime/state");
+const runtimeState: { withLocalStorage<T>(fn: () => Promise<T>): Promise<T> } =
+  sdkModule("@pulumi/pulumi/runtime/state");
 const runtimeSettings: { waitForRPCs(): Promise<void> } = sdkModule("@pulumi/pulumi/runtime/settings");
 const runtimeStack: {
   runInPulumiStack(init: () => Promise<unknown>): Promise<Record<string, unknown> | undefined>;

@@ -43,7 +43,11 @@ export interface FlowTableArgs {
 }
 
 const whole = (min: number, max: number, why = "") =>
-  z.number({ message: "must be a number" }).int("must be a whole number").min(min, `must be ${min}-${max}${why}`).max(max, `must be ${min}-${max}${why}`);
+  z
+    .number({ message: "must be a number" })
+    .int("must be a whole number")
+    .min(min, `must be ${min}-${max}${why}`)
+    .max(max, `must be ${min}-${max}${why}`);
 
 /** Far longer than any real match or action list; parsing is not meant for megabytes. */
 export const MAX_FLOW_TEXT = 4096;
@@ -67,7 +71,8 @@ function checkFlowText(flow: FlowFields, ctx: z.RefinementCtx): void {
   if (tooLong(flow.match) || tooLong(flow.actions)) return; // refused by length already
   for (const message of matchProblems(flow.match)) ctx.addIssue({ code: "custom", path: ["match"], message });
   const match = badCharacter(flow.match) ? { hasVlan: false } : parseMatch(flow.match);
-  for (const message of actionProblems(flow.actions, { match, table: flow.table })) ctx.addIssue({ code: "custom", path: ["actions"], message });
+  for (const message of actionProblems(flow.actions, { match, table: flow.table }))
+    ctx.addIssue({ code: "custom", path: ["actions"], message });
 }
 
 export const flowSpec = z.object(flowFields).strict().superRefine(checkFlowText);
@@ -93,7 +98,12 @@ export const flowTableSpec = z
       const id = flowIdentity(flow);
       const earlier = first.get(id);
       if (earlier === undefined) first.set(id, i);
-      else ctx.addIssue({ code: "custom", path: ["flows", i], message: `has the same table, priority and match as flows[${earlier}]; OVS would keep only one of them` });
+      else
+        ctx.addIssue({
+          code: "custom",
+          path: ["flows", i],
+          message: `has the same table, priority and match as flows[${earlier}]; OVS would keep only one of them`,
+        });
     });
   });
 

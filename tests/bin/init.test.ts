@@ -11,7 +11,16 @@ describe("ovslab init", () => {
 
   it("writes the project and takes versions from ovslab's own package.json", () => {
     const result = init(dir);
-    assert.deepEqual(result.written.sort(), [".gitignore", ".mocharc.json", ".npmrc", "Pulumi.yaml", "index.ts", "package.json", "test/lab.test.ts", "tsconfig.json"]);
+    assert.deepEqual(result.written.sort(), [
+      ".gitignore",
+      ".mocharc.json",
+      ".npmrc",
+      "Pulumi.yaml",
+      "index.ts",
+      "package.json",
+      "test/lab.test.ts",
+      "tsconfig.json",
+    ]);
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
     assert.equal(manifest.dependencies["@pulumi/pulumi"], versions().pulumi);
     assert.match(initReport(dir, result), /npm install +# also brings Node 22/);

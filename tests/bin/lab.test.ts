@@ -4,7 +4,10 @@ import { configLines } from "../../bin/lab";
 
 describe("ovslab lab", () => {
   it("prints config lines a shell runs as they are, the key read from its file", () => {
-    const line = { name: "vm", connection: { host: "127.0.0.1", port: 40022, user: "root", privateKey: "k", hostKey: "ssh-ed25519 AAAA x'y" } };
+    const line = {
+      name: "vm",
+      connection: { host: "127.0.0.1", port: 40022, user: "root", privateKey: "k", hostKey: "ssh-ed25519 AAAA x'y" },
+    };
     const lines = configLines(line, ".ovslab/lab key");
     assert.deepEqual(lines, [
       "pulumi config set ovslab:host 127.0.0.1",

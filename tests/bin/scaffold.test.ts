@@ -20,7 +20,12 @@ describe("the ovslab init scaffold", () => {
   });
 
   it("keeps what the user's package.json already says, ovslab's install spec included", () => {
-    const existing = { name: "mine", scripts: { test: "jest" }, dependencies: { ovslab: "file:../ovslab-0.1.0.tgz" }, devDependencies: { typescript: "5.4.0" } };
+    const existing = {
+      name: "mine",
+      scripts: { test: "jest" },
+      dependencies: { ovslab: "file:../ovslab-0.1.0.tgz" },
+      devDependencies: { typescript: "5.4.0" },
+    };
     const m = scaffoldManifest(existing, "mine", V);
     assert.equal(m.scripts!.test, "jest");
     assert.equal(m.dependencies!.ovslab, "file:../ovslab-0.1.0.tgz");

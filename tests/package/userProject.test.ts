@@ -65,9 +65,11 @@ describe("a user's own project, installed from the package @host", function () {
   let env: NodeJS.ProcessEnv;
   const fromTarball = () => path.join(tmp, "from-tarball");
   const fromDirectory = () => path.join(tmp, "from-directory");
-  const ovslab = (dir: string, ...args: string[]) => ok(path.join(dir, "node_modules", ".bin", "ovslab"), args, dir, env);
+  const ovslab = (dir: string, ...args: string[]) =>
+    ok(path.join(dir, "node_modules", ".bin", "ovslab"), args, dir, env);
   const npm = (dir: string, ...args: string[]) => ok("npm", args, dir, env);
-  const pulumi = (dir: string, ...args: string[]) => run("pulumi", [...args, "--non-interactive", "--color", "never"], dir, env);
+  const pulumi = (dir: string, ...args: string[]) =>
+    run("pulumi", [...args, "--non-interactive", "--color", "never"], dir, env);
 
   before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ovslab-user-"));
@@ -88,35 +90,54 @@ describe("a user's own project, installed from the package @host", function () {
       NO_COLOR: "1",
     };
     fs.mkdirSync(path.join(tmp, "state"));
-    tarball = path.join(tmp, (await ok("npm", ["pack", "--pack-destination", tmp, "--ignore-scripts"], REPO, env)).trim().split("\n").pop()!);
-    for (const dir of [fromTarball(), fromDirectory()]) await ok(process.execPath, [path.join(REPO, "dist", "bin", "ovslab.js"), "init", dir], tmp, env);
+    tarball = path.join(
+      tmp,
+      (await ok("npm", ["pack", "--pack-destination", tmp, "--ignore-scripts"], REPO, env)).trim().split("\n").pop()!,
+    );
+    for (const dir of [fromTarball(), fromDirectory()])
+      await ok(process.execPath, [path.join(REPO, "dist", "bin", "ovslab.js"), "init", dir], tmp, env);
     // Offline from the npm cache the repository's own install filled; both at once.
     const install = ["install", "--prefer-offline", "--no-audit", "--no-fund"];
     await Promise.all([npm(fromTarball(), ...install, tarball), npm(fromDirectory(), ...install, REPO)]);
     for (const f of fs.readdirSync(path.join(fromTarball(), "node_modules", "ovslab", "scripts", "engine-bin"))) {
-      fs.copyFileSync(path.join(fromTarball(), "node_modules", "ovslab", "scripts", "engine-bin", f), path.join(cli, f));
+      fs.copyFileSync(
+        path.join(fromTarball(), "node_modules", "ovslab", "scripts", "engine-bin", f),
+        path.join(cli, f),
+      );
     }
   });
 
   after(async () => {
     for (const dir of [fromTarball(), fromDirectory()]) {
-      if (fs.existsSync(path.join(dir, "node_modules", ".bin", "ovslab"))) await run(path.join(dir, "node_modules", ".bin", "ovslab"), ["lab", "stop"], dir, env);
+      if (fs.existsSync(path.join(dir, "node_modules", ".bin", "ovslab")))
+        await run(path.join(dir, "node_modules", ".bin", "ovslab"), ["lab", "stop"], dir, env);
     }
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
   it("ships compiled JavaScript, declarations, the command and the engine's plugins; no sources, tests or examples", async () => {
     const files = (await ok("tar", ["tzf", tarball], tmp, env)).trim().split("\n");
-    assert.deepEqual(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")), []);
-    assert.deepEqual(files.filter((f) => /\/(tests|examples|bench|engine)\//.test(f)), []);
-    for (const f of ["package/dist/bin/ovslab.js", "package/dist/testing/index.d.ts", "package/scripts/engine-bin/pulumi-language-nodejs.js"]) {
+    assert.deepEqual(
+      files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")),
+      [],
+    );
+    assert.deepEqual(
+      files.filter((f) => /\/(tests|examples|bench|engine)\//.test(f)),
+      [],
+    );
+    for (const f of [
+      "package/dist/bin/ovslab.js",
+      "package/dist/testing/index.d.ts",
+      "package/scripts/engine-bin/pulumi-language-nodejs.js",
+    ]) {
       assert.ok(files.includes(f), `${f} is missing from the package`);
     }
     assert.ok(files.length < 400, `${files.length} files`);
   });
 
   it("holds one copy of the Pulumi SDK, whether installed from the tarball or from the directory", () => {
-    for (const dir of [fromTarball(), fromDirectory()]) assert.deepEqual(sdkCopies(dir), [path.join(dir, "node_modules", "@pulumi", "pulumi")]);
+    for (const dir of [fromTarball(), fromDirectory()])
+      assert.deepEqual(sdkCopies(dir), [path.join(dir, "node_modules", "@pulumi", "pulumi")]);
   });
 
   it("passes the scaffold's own mocks test and tsc --noEmit, from either install", async () => {
@@ -132,7 +153,10 @@ describe("a user's own project, installed from the package @host", function () {
     assert.match(script, /^ovs-vsctl --may-exist add-br br-int \\$/m);
     assert.match(script, /^# ==== RouterNamespace "qrouter-lab" ====$/m);
     const svg = await ovslab(fromTarball(), "graph", ".");
-    assert.ok(svg.includes("<svg") && svg.trimEnd().endsWith("</svg>") && svg.includes("br&#45;int"), svg.slice(0, 200));
+    assert.ok(
+      svg.includes("<svg") && svg.trimEnd().endsWith("</svg>") && svg.includes("br&#45;int"),
+      svg.slice(0, 200),
+    );
   });
 
   it("says how to get Node 22 when neither PATH nor the project has it", async () => {
@@ -181,7 +205,10 @@ describe("a user's own project, installed from the package @host", function () {
     assert.match(state, /"ovslab-owner"|ovslab:Bridge/, "the state directory holds the stack's checkpoints");
     for (const line of key.split("\n").filter((l) => l.length > 20 && !l.startsWith("-----"))) {
       assert.ok(!state.includes(line), "a line of the private key is in the state directory");
-      assert.ok(!up.stdout.includes(line) && !up.stderr.includes(line), "a line of the private key is in pulumi's output");
+      assert.ok(
+        !up.stdout.includes(line) && !up.stderr.includes(line),
+        "a line of the private key is in pulumi's output",
+      );
     }
   });
 });

@@ -35,14 +35,29 @@ const VALUES: unknown[] = [
 
 const SEEDS: Record<Kind, () => Record<string, unknown>> = {
   bridge: () => ({
-    name: "br-int", failMode: "secure", datapathType: "netdev", externalIds: { site: "lab" },
-    ports: [{ name: "vm1", type: "internal", tag: 10 }, { name: "trunk", trunks: [10, 20] }, { name: "p", type: "patch", options: { peer: "q" } }],
+    name: "br-int",
+    failMode: "secure",
+    datapathType: "netdev",
+    externalIds: { site: "lab" },
+    ports: [
+      { name: "vm1", type: "internal", tag: 10 },
+      { name: "trunk", trunks: [10, 20] },
+      { name: "p", type: "patch", options: { peer: "q" } },
+    ],
   }),
   patchPair: () => ({ a: { bridge: "br-int", port: "int-br-ex" }, b: { bridge: "br-ex", port: "phy-br-ex" } }),
-  flowRule: () => ({ bridge: "br-ex", priority: 4, match: "in_port=phy-br-ex,dl_vlan=1", actions: "strip_vlan,NORMAL" }),
+  flowRule: () => ({
+    bridge: "br-ex",
+    priority: 4,
+    match: "in_port=phy-br-ex,dl_vlan=1",
+    actions: "strip_vlan,NORMAL",
+  }),
   flowTable: () => ({
     bridge: "br-int",
-    flows: [{ priority: 100, match: "dl_src=01:00:00:00:00:00/01:00:00:00:00:00", actions: "drop" }, { priority: 1, actions: "NORMAL" }],
+    flows: [
+      { priority: 100, match: "dl_src=01:00:00:00:00:00/01:00:00:00:00:00", actions: "drop" },
+      { priority: 1, actions: "NORMAL" },
+    ],
   }),
   routerNamespace: () => ({
     name: "qrouter-lab",
@@ -84,8 +99,21 @@ function mutate(spec: Record<string, unknown>, random: () => number): Record<str
     } else if (what < 0.75 && keys.length) {
       delete node[pick(keys)];
     } else {
-      const key = pick(["failmode", "priorty", "__proto__", "constructor", "x", "a\nb", ...keys.map((k) => k.toLowerCase())]);
-      Object.defineProperty(node, key, { value: structuredClone(pick(VALUES)), enumerable: true, writable: true, configurable: true });
+      const key = pick([
+        "failmode",
+        "priorty",
+        "__proto__",
+        "constructor",
+        "x",
+        "a\nb",
+        ...keys.map((k) => k.toLowerCase()),
+      ]);
+      Object.defineProperty(node, key, {
+        value: structuredClone(pick(VALUES)),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
   }
   return spec;
@@ -112,8 +140,14 @@ describe("every kind under 10,000 generated specs each (seeded)", function () {
         if (!result.ok) {
           assert.ok(result.problems.length > 0, where());
           for (const p of result.problems) {
-            assert.ok(p.path !== "" && p.rule !== "", `a problem without its field: ${JSON.stringify(p)} in ${where()}`);
-            assert.ok(!/[\u0000-\u001f]/.test(p.path + p.rule) || /\\/.test(p.rule), `raw control bytes in ${JSON.stringify(p)}`);
+            assert.ok(
+              p.path !== "" && p.rule !== "",
+              `a problem without its field: ${JSON.stringify(p)} in ${where()}`,
+            );
+            assert.ok(
+              !/[\u0000-\u001f]/.test(p.path + p.rule) || /\\/.test(p.rule),
+              `raw control bytes in ${JSON.stringify(p)}`,
+            );
             assert.ok(p.rule.length < 600, `a problem of ${p.rule.length} characters in ${where()}`);
           }
           continue;
