@@ -68,8 +68,12 @@ describe("a user's own project, installed from the package @host", function () {
   const ovslab = (dir: string, ...args: string[]) =>
     ok(path.join(dir, "node_modules", ".bin", "ovslab"), args, dir, env);
   const npm = (dir: string, ...args: string[]) => ok("npm", args, dir, env);
-  const pulumi = (dir: string, ...args: string[]) =>
-    run("pulumi", [...args, "--non-interactive", "--color", "never"], dir, env);
+  /** `pulumi ARGS` in the project; a trailing object adds environment variables. */
+  const pulumi = (dir: string, ...args: Array<string | Record<string, string>>) => {
+    const words = args.filter((a): a is string => typeof a === "string");
+    const extra = Object.assign({}, ...args.filter((a) => typeof a !== "string"));
+    return run("pulumi", [...words, "--non-interactive", "--color", "never"], dir, { ...env, ...extra });
+  };
 
   before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ovslab-user-"));
@@ -172,9 +176,11 @@ describe("a user's own project, installed from the package @host", function () {
     assert.equal(config.length, 5, lines);
     assert.equal((await pulumi(dir, "stack", "init", "dev")).code, 0);
     await ok("sh", ["-eu"], dir, env, config.join("\n") + "\n");
-    const up = await pulumi(dir, "up", "--yes", "--skip-preview");
+    // Asked for, `up` shows each command it runs, as `ovslab plan` prints it.
+    const up = await pulumi(dir, "up", "--yes", "--skip-preview", { OVSLAB_SHOW_COMMANDS: "1" });
     assert.equal(up.code, 0, up.stdout + up.stderr);
     assert.match(up.stdout, /\+ 5 created/);
+    assert.match(up.stdout, /# create bridge br-int\n.*ovs-vsctl --may-exist add-br br-int \\\n/);
     const preview = await pulumi(dir, "preview", "--expect-no-changes");
     assert.equal(preview.code, 0, preview.stdout + preview.stderr);
     assert.match(preview.stdout, /5 unchanged/);
