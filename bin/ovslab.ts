@@ -9,13 +9,21 @@ import { LabError } from "../testing/errors";
 import type { GraphFormat } from "../render";
 
 const USAGE = `usage:
+  ovslab init  [dir]
   ovslab plan  <program dir> [--stack NAME] [--config KEY=VALUE]... [--out FILE]
   ovslab graph <program dir> [--stack NAME] [--config KEY=VALUE]... [--out FILE] [--mermaid | --dot]
+  ovslab lab start [--name NAME] | ovslab lab stop
+
+init   writes a lab project into dir (default: here): Pulumi.yaml, index.ts, a mocks test,
+       tsconfig.json, .mocharc.json, package.json entries. Never overwrites a file.
 
 plan   prints the bash script that builds the lab on an empty host (idempotent: a
        second run changes nothing), commands in dependency order, commented per resource.
 graph  draws the lab: bridges with their ports and VLAN tags, patch pairs, router
        namespaces with interfaces and addresses, flows per bridge. SVG by default.
+
+lab    start: a throwaway lab host on this machine (Linux, root: namespaces, Open vSwitch,
+       sshd); prints the \`pulumi config set\` lines for it. stop: stops it.
 
 The program runs under Pulumi mocks: no engine, host or network. Config comes from
 Pulumi.yaml, Pulumi.<stack>.yaml (default stack: dev; secure values are not decrypted)
@@ -34,7 +42,8 @@ interface Args {
 
 function parseArgs(argv: string[]): Args {
   const [command, ...rest] = argv;
-  if (command !== "plan" && command !== "graph") throw new UsageError(command ? `unknown command "${command}"` : "no command");
+  if (command !== "plan" && command !== "graph")
+    throw new UsageError(command ? `unknown command "${command}"` : "no command");
   const args: Args = { command, dir: "", config: {}, format: "svg" };
   const value = (flag: string, i: number) => {
     if (rest[i] === undefined || rest[i].startsWith("--")) throw new UsageError(`${flag} needs a value`);
@@ -49,20 +58,45 @@ function parseArgs(argv: string[]): Args {
       const at = pair.indexOf("=");
       if (at <= 0) throw new UsageError(`--config ${pair}: expected KEY=VALUE`);
       args.config[pair.slice(0, at)] = pair.slice(at + 1);
-    } else if ((a === "--mermaid" || a === "--dot") && command === "graph") args.format = a === "--mermaid" ? "mermaid" : "dot";
+    } else if ((a === "--mermaid" || a === "--dot") && command === "graph")
+      args.format = a === "--mermaid" ? "mermaid" : "dot";
     else if (a.startsWith("-")) throw new UsageError(`unknown option ${a} for ${command}`);
     else if (!args.dir) args.dir = a;
     else throw new UsageError(`unexpected argument ${a}`);
   }
   if (!args.dir) throw new UsageError(`${command} needs a program directory`);
-  if (!fs.existsSync(path.join(args.dir, "Pulumi.yaml"))) throw new UsageError(`${args.dir}: no Pulumi.yaml (expected a Pulumi project directory)`);
+  if (!fs.existsSync(path.join(args.dir, "Pulumi.yaml")))
+    throw new UsageError(`${args.dir}: no Pulumi.yaml (expected a Pulumi project directory)`);
   return args;
+}
+
+/** `init` and `lab`: they load neither the SDK nor a program (init runs before npm install). */
+async function small(argv: string[]): Promise<string | number> {
+  const [command, ...rest] = argv;
+  const usage = (why: string) => (process.stderr.write(`ovslab: ${why}\n\n${USAGE}\n`), 2);
+  if (command === "init") {
+    if (rest.length > 1 || rest.some((a) => a.startsWith("-"))) return usage("init takes one directory at most");
+    const { init, initReport } = await import("./init");
+    const dir = rest[0] ?? ".";
+    return initReport(dir, init(dir));
+  }
+  const { labStart, labStop } = await import("./lab");
+  if (rest[0] === "start" && (rest.length === 1 || (rest.length === 3 && rest[1] === "--name")))
+    return labStart(process.cwd(), rest[2]);
+  if (rest[0] === "stop" && rest.length === 1) return labStop(process.cwd());
+  return usage("lab takes start [--name NAME] or stop");
 }
 
 async function main(argv: string[]): Promise<number> {
   if (argv.length === 0 || argv[0] === "help" || argv.includes("--help") || argv.includes("-h")) {
     process.stdout.write(USAGE + "\n");
     return argv.length === 0 ? 2 : 0;
+  }
+  if (argv[0] === "init" || argv[0] === "lab") {
+    const done = await small(argv);
+    if (typeof done === "number") return done;
+    process.stdout.write(done);
+    return 0;
   }
   let args: Args;
   try {
@@ -75,7 +109,10 @@ async function main(argv: string[]): Promise<number> {
   // Loaded only now: the Pulumi SDK takes a second, and a usage error should not wait for it.
   const { loadLab } = await import("../testing/load");
   const lab = await loadLab(args.dir, { stack: args.stack, config: args.config });
-  const text = args.command === "plan" ? lab.script(args.dir) : await (await import("../render")).drawLab(lab.declared, args.format, `${lab.project}/${lab.stack}`);
+  const text =
+    args.command === "plan"
+      ? lab.script(args.dir)
+      : await (await import("../render")).drawLab(lab.declared, args.format, `${lab.project}/${lab.stack}`);
   if (args.out) fs.writeFileSync(args.out, text, { mode: args.command === "plan" ? 0o755 : 0o644 });
   else process.stdout.write(text);
   return 0;

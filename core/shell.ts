@@ -50,6 +50,19 @@ export function formatCommand(command: Command): string {
   return `${line} <<'${delimiter}'\n${body}${delimiter}`;
 }
 
+/**
+ * A command as shell text for a shell we do not choose (the transport's `sh` on a host):
+ * standard input is one single-quoted word piped in by `printf`, a builtin, so it carries
+ * any bytes. A heredoc does not: dash corrupts a line that starts with a prefix of the
+ * delimiter followed by non-ASCII bytes (`Oé` comes out as `O\xa9`).
+ */
+export function formatPipedCommand(command: Command): string {
+  const line = formatArgv(command.argv);
+  if (command.stdin === undefined) return line;
+  const body = command.stdin.endsWith("\n") ? command.stdin : command.stdin + "\n";
+  return `printf '%s' '${body.replace(/'/g, `'\\''`)}' | ${line}`;
+}
+
 /** Lines longer than this are broken before each `--` (an ovs-vsctl transaction's separator). */
 const SCRIPT_WIDTH = 100;
 
@@ -69,7 +82,15 @@ export function formatStep(op: Op): string {
   return op.unless ? `${formatArgv(op.unless)} >/dev/null 2>&1 || ${command}` : command;
 }
 
+/**
+ * A script comment line. Its text may come from the user (a directory, a resource name):
+ * control characters are escaped, so a newline cannot start a line of its own that runs.
+ */
+export function comment(text: string): string {
+  return `# ${text.replace(/[\x00-\x1f\x7f]/g, (c) => (c === "\n" ? "\\n" : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`))}`;
+}
+
 /** Ops as a readable script: each preceded by its reason as a comment. */
 export function formatScript(ops: readonly Op[]): string {
-  return ops.map((op) => `# ${op.why}\n${formatStep(op)}\n`).join("");
+  return ops.map((op) => `${comment(op.why)}\n${formatStep(op)}\n`).join("");
 }

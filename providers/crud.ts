@@ -3,7 +3,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { formatProblem, validate } from "../core/validation";
 import { ownerSchema } from "../core/schema/common";
-import { formatArgv, Op } from "../core/shell";
+import { formatArgv, formatScript, Op } from "../core/shell";
 import { connectionLabel, connectionSchema, ConnectionArgs } from "../transport/connection";
 import { transportFor } from "../transport/pool";
 import { runChecked, Transport } from "../transport/types";
@@ -19,10 +19,10 @@ export function check<Spec>(kind: KindDefinition<Spec, unknown>, news: Props): d
   if (containsUnknown(news)) return { inputs: news };
   const { spec, connection, owner } = splitProps(news);
   const failures: dynamic.CheckFailure[] = [];
-  const specResult = validate(kind.schema, spec);
-  if (!specResult.ok) {
-    for (const p of specResult.problems) failures.push({ property: p.path.split(/[.[]/)[0] || "", reason: formatProblem(p) });
-  }
+  const specResult = validate(kind.schema, spec, { values: true });
+  // No `property`: the engine would print its whole value before our reason
+  // ("property flows value {[{map[...]}]} has a problem: ..."); the reason names the path.
+  if (!specResult.ok) for (const p of specResult.problems) failures.push({ property: "", reason: formatProblem(p) });
   const conn = validate(connectionSchema, connection);
   if (!conn.ok) for (const p of conn.problems) failures.push({ property: "connection", reason: formatProblem({ ...p, path: `connection.${p.path}` }) });
   const own = validate(ownerSchema, owner);
@@ -51,7 +51,13 @@ function outputs<Spec>(observed: Spec, p: Parsed<Spec>): Props {
 }
 
 async function execute(host: Transport, ops: Op[]): Promise<void> {
-  for (const op of ops) await runChecked(host, op);
+  // OVSLAB_SHOW_COMMANDS=1 pulumi up: each command, as `ovslab plan` prints it, on the
+  // provider's stderr (the engine shows it). Commands never hold the connection's secrets.
+  const show = Boolean(process.env.OVSLAB_SHOW_COMMANDS);
+  for (const op of ops) {
+    if (show) process.stderr.write(`${formatScript([op])}`);
+    await runChecked(host, op);
+  }
 }
 
 export async function diff<Spec, Live>(kind: KindDefinition<Spec, Live>, olds: Props, news: Props): Promise<dynamic.DiffResult> {

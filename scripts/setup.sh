@@ -94,7 +94,16 @@ main() {
   [ -x "$cli_dir/pulumi" ] || fail "ensure-pulumi.sh did not bring a pulumi binary"
   local cache_root="${OVSLAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ovslab}"
   if [[ "$cli_dir" == "$cache_root"/* ]]; then
-    install_engine_plugins "$cli_dir" # a CLI we built: its plugins are ours to place
+    # A CLI we built: its plugins are ours to place, beside a link to it in this checkout
+    # (the CLI looks beside its own path), so checkouts sharing the cache never swap
+    # each other's plugins. A hard link: a symbolic one would resolve to the cache.
+    local own="$STATE_DIR/bin"
+    mkdir -p "$own"
+    if ! [ "$own/pulumi" -ef "$cli_dir/pulumi" ]; then
+      ln -f "$cli_dir/pulumi" "$own/pulumi" 2>/dev/null || cp -f "$cli_dir/pulumi" "$own/pulumi"
+    fi
+    cli_dir="$own"
+    install_engine_plugins "$cli_dir"
   elif ! PATH="$cli_dir:$PATH" command -v pulumi-language-nodejs >/dev/null; then
     say "warning: no pulumi-language-nodejs beside $cli_dir/pulumi nor on PATH; Pulumi.yaml projects will not run (inline programs will)"
   fi

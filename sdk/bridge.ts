@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { BridgeArgs as BridgeSpecArgs, PortArgs } from "../core/schema/bridge";
 import { kinds } from "../core/kinds";
 import { HostArgs, Inputs, NamedByDefault, OvslabResource } from "./resource";

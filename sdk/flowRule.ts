@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { FlowRuleArgs as FlowRuleSpecArgs } from "../core/schema/flow";
 import { kinds } from "../core/kinds";
 import { HostArgs, Inputs, OvslabResource } from "./resource";

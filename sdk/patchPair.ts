@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { PatchEndArgs as PatchEndSpecArgs, PatchPairArgs as PatchPairSpecArgs } from "../core/schema/patchPair";
 import { kinds } from "../core/kinds";
 import { HostArgs, Inputs, OvslabResource } from "./resource";

@@ -1,12 +1,13 @@
 // What every ovslab resource shares: the connection input, the owner mark, validation up
 // front when the arguments are plain values, and the dynamic provider of its kind.
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { parseOrThrow } from "../core/validation";
 import { ConnectionArgs } from "../transport/connection";
 import { dynamicProvider } from "../providers/dynamic";
 import type { KindDefinition } from "../core/kinds/kind";
 import type { Kind } from "../core/kinds";
+import { pulumi as sdk } from "./pulumiSdk";
 
 /** A value, or any part of it (an element, a field), may be a plain value or a Pulumi Input. */
 export type Input<T> = T extends string | number | boolean | null | undefined
@@ -29,7 +30,7 @@ export interface HostArgs {
 
 /** Whether a value holds no Output or Promise anywhere (so it can be checked now). */
 function isPlain(value: unknown): boolean {
-  if (pulumi.Output.isInstance(value) || value instanceof Promise) return false;
+  if (sdk.Output.isInstance(value) || value instanceof Promise) return false;
   if (Array.isArray(value)) return value.every(isPlain);
   if (value && typeof value === "object") return Object.values(value).every(isPlain);
   return true;
@@ -43,7 +44,7 @@ function fieldsOf(schema: z.ZodType): Record<string, undefined> {
   return Object.fromEntries(Object.keys(object.shape).map((key) => [key, undefined]));
 }
 
-export abstract class OvslabResource extends pulumi.dynamic.Resource {
+export abstract class OvslabResource extends sdk.dynamic.Resource {
   constructor(
     kind: KindDefinition<any, any, Kind>,
     name: string,
@@ -53,16 +54,26 @@ export abstract class OvslabResource extends pulumi.dynamic.Resource {
   ) {
     // Fail at the line that declared it, before the engine or any host is involved.
     const { key, title: type, schema } = kind;
-    if (isPlain(spec)) parseOrThrow(schema, spec, `${type} "${name}"`);
+    if (isPlain(spec)) {
+      try {
+        parseOrThrow(schema, spec, `${type} "${name}"`);
+      } catch (error) {
+        // The SDK's mark of an error that is the user's to fix: printed once, without a stack.
+        Object.defineProperty(error, "__pulumiRunError", { value: true });
+        throw error;
+      }
+    }
     // Pulumi names are unique per type only, so the type is part of the mark: a Bridge
     // "x" and a PatchPair "x" must never take each other's ports for their own.
-    const owner = `${pulumi.getProject()}/${pulumi.getStack()}/${type}/${name}`;
+    const owner = `${sdk.getProject()}/${sdk.getStack()}/${type}/${name}`;
     super(
       dynamicProvider(key),
       name,
       // Pulumi creates output properties only for the keys passed here: list every field,
       // so `bridge.failMode` carries the default the provider filled in.
-      { ...fieldsOf(schema), ...spec, connection: args.connection, owner },
+      // The connection is a secret even when the program passes its key as a plain
+      // value: the engine then encrypts it in state (inputs and outputs) and logs.
+      { ...fieldsOf(schema), ...spec, connection: sdk.secret(args.connection), owner },
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] },
       "ovslab",
       type,

@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import {
   FloatingIpArgs as FloatingIpSpecArgs, FloatingIpSpec, RouteArgs as RouteSpecArgs, RouterInterfaceArgs as RouterInterfaceSpecArgs,
   RouterInterfaceSpec, RouterNamespaceArgs as RouterNamespaceSpecArgs, RouterVlanArgs as RouterVlanSpecArgs, RouteSpec, SnatArgs as SnatSpecArgs, SnatSpec,

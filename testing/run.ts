@@ -5,17 +5,19 @@
 // process (several test files under one mocha) never see each other's resources.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as pulumi from "@pulumi/pulumi";
+import type * as Pulumi from "@pulumi/pulumi";
+import { pulumi, sdkModule } from "../sdk/pulumiSdk";
 
 // Internal modules of the pinned SDK (3.259.0): the isolated context, the root stack
 // resource and the RPC queue. The language host and the Automation API use the same.
 /* eslint-disable @typescript-eslint/no-require-imports */
-const runtimeState: { withLocalStorage<T>(fn: () => Promise<T>): Promise<T> } = require("@pulumi/pulumi/runtime/state");
-const runtimeSettings: { waitForRPCs(): Promise<void> } = require("@pulumi/pulumi/runtime/settings");
+const runtimeState: { withLocalStorage<T>(fn: () => Promise<T>): Promise<T> } =
+  sdkModule("@pulumi/pulumi/runtime/state");
+const runtimeSettings: { waitForRPCs(): Promise<void> } = sdkModule("@pulumi/pulumi/runtime/settings");
 const runtimeStack: {
   runInPulumiStack(init: () => Promise<unknown>): Promise<Record<string, unknown> | undefined>;
-} = require("@pulumi/pulumi/runtime/stack");
-const runtimeRpc: { specialSigKey: string; specialSecretSig: string } = require("@pulumi/pulumi/runtime/rpc");
+} = sdkModule("@pulumi/pulumi/runtime/stack");
+const runtimeRpc: { specialSigKey: string; specialSecretSig: string } = sdkModule("@pulumi/pulumi/runtime/rpc");
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /** A program: the path of its entry (a file, or a directory with index.ts / index.js), or a function. */
@@ -139,7 +141,7 @@ function distinct(errors: unknown[]): unknown[] {
 export async function runProgram(program: Program, options: RunOptions): Promise<Run> {
   const registrations: Registration[] = [];
   const constructed: string[] = [];
-  const mocks: pulumi.runtime.Mocks = {
+  const mocks: Pulumi.runtime.Mocks = {
     newResource(args) {
       const { __provider: _provider, ...rest } = args.inputs as Record<string, unknown>;
       const declared = constructed.indexOf(`${args.type}::${args.name}`);

@@ -2,7 +2,7 @@
 // host, in creation order, commented per resource. Every step is idempotent (the tools'
 // --may-exist / replace forms, or a check that skips a step already done), so a second
 // run changes nothing.
-import { formatScript } from "../core/shell";
+import { comment, formatScript } from "../core/shell";
 import { LabResource, subjectOf } from "./resources";
 
 /** `lab` is a loaded Lab (testing/lab.ts), which calls this: only the fields the script needs. */
@@ -12,7 +12,7 @@ export function planScript(
 ): string {
   const head = [
     "#!/usr/bin/env bash",
-    `# ovslab plan: project ${lab.project}, stack ${lab.stack}${source ? `, from ${source}` : ""}.`,
+    comment(`ovslab plan: project ${lab.project}, stack ${lab.stack}${source ? `, from ${source}` : ""}.`),
     "# Builds the declared lab on a host that has Open vSwitch and iproute2 running; every",
     "# step is idempotent, so running it again changes nothing. Owner marks and cookies are",
     "# the ones `pulumi up` of the same stack writes.",
@@ -20,7 +20,7 @@ export function planScript(
     "",
   ].join("\n");
   const blocks = lab.resources.map((r) => {
-    const title = `# ==== ${subjectOf(r)}${r.id === r.name ? "" : `: ${r.id}`} ====\n`;
+    const title = comment(`==== ${subjectOf(r)}${r.id === r.name ? "" : `: ${r.id}`} ====`) + "\n";
     return title + (r.ops.length ? formatScript(r.ops) : "# nothing to do\n");
   });
   return head + "\n" + blocks.join("\n");

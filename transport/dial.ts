@@ -148,6 +148,13 @@ function hostKeyAlgorithms(preferredTypes: string[]): string[] {
 function describe(err: unknown, c: Connection, methods: string[]): string {
   const { message, code, level } = err as { message?: string; code?: string; level?: string };
   if (level === "client-authentication") return `login as ${c.user} refused (tried ${methods.join(", ")})`;
+  // ssh2 quotes the bytes it could not read ("Unsupported OpenSSH key magic: <binary>"):
+  // keep its reason, never the key's bytes.
+  const unreadable = /^Cannot parse privateKey: ([^:]*)/.exec(String(message));
+  if (unreadable) {
+    const reason = unreadable[1].replace(/[^\x20-\x7e]/g, "").trim();
+    return `privateKey: cannot read it (${reason}); expected an OpenSSH or PEM private key, e.g. the contents of ~/.ssh/id_ed25519`;
+  }
   return [code && !String(message).includes(code) ? code : undefined, message ?? String(err)]
     .filter(Boolean)
     .join(": ");

@@ -4,7 +4,7 @@
 // so we know where its output ends without closing anything.
 import { randomBytes } from "node:crypto";
 import type { ClientChannel } from "ssh2";
-import { Command, formatArgv, formatCommand } from "../core/shell";
+import { Command, formatArgv, formatPipedCommand } from "../core/shell";
 import { CommandResult } from "./types";
 
 /** Bytes received so far on one stream; finds a marker without rescanning old bytes. */
@@ -66,11 +66,11 @@ export function newMarker(): string {
 /**
  * Shell text for one command. The subshell keeps builtins like `exit`, `cd` or `exec`
  * from touching our long-lived shell; `</dev/null` keeps a command from reading the
- * commands that follow it (its stdin, if any, is the heredoc inside). Then the marker and
+ * commands that follow it (its stdin, if any, is piped in inside). Then the marker and
  * `$?` on stdout, the marker alone on stderr.
  */
 export function framedCommand(command: Command, marker: string): string {
-  return `(${formatCommand(command)}\n) </dev/null\nprintf '%s%s\\n' ${marker} "$?"; printf '%s' ${marker} >&2\n`;
+  return `(${formatPipedCommand(command)}\n) </dev/null\nprintf '%s%s\\n' ${marker} "$?"; printf '%s' ${marker} >&2\n`;
 }
 
 /** The argv as it appears in messages, cut short: a transaction of 500 ports is long. */

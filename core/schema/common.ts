@@ -28,10 +28,22 @@ const MAP_KEY = /^[A-Za-z0-9_.-]+$/;
 // line-oriented parsing and the printed plan.
 const MAP_VALUE = /^[^\x00-\x1f\x7f]*$/;
 
+/** A UTF-16 surrogate with no partner: not a character, and not valid UTF-8 on the wire. */
+const LONE_SURROGATE = /[\ud800-\udfff]/u;
+/** Far above any real value, far below Linux's 128 KiB limit for one argument. */
+export const MAX_VALUE_CHARACTERS = 4096;
+
+/** A text value for a host: no control characters or newlines, whole characters only, not huge. */
+export const hostText = z
+  .string()
+  .regex(MAP_VALUE, "values may not contain control characters or newlines")
+  .refine((v) => !LONE_SURROGATE.test(v), "values may not contain a lone UTF-16 surrogate (not a character)")
+  .refine((v) => v.length <= MAX_VALUE_CHARACTERS, `values may be at most ${MAX_VALUE_CHARACTERS} characters`);
+
 /** An OVSDB string map (external_ids, other_config, options). */
 export const stringMap = z.record(
   z.string().regex(MAP_KEY, "keys may contain only letters, digits, '_', '.' and '-'"),
-  z.string().regex(MAP_VALUE, "values may not contain control characters or newlines"),
+  hostText,
 );
 
 /** The external_ids key that marks what ovslab created, and for which resource. */

@@ -24,7 +24,14 @@ function requireFrom(dir, id) {
   return require(require.resolve(id, { paths: [dir] }));
 }
 
-/** Registers ts-node (when the project has it) so a TypeScript entry point runs as is. */
+// TypeScript module kinds whose output `require` can load (ts.ModuleKind CommonJS, Node16, NodeNext).
+const REQUIRABLE_MODULE_KINDS = new Set([1, 100, 199]);
+
+/**
+ * Registers ts-node (when the project has it) so a TypeScript entry point runs as is, with
+ * the project's own tsconfig.json: `tsc` and `pulumi up` see the same settings. Only a
+ * module kind that emits ES modules (which `require` cannot load) is replaced by CommonJS.
+ */
 function registerTypeScript(programDir) {
   let tsNode;
   try {
@@ -32,8 +39,26 @@ function registerTypeScript(programDir) {
   } catch {
     return; // a JavaScript project needs none
   }
-  // Transpile only: type checking belongs to the build, and costs seconds per run.
-  tsNode.register({ cwd: programDir, transpileOnly: true, compilerOptions: { module: "commonjs" } });
+  let module;
+  try {
+    const ts = requireFrom(programDir, "typescript");
+    const file = ts.findConfigFile(programDir, ts.sys.fileExists);
+    if (file) {
+      const parsed = ts.parseJsonConfigFileContent(ts.readConfigFile(file, ts.sys.readFile).config, ts.sys, path.dirname(file));
+      module = parsed.options.module;
+    }
+  } catch {
+    // no typescript of its own: ts-node brings the error
+  }
+  const compilerOptions = REQUIRABLE_MODULE_KINDS.has(module) ? {} : { module: "commonjs", moduleResolution: "node" };
+  // Transpile only: type checking belongs to the build (`tsc`), and costs seconds per run.
+  tsNode.register({ cwd: programDir, transpileOnly: true, compilerOptions });
+}
+
+/** The SDK's mark of an error whose message is all a user needs (it prints no stack for it). */
+function asRunError(error) {
+  if (error && typeof error === "object") Object.defineProperty(error, "__pulumiRunError", { value: true });
+  return error;
 }
 
 /** Runs the entry point; its exports (or what its exported function returns) become stack outputs. */
@@ -43,7 +68,16 @@ async function runEntryPoint(request) {
   const entry = (info && info.getEntryPoint()) || request.getProgram() || ".";
   process.chdir(request.getPwd() || programDir);
   registerTypeScript(programDir);
-  let exported = require(path.resolve(programDir, entry));
+  let exported;
+  try {
+    exported = require(path.resolve(programDir, entry));
+  } catch (error) {
+    // ts-node's message is "Unable to compile TypeScript:" and the diagnostics after it.
+    if (error && error.name === "TSError") {
+      throw asRunError(new Error(`TypeScript: ${String(error.diagnosticText || error.message).trim()}`));
+    }
+    throw error;
+  }
   if (exported && exported.__esModule && typeof exported.default === "function") exported = exported.default;
   if (typeof exported === "function") exported = await exported();
   return exported;
@@ -92,7 +126,19 @@ function main() {
     run(call, callback) {
       request = call.request;
       request.setArgsList([engineAddress, ...request.getArgsList()]);
-      return languageServer().run(call, callback);
+      // The SDK's server logs each error as it happens and then fails the run repeating
+      // them all; answer "bail" instead (as the official host does), so each shows once.
+      // Only when they were logged (else the run's error is all there is), and only once:
+      // after a failure the SDK's server calls back a second time.
+      let answered = false;
+      return languageServer().run(call, (error, response) => {
+        if (answered) return;
+        answered = true;
+        if (!error || !requireFrom(projectDir, "@pulumi/pulumi/log").hasErrors()) return callback(error, response);
+        const bailed = new messages.RunResponse();
+        bailed.setBail(true);
+        callback(null, bailed);
+      });
     },
     about(_call, callback) {
       const response = new messages.AboutResponse();

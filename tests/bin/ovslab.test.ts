@@ -43,9 +43,9 @@ describe("ovslab plan", function () {
     assert.equal(code, 1);
     assert.equal(stdout, "");
     assert.deepEqual(stderr.trim().split("\n"), [
-      'ovslab: Bridge "br-bad": ports[0].tag: must be 0-4095',
-      'ovslab: FlowRule "bad-rule": priority: must be 0-65535',
-      'ovslab: FlowRule "bad-rule": actions: unknown action "frobnicate"',
+      'ovslab: Bridge "br-bad": ports[0].tag: must be 0-4095, got 5000',
+      'ovslab: FlowRule "bad-rule": priority: must be 0-65535, got 70000',
+      'ovslab: FlowRule "bad-rule": actions: unknown action "frobnicate", got "frobnicate:1"',
     ]);
   });
 

@@ -91,8 +91,8 @@ describe("loadLab", function () {
       loadLab(() => new Bridge("bad", { connection, ports: [{ name: "p1", tag: 5000 }, { name: "p;2" }] })),
     );
     assert.deepEqual(problems, [
-      'Bridge "bad": ports[0].tag: must be 0-4095',
-      "Bridge \"bad\": ports[1].name: may contain only letters, digits, '_', '.' and '-', and not start with '.' or '-'",
+      'Bridge "bad": ports[0].tag: must be 0-4095, got 5000',
+      "Bridge \"bad\": ports[1].name: may contain only letters, digits, '_', '.' and '-', and not start with '.' or '-', got \"p;2\"",
     ]);
   });
 

@@ -27,6 +27,14 @@ describe("Lab.script (what `ovslab plan` prints)", function () {
     execFileSync("bash", ["-n"], { input: script });
   });
 
+  it("keeps a directory name with a newline inside its comment line", async () => {
+    const lab = await loadLab(() => new Bridge("br0", { connection }), { project: "p", stack: "s" });
+    const text = lab.script("labs/two\nrm -rf /");
+    assert.ok(text.includes("# ovslab plan: project p, stack s, from labs/two\\nrm -rf /.\n"), text.slice(0, 200));
+    assert.deepEqual(text.split("\n").filter((l) => l.startsWith("rm ")), []);
+    execFileSync("bash", ["-n"], { input: text });
+  });
+
   it("has a section per resource, in creation order, each step under its reason", () => {
     const sections = script.split("\n").filter((l) => l.startsWith("# ==== "));
     assert.deepEqual(sections, ['# ==== Bridge "br-int" ====', '# ==== RouterNamespace "qrouter-1" ====', sections[2]]);

@@ -32,6 +32,14 @@ describe("framedCommand", () => {
     assert.equal(out, `in put\n${marker}7\n`);
   });
 
+  it("carries stdin byte for byte in dash, also lines that start like a heredoc delimiter and go on in UTF-8", () => {
+    const marker = newMarker();
+    const stdin = "Oé\nOVSLAB_EOé\nOVSLAB_EOF\n'quoted' $(not run) \\ `tick`\n\u0001\u007f\n";
+    const script = framedCommand({ argv: ["cat"], stdin }, marker);
+    const out = execFileSync("dash", ["-c", script + "exit 0"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    assert.equal(out, `${stdin}${marker}0\n`);
+  });
+
   it("keeps builtins such as exit from ending the shell around it", () => {
     const marker = newMarker();
     const script = framedCommand({ argv: ["exit", "4"] }, marker) + "echo still-here\n";

@@ -99,12 +99,17 @@ export const namespaceRule: Rule = (text) => {
 };
 
 const SYSCTL_KEY = /^[a-z0-9_]+(\.[A-Za-z0-9_/-]+)+$/;
+// Only net.* is per network namespace; kernel.* or vm.* would change the whole host.
 export const sysctlKeyRule: Rule = (key) =>
-  SYSCTL_KEY.test(key) ? undefined : `sysctl key "${key}" must look like net.ipv4.ip_forward (dots between parts)`;
+  !SYSCTL_KEY.test(key)
+    ? `sysctl key "${key}" must look like net.ipv4.ip_forward (dots between parts)`
+    : key.startsWith("net.")
+      ? undefined
+      : `sysctl key "${key}" is not per network namespace: only net.* keys belong to a router (others change the whole host)`;
 export const sysctlValueRule: Rule = (value) =>
-  /^[^\x00-\x1f\x7f]*$/.test(value) && value.trim() !== ""
+  /^[^\x00-\x1f\x7f]*$/.test(value) && value.trim() !== "" && !/[\ud800-\udfff]/u.test(value) && value.length <= 4096
     ? undefined
-    : "must be a non-empty value without control characters";
+    : "must be a non-empty value of at most 4096 characters, without control characters or lone surrogates";
 
 // Canonical text, the form `ip` and iptables-save print, so specs compare equal to live state.
 export const canonicalIp = (text: string): string => formatIp(parseIp(text)!);

@@ -13,14 +13,14 @@ describe("FlowRule check (through the provider entry point)", () => {
     try {
       const connection = { host: "127.0.0.1", port: listener.port, privateKey: "k" };
       const rows: Array<[Record<string, unknown>, string]> = [
-        [{ match: "in_prot=1" }, 'match: unknown match field "in_prot" (did you mean "in_port"?)'],
+        [{ match: "in_prot=1" }, 'match: unknown match field "in_prot" (did you mean "in_port"?), got "in_prot=1"'],
         [{ actions: "strp_vlan" }, 'actions: unknown action "strp_vlan" (did you mean "strip_vlan"?); to send to a port of that name, write output:strp_vlan'],
-        [{ match: "dl_vlan=4096" }, "match: dl_vlan=4096: must be 0-4095 (or 0xffff for frames without a VLAN header)"],
-        [{ priority: 65536 }, "priority: must be 0-65535"],
-        [{ table: 255 }, "table: must be 0-253 (OVS keeps table 254 for itself)"],
-        [{ match: "in_port=1;reboot" }, 'match: contains ";"; only letters, digits, spaces and _ . , : = / + - [ ] ( ) > \" are allowed'],
-        [{ actions: "NORMAL\ndelete" }, "actions: contains a newline; only letters, digits, spaces and _ . , : = / + - [ ] ( ) > \" are allowed"],
-        [{ actions: "output:'x'" }, "actions: contains a single quote ('); only letters, digits, spaces and _ . , : = / + - [ ] ( ) > \" are allowed"],
+        [{ match: "dl_vlan=4096" }, "match: dl_vlan=4096: must be 0-4095 (or 0xffff for frames without a VLAN header), got \"dl_vlan=4096\""],
+        [{ priority: 65536 }, "priority: must be 0-65535, got 65536"],
+        [{ table: 255 }, "table: must be 0-253 (OVS keeps table 254 for itself), got 255"],
+        [{ match: "in_port=1;reboot" }, 'match: contains ";"; only letters, digits, spaces and _ . , : = / + - [ ] ( ) > \" are allowed, got "in_port=1;reboot"'],
+        [{ actions: "NORMAL\ndelete" }, "actions: contains a newline; only letters, digits, spaces and _ . , : = / + - [ ] ( ) > \" are allowed, got \"NORMAL\\ndelete\""],
+        [{ actions: "output:'x'" }, "actions: contains a single quote ('); only letters, digits, spaces and _ . , : = / + - [ ] ( ) > \" are allowed, got \"output:'x'\""],
       ];
       for (const [fields, reason] of rows) {
         const news = { bridge: "br-ex", actions: "NORMAL", ...fields, connection, owner: "lab/dev/rule" };

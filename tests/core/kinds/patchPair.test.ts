@@ -12,9 +12,9 @@ describe("PatchPair check (through the provider entry point)", () => {
     };
     const result = await call("patchPair", "check", {}, news);
     assert.deepEqual(result.failures?.map((f: { reason: string }) => f.reason), [
-      "a.tag: must be 0-4095",
-      "b.port: is also a.port; the two ends need two names",
-      "b.bridge: is also a.bridge; a patch pair joins two different bridges",
+      "a.tag: must be 0-4095, got 4096",
+      'b.port: is also a.port; the two ends need two names, got "int-br-ex"',
+      'b.bridge: is also a.bridge; a patch pair joins two different bridges, got "br-int"',
     ]);
   });
 });

@@ -79,7 +79,7 @@ describe("bridgeSpec", () => {
       { name: "br0", ports: [{ name: "p1", type: "bond" }] },
       "ports[0].type: must be one of system, internal, patch",
     ],
-    ["an unknown field", { name: "br0", fail_mode: "secure" }, "Unrecognized key"],
+    ["an unknown field", { name: "br0", fail_mode: "secure" }, "fail_mode: unknown field; did you mean failMode?"],
     [
       "a port named like the bridge",
       { name: "br0", ports: [{ name: "br0" }] },
@@ -89,6 +89,32 @@ describe("bridgeSpec", () => {
       "a newline in an external id",
       { name: "br0", externalIds: { a: "x\ny" } },
       "externalIds.a: values may not contain control characters",
+    ],
+    // JSON.parse makes __proto__ an own key; zod drops it silently, and `constructor` is in every object.
+    [
+      "a __proto__ key",
+      { name: "br0", externalIds: JSON.parse('{"__proto__": "x"}') },
+      "externalIds.__proto__: keys may not be __proto__",
+    ],
+    [
+      "a constructor key",
+      { name: "br0", externalIds: { constructor: "x" } },
+      "externalIds.constructor: keys may not be __proto__, constructor",
+    ],
+    [
+      "a constructor key of a port",
+      { name: "br0", ports: [{ name: "p1", externalIds: { constructor: "x" } }] },
+      "ports[0].externalIds.constructor: keys may not",
+    ],
+    [
+      "a lone surrogate in an external id",
+      { name: "br0", externalIds: { a: "x\ud800y" } },
+      "externalIds.a: values may not contain a lone UTF-16 surrogate",
+    ],
+    [
+      "a value of 200,000 characters",
+      { name: "br0", otherConfig: { a: "x".repeat(200_000) } },
+      "otherConfig.a: values may be at most 4096 characters",
     ],
   ];
   for (const [what, input, message] of rejected) {
@@ -107,7 +133,7 @@ describe("bridgeSpec", () => {
     assert.throws(
       () => parseOrThrow(bridgeSpec, { name: "br0", ports: [{ name: "p1", tag: 5000 }] }, 'Bridge "lab"'),
       (e: unknown) =>
-        e instanceof ValidationError && e.message === 'invalid Bridge "lab":\n  ports[0].tag: must be 0-4095',
+        e instanceof ValidationError && e.message === 'invalid Bridge "lab":\n  ports[0].tag: must be 0-4095, got 5000',
     );
   });
 

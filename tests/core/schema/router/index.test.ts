@@ -224,14 +224,34 @@ describe("routerNamespaceSpec", () => {
     [
       "a sysctl key with a space",
       withChange({ sysctls: { "net.ipv4.ip_forward x": "1" } }),
-      "sysctls.net.ipv4.ip_forward x: sysctl key",
+      'sysctls["net.ipv4.ip_forward x"]: sysctl key',
     ],
     [
       "a sysctl value with a newline",
       withChange({ sysctls: { "net.ipv4.ip_forward": "1\nnet.x=1" } }),
       "sysctls.net.ipv4.ip_forward: must be a non-empty value",
     ],
-    ["an unknown field", withChange({ gateway: "172.24.4.1" }), "Unrecognized key"],
+    ["an unknown field", withChange({ gateway: "172.24.4.1" }), "gateway: unknown field"],
+    [
+      "a sysctl of the whole host",
+      withChange({ sysctls: { "kernel.domainname": "lab" } }),
+      'sysctls.kernel.domainname: sysctl key "kernel.domainname" is not per network namespace',
+    ],
+    [
+      "a vm sysctl",
+      withChange({ sysctls: { "vm.swappiness": "10" } }),
+      'sysctls.vm.swappiness: sysctl key "vm.swappiness" is not per network namespace',
+    ],
+    [
+      "a sysctl value with a lone surrogate",
+      withChange({ sysctls: { "net.ipv4.ip_forward": "1\udc00" } }),
+      "sysctls.net.ipv4.ip_forward: must be a non-empty value",
+    ],
+    [
+      "a sysctl value of 200,000 characters",
+      withChange({ sysctls: { "net.ipv4.ip_forward": "1".repeat(200_000) } }),
+      "sysctls.net.ipv4.ip_forward: must be a non-empty value of at most 4096",
+    ],
   ];
   for (const [what, input, message] of rejected) {
     it(`rejects ${what}`, () => {
