@@ -4,6 +4,7 @@ export { PatchPair, PatchPairArgs, PatchEndArgs } from "./patchPair";
 export { FlowRule, FlowRuleArgs } from "./flowRule";
 export { FlowTable, FlowTableArgs, FlowArgs } from "./flowTable";
 export { RouterNamespace, RouterNamespaceArgs, RouterInterfaceArgs, RouterVlanArgs, RouteArgs, SnatArgs, FloatingIpArgs } from "./routerNamespace";
+export { TunnelPort, TunnelPortArgs } from "./tunnelPort";
 export { HostArgs } from "./resource";
 export type { ConnectionArgs } from "../transport/connection";
 export { ValidationError } from "../core/validation";

@@ -49,7 +49,8 @@ const vlanText = (p: { tag?: number; trunks?: number[]; vlanMode?: string }) =>
 
 // The link drawn to the router box says which namespace; the row says what the port is.
 function portDetail(port: PortView): string {
-  const role = port.role.kind === "patch" ? `patch ⇄ ${port.role.peerPort}` : port.role.kind === "router" ? "router port" : port.type;
+  const role = port.role.kind === "patch" ? `patch ⇄ ${port.role.peerPort}` : port.role.kind === "router" ? "router port"
+    : port.role.kind === "tunnel" ? `${port.type} → ${port.role.remoteIp} (key ${port.role.key})` : port.type;
   return [role, vlanText(port)].filter(Boolean).join(" · ");
 }
 

@@ -23,6 +23,7 @@ export function smallLab(): DeclaredLab {
       floatingIps: [{ floatingIp: "172.24.4.10", fixedIp: "10.0.0.5" }],
     })],
     flowRule: [flowRuleSpec.parse({ bridge: "br-ex", priority: 4, match: "in_port=phy-br-ex,dl_vlan=1", actions: "strip_vlan,NORMAL" })],
+    tunnelPort: [],
     flowTable: [flowTableSpec.parse({ bridge: "br-ex", flows: [{ priority: 1, actions: "NORMAL" }, { table: 1, priority: 9, actions: "drop" }] })],
   };
 }
