@@ -46,7 +46,7 @@ const ipv4 = z.string().refine((t) => parseIp(t)?.family === 4, "must be an IPv4
 
 export const meshLayoutSpec = z
   .object({
-    hosts: z.record(name, ipv4).refine((h) => Object.keys(h).length > 0, "must name at least one host"),
+    hosts: z.record(z.string(), ipv4).refine((h) => Object.keys(h).length > 0, "must name at least one host"),
     networks: z.array(z.object({
       name,
       vni: z.number().int("must be an integer").min(1, "must be 1-16777215").max(16777215, "must be 1-16777215"),
@@ -59,6 +59,9 @@ export const meshLayoutSpec = z
   .strict()
   .superRefine((mesh, ctx) => {
     const hosts = Object.keys(mesh.hosts);
+    for (const host of hosts.filter((h) => !name.safeParse(h).success)) {
+      ctx.addIssue({ code: "custom", path: ["hosts", host], message: "must be 1-31 lowercase letters, digits or dashes (a host name)" });
+    }
     for (const dup of duplicates(Object.values(mesh.hosts).map((ip) => normalIp(ip)))) {
       ctx.addIssue({ code: "custom", path: ["hosts", hosts.find((h) => normalIp(mesh.hosts[h]) === dup)!], message: `shares underlay address ${dup} with another host` });
     }
