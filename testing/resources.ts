@@ -94,7 +94,10 @@ export function labResources(registrations: readonly Registration[]): { resource
     const kind = kindOfType(registration.type);
     if (!kind) return;
     if (kind === "unknown") {
-      problems.push(`${registration.type} "${registration.name}": no ovslab kind has this type (kinds: ${KINDS.map((k) => kinds[k].title).join(", ")})`);
+      problems.push(
+        `${registration.type} "${registration.name}": no ovslab kind has this type ` +
+          `(kinds: ${KINDS.map((k) => kinds[k].title).join(", ")})`,
+      );
       return;
     }
     const type = kinds[kind].title;
@@ -110,14 +113,25 @@ export function labResources(registrations: readonly Registration[]): { resource
   // Each host is built from empty with the bridges declared for it, not another host's.
   const ovsByHost = new Map<string, LiveBridges>();
   for (const host of new Set(checked.map((r) => r.host))) {
-    ovsByHost.set(host, declaredOvs(checked.filter((r) => r.kind === "bridge" && r.host === host).map((r) => ({ spec: r.spec as BridgeSpec, owner: r.owner }))));
+    const bridges = checked.filter((r) => r.kind === "bridge" && r.host === host);
+    ovsByHost.set(host, declaredOvs(bridges.map((r) => ({ spec: r.spec as BridgeSpec, owner: r.owner }))));
   }
   const resources: LabResource[] = [];
   for (const r of checked) {
     try {
       const ops = planFromEmpty(r, ovsByHost.get(r.host)!);
       const id = kindOf(r.kind)!.idOf(r.spec, r.owner);
-      resources.push({ kind: r.kind, type: r.type, name: r.name, owner: r.owner, host: r.host, id, spec: r.spec as never, ops, commands: ops.map(formatCommand) });
+      resources.push({
+        kind: r.kind,
+        type: r.type,
+        name: r.name,
+        owner: r.owner,
+        host: r.host,
+        id,
+        spec: r.spec as never,
+        ops,
+        commands: ops.map(formatCommand),
+      });
     } catch (error) {
       problems.push(`${subjectOf(r)} (planned for an empty host with this lab's bridges): ${(error as Error).message}`);
     }

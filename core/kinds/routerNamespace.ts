@@ -20,7 +20,10 @@ export const routerNamespaceKind: KindDefinition<RouterNamespaceSpec, LiveRouter
   // Two commands: the namespace's whole state, and every OVS port (ours may be on any bridge).
   read: (spec) =>
     reading(
-      [query(readRouter(spec.name, Object.keys(spec.sysctls)), (stdout) => parseNamespace(spec.name, stdout)), query(readBridges([]), parseBridges)],
+      [
+        query(readRouter(spec.name, Object.keys(spec.sysctls)), (stdout) => parseNamespace(spec.name, stdout)),
+        query(readBridges([]), parseBridges),
+      ],
       (namespace, ovs) => ({ namespace, ovs }),
     ),
   plan: planRouter,
@@ -35,7 +38,10 @@ export const routerNamespaceKind: KindDefinition<RouterNamespaceSpec, LiveRouter
     bridges: (spec) => spec.interfaces.map((i) => i.bridge),
     ports: (spec) =>
       spec.interfaces.map((i) => ({
-        bridge: i.bridge, name: i.name, type: "internal", ...vlanOf(i),
+        bridge: i.bridge,
+        name: i.name,
+        type: "internal",
+        ...vlanOf(i),
         role: { kind: "router", namespace: spec.name, addresses: i.addresses },
       })),
   },
