@@ -1,25 +1,99 @@
 // Reading a bridge's flows of one cookie: the bridge's protocols and port numbers from
 // OVSDB, then `dump-flows` of that cookie, and of each table we write to (others' flows
 // there are only read, to refuse replacing one). Shared by FlowRule and FlowTable.
-import { dumpFlows, dumpTable } from "../compile/ofctl";
+// With the desired flows, OVS on the host also reads those (`parse-flows`, no write, port
+// names turned into the bridge's numbers), so the plan compares OVS's reading of both sides.
+import { dumpFlows, dumpTable, flowLine, parseFlows } from "../compile/ofctl";
 import { readBridges } from "../compile/vsctl";
 import { parseBridges } from "../live/bridge";
-import { DumpedFlow, flowBridgeOf, LiveFlows, parseFlowDump } from "../live/flows";
+import {
+  DumpedFlow,
+  flowBridgeOf,
+  LiveFlows,
+  OvsReading,
+  parseFlowDump,
+  parseFlowsReport,
+  portNumbers,
+} from "../live/flows";
 import { bundleProblem, OpenFlowVersionError } from "../plan/flows";
+import { FlowSpec } from "../schema/flow";
+import { numberActions, numberMatch, PortNumbers } from "../openflow/resolve";
+import { openFlow10Only } from "../openflow/versions";
 import { Query, query, Reading, reading } from "./reading";
 
-export function readFlows(bridge: string, cookie: string, tables: readonly number[]): Reading<LiveFlows> {
+export function readFlows(
+  bridge: string,
+  cookie: string,
+  tables: readonly number[],
+  desired?: readonly FlowSpec[],
+): Reading<LiveFlows> {
   return reading([query(readBridges([bridge]), parseBridges)], (ovs): LiveFlows | Reading<LiveFlows> => {
     const flowBridge = flowBridgeOf(ovs, bridge);
     if (!flowBridge) return { flows: [] };
     // Refuse before OVS does: a dump or bundle in OpenFlow 1.4 would fail obscurely on this bridge.
     const problem = bundleProblem(flowBridge);
     if (problem) throw new OpenFlowVersionError(problem);
-    const ops = [dumpFlows(bridge, cookie), ...[...new Set(tables)].map((t) => dumpTable(bridge, t))];
-    const dumps: Query<DumpedFlow[]>[] = ops.map((op) => query(op, parseFlowDump));
-    return reading(dumps, (ours, ...tabled) => ({
-      bridge: flowBridge,
-      flows: [...ours, ...tabled.flat().filter((f) => BigInt(f.cookie) !== BigInt(cookie))],
-    }));
+    const dumps: Query<DumpedFlow[]>[] = [
+      dumpFlows(bridge, cookie),
+      ...[...new Set(tables)].map((t) => dumpTable(bridge, t)),
+    ].map((op) => query(op, parseFlowDump));
+    const lines = desired?.length ? ovsLines(desired, portNumbers(flowBridge)) : [];
+    const parsed = lines.length ? [query(parseFlows(lines), parseFlowsReport)] : [];
+    return reading([...dumps, ...parsed] as Query<unknown>[], (...results: unknown[]) => {
+      const [ours, ...tabled] = results.slice(0, dumps.length) as DumpedFlow[][];
+      const live: LiveFlows = {
+        bridge: flowBridge,
+        flows: [...ours, ...tabled.flat().filter((f) => BigInt(f.cookie) !== BigInt(cookie))],
+      };
+      if (!desired) return live;
+      const report = lines.length ? (results[dumps.length] as ReturnType<typeof parseFlowsReport>) : { flows: [] };
+      return withReading(live, asReading(report, desired, lines));
+    });
   });
+}
+
+/** The desired flows as `ovs-ofctl parse-flows` lines, port names turned into the bridge's numbers. */
+export function ovsLines(desired: readonly FlowSpec[], numbers: PortNumbers): string[] {
+  return desired.map((f) =>
+    flowLine({ ...f, match: numberMatch(f.match, numbers), actions: numberActions(f.actions, numbers) }),
+  );
+}
+
+function withReading(live: LiveFlows, ovs: OvsReading | Reading<OvsReading>): LiveFlows | Reading<LiveFlows> {
+  if ("queries" in ovs)
+    return reading(ovs.queries as Query<unknown>[], (...r: unknown[]) => withReading(live, ovs.next(r)));
+  return { ...live, ovs };
+}
+
+type Report = ReturnType<typeof parseFlowsReport>;
+
+/** OVS's report as a reading of the flows; a refusal OVS did not pin to a line is pinned by bisection. */
+function asReading(
+  report: Report,
+  desired: readonly FlowSpec[],
+  lines: readonly string[],
+): OvsReading | Reading<OvsReading> {
+  if ("flows" in report) {
+    if (report.flows.length === desired.length) return { flows: report.flows };
+    return {
+      refused: { index: 0, reason: `ovs-ofctl parse-flows printed ${report.flows.length} flows for ${desired.length}` },
+    };
+  }
+  if (report.index !== undefined) return { refused: { index: report.index, reason: report.reason } };
+  // "no usable protocol": the flows as a whole need OpenFlow 1.0; find the first such flow.
+  return bisect(lines, 0, lines.length, (index) => ({ refused: { index, reason: openFlow10Only(desired[index]) } }));
+}
+
+/** lines[0..ok) parse, lines[0..bad) do not: halve until one line is left (a failing prefix stays failing). */
+function bisect(
+  lines: readonly string[],
+  ok: number,
+  bad: number,
+  done: (index: number) => OvsReading,
+): OvsReading | Reading<OvsReading> {
+  if (bad - ok <= 1) return done(bad - 1);
+  const mid = (ok + bad) >> 1;
+  return reading([query(parseFlows(lines.slice(0, mid)), parseFlowsReport)], (report) =>
+    "flows" in report ? bisect(lines, mid, bad, done) : bisect(lines, ok, mid, done),
+  );
 }
