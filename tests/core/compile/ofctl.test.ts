@@ -20,7 +20,10 @@ describe("ofctl compile", () => {
   });
 
   it("reads a whole table (whoever owns its flows) only to find collisions", () => {
-    assert.equal(formatArgv(dumpTable("br-ex", 3).argv), "ovs-ofctl -O OpenFlow14 --no-stats --no-names dump-flows br-ex table=3");
+    assert.equal(
+      formatArgv(dumpTable("br-ex", 3).argv),
+      "ovs-ofctl -O OpenFlow14 --no-stats --no-names dump-flows br-ex table=3",
+    );
   });
 
   it("writes an add line with table, priority and cookie always, timeouts only when set", () => {
