@@ -58,6 +58,8 @@ export interface LabHost {
   sshCommand(...remoteCommand: string[]): string[];
   /** PIDs (as this machine numbers them) of every process that belongs to the VM right now. */
   processIds(): number[];
+  /** PID 1 of the VM as this machine numbers it: names its network namespace (`ip link ... netns PID`). */
+  readonly pid: number;
   /** Stops everything by PID and removes every trace: processes, namespaces, temp dir. Idempotent. */
   stop(): Promise<void>;
 }
@@ -268,6 +270,11 @@ class VmHost implements LabHost, Killable {
       "-o", `UserKnownHostsFile=${this.knownHostsPath}`,
       `${this.connection.user}@${this.connection.host}`, ...remoteCommand,
     ];
+  }
+
+  get pid(): number {
+    if (this.initPid === undefined || this.stopping) throw new Error(`lab host ${this.name}: not running`);
+    return this.initPid;
   }
 
   processIds(): number[] {

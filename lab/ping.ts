@@ -32,3 +32,16 @@ export function formatPingResults(results: PingResult[]): string {
   }
   return lines.join("\n");
 }
+
+/** A ping row of a lab that spans hosts: the host the `from` namespace is on, then a PingRow. */
+export type HostPingRow = [host: string, from: string, to: string, answers: boolean, why: string];
+
+/** Runs every row on its host (one at a time); `run(host, argv)` returns the exit code. */
+export async function runHostPingMatrix(rows: HostPingRow[], run: (host: string, argv: string[]) => Promise<number>): Promise<PingResult[]> {
+  const results: PingResult[] = [];
+  for (const [host, from, to, answers, why] of rows) {
+    const row: PingRow = [from, to, answers, `${why} (on ${host})`];
+    results.push({ row, answered: (await run(host, pingArgv(row))) === 0 });
+  }
+  return results;
+}

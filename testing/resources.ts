@@ -35,7 +35,9 @@ export interface LabResource<K extends Kind = Kind> {
   id: string;
   /** Validated, defaults applied: what the provider receives. */
   spec: SpecOf<K>;
-  /** What the provider would run on an empty host (with the lab's bridges in place). */
+  /** The host it is on, `user@host:port` from its connection: a program may span hosts. */
+  host: string;
+  /** What the provider would run on an empty host (with the lab's bridges of the same host in place). */
   ops: Op[];
   /** `ops` as exact shell text, one string per op (stdin as a heredoc). */
   commands: string[];
@@ -63,8 +65,15 @@ export function createdState(registration: Registration): { id: string; state: R
   return { id: kindOf(kind)!.idOf(spec, owner as string), state: checked.inputs };
 }
 
+/** `root@10.0.0.5:22`: the host a connection reaches (user and port as the transport defaults them). */
+export function hostOf(connection: unknown): string {
+  const c = (connection ?? {}) as { host?: unknown; port?: unknown; user?: unknown };
+  return `${String(c.user ?? "root")}@${String(c.host ?? "?")}:${String(c.port ?? 22)}`;
+}
+
 interface Checked {
   kind: Kind;
+  host: string;
   type: string;
   name: string;
   owner: string;
@@ -97,23 +106,27 @@ export function labResources(registrations: readonly Registration[]): { resource
       for (const f of result.failures) problems.push(`${subjectOf({ type, name: registration.name })}: ${f.reason}`);
       return;
     }
-    const { spec, owner } = splitProps(result.inputs!);
-    checked.push({ kind, type, name: registration.name, owner: owner as string, spec, order });
+    const { spec, owner, connection } = splitProps(result.inputs!);
+    checked.push({ kind, host: hostOf(connection), type, name: registration.name, owner: owner as string, spec, order });
   });
   checked.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.order - b.order);
-  const ovs = declaredOvs(
-    checked.filter((r) => r.kind === "bridge").map((r) => ({ spec: r.spec as BridgeSpec, owner: r.owner })),
-  );
+  // Each host is built from empty with the bridges declared for it, not another host's.
+  const ovsByHost = new Map<string, LiveBridges>();
+  for (const host of new Set(checked.map((r) => r.host))) {
+    const bridges = checked.filter((r) => r.kind === "bridge" && r.host === host);
+    ovsByHost.set(host, declaredOvs(bridges.map((r) => ({ spec: r.spec as BridgeSpec, owner: r.owner }))));
+  }
   const resources: LabResource[] = [];
   for (const r of checked) {
     try {
-      const ops = planFromEmpty(r, ovs);
+      const ops = planFromEmpty(r, ovsByHost.get(r.host)!);
       const id = kindOf(r.kind)!.idOf(r.spec, r.owner);
       resources.push({
         kind: r.kind,
         type: r.type,
         name: r.name,
         owner: r.owner,
+        host: r.host,
         id,
         spec: r.spec as never,
         ops,

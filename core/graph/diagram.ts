@@ -56,7 +56,9 @@ function portDetail(port: PortView): string {
       ? `patch ⇄ ${port.role.peerPort}`
       : port.role.kind === "router"
         ? "router port"
-        : port.type;
+        : port.role.kind === "tunnel"
+          ? `${port.type} → ${port.role.remoteIp} (key ${port.role.key})`
+          : port.type;
   return [role, vlanText(port)].filter(Boolean).join(" · ");
 }
 

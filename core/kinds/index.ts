@@ -7,6 +7,7 @@ import { patchPairKind } from "./patchPair";
 import { flowRuleKind } from "./flowRule";
 import { flowTableKind } from "./flowTable";
 import { routerNamespaceKind } from "./routerNamespace";
+import { tunnelPortKind } from "./tunnelPort";
 
 /** Checks each definition against its key, keeping the definitions' own types. */
 function registry<R extends { [K in keyof R]: KindDefinition<any, any, K & string> }>(definitions: R): R {
@@ -19,6 +20,7 @@ export const kinds = registry({
   flowRule: flowRuleKind,
   flowTable: flowTableKind,
   routerNamespace: routerNamespaceKind,
+  tunnelPort: tunnelPortKind,
 });
 
 export type Kind = keyof typeof kinds;

@@ -11,7 +11,8 @@ import { Reading } from "./reading";
 export type PortRole =
   | { kind: "bridge" }
   | { kind: "patch"; peerBridge: string; peerPort: string }
-  | { kind: "router"; namespace: string; addresses: string[] };
+  | { kind: "router"; namespace: string; addresses: string[] }
+  | { kind: "tunnel"; remoteIp: string; key: string };
 
 /** A port a resource puts on a bridge, as a diagram or a test sees it. */
 export interface PortView {

@@ -27,7 +27,7 @@ describe("labResources", () => {
     assert.deepEqual(resources, []);
     assert.deepEqual(problems, [
       'pulumi-nodejs:dynamic/ovslab:Bridje "br0": no ovslab kind has this type ' +
-        "(kinds: Bridge, PatchPair, FlowRule, FlowTable, RouterNamespace)",
+        "(kinds: Bridge, PatchPair, FlowRule, FlowTable, RouterNamespace, TunnelPort)",
     ]);
   });
 
@@ -38,6 +38,6 @@ describe("labResources", () => {
   });
 
   it("orders kinds as their definitions say: bridges, patch pairs, routers, flows", () => {
-    assert.deepEqual(KIND_ORDER, { bridge: 0, patchPair: 1, routerNamespace: 2, flowRule: 3, flowTable: 3 });
+    assert.deepEqual(KIND_ORDER, { bridge: 0, patchPair: 1, routerNamespace: 2, flowRule: 3, flowTable: 3, tunnelPort: 1 });
   });
 });

@@ -39,6 +39,7 @@ export function smallLab(): DeclaredLab {
         actions: "strip_vlan,NORMAL",
       }),
     ],
+    tunnelPort: [],
     flowTable: [
       flowTableSpec.parse({
         bridge: "br-ex",

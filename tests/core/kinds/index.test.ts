@@ -55,7 +55,7 @@ function edited(file: string, from: string, to: string): Record<string, string> 
 describe("the kind registry", () => {
   it("holds every kind under its own key, in creation order bridges first and flows last", () => {
     for (const key of KINDS) assert.equal(kinds[key].key, key);
-    assert.deepEqual(KINDS_IN_ORDER, ["bridge", "patchPair", "routerNamespace", "flowRule", "flowTable"]);
+    assert.deepEqual(KINDS_IN_ORDER, ["bridge", "patchPair", "tunnelPort", "routerNamespace", "flowRule", "flowTable"]);
     assert.equal(kindOf("routerNamespace")?.title, "RouterNamespace", "the key old state calls the entry point with");
     assert.equal(kindOf("toString"), undefined, "an inherited property is no kind");
   });
