@@ -7,6 +7,8 @@ import { formatArgv, Op } from "../core/shell";
 import { connectionLabel, connectionSchema, ConnectionArgs } from "../transport/connection";
 import { transportFor } from "../transport/pool";
 import { runChecked, Transport } from "../transport/types";
+import { MissingBridgeError } from "../core/plan/errors";
+import { OpenFlowVersionError } from "../core/plan/flows";
 import { KindDefinition } from "./kind";
 import { containsUnknown, sameValue, splitProps } from "./props";
 
@@ -61,8 +63,17 @@ export async function diff<Spec, Live>(kind: KindDefinition<Spec, Live>, olds: P
   if (replaces.length) return { changes: true, replaces, deleteBeforeReplace: true };
   const desired = parse(kind, news);
   const previous = validate(kind.schema, before.spec);
-  const live = await kind.readLive(desired.host, desired.spec, desired.owner);
-  const ops = kind.plan(desired.spec, live, desired.owner, previous.ok ? previous.value : undefined);
+  let ops: Op[];
+  try {
+    const live = await kind.readLive(desired.host, desired.spec, desired.owner);
+    ops = kind.plan(desired.spec, live, desired.owner, previous.ok ? previous.value : undefined);
+  } catch (error) {
+    // The host lost what this resource stands on (a bridge deleted by hand, its OpenFlow
+    // versions changed): the resource that owns it repairs it first in the same `up`, so
+    // this one will change too. A preview must not fail because the host drifted.
+    if (hostDrifted(error)) return { changes: true };
+    throw error;
+  }
   // Also an update when only the recorded state is stale (e.g. a new connection port).
   const stateChanged = !sameValue(before.spec, after.spec) || !sameValue(before.connection, after.connection);
   return { changes: ops.length > 0 || stateChanged };
@@ -90,9 +101,23 @@ export async function update<Spec, Live>(kind: KindDefinition<Spec, Live>, olds:
   return { outs: await converge(kind, parse(kind, news), previous.ok ? previous.value : undefined) };
 }
 
+/** An error that says the host drifted under a resource, not that the resource is wrong. */
+function hostDrifted(error: unknown): boolean {
+  return error instanceof MissingBridgeError || error instanceof OpenFlowVersionError;
+}
+
 export async function read<Spec, Live>(kind: KindDefinition<Spec, Live>, id: string, props: Props): Promise<dynamic.ReadResult> {
   const p = parse(kind, props);
-  const observed = kind.observe(await kind.readLive(p.host, p.spec, p.owner), p.spec, p.owner);
+  let live: Live;
+  try {
+    live = await kind.readLive(p.host, p.spec, p.owner);
+  } catch (error) {
+    // What stands on a bridge that cannot be read right now (e.g. flows on a bridge whose
+    // protocols lost OpenFlow 1.4) keeps its recorded state; the next `up` repairs the bridge.
+    if (hostDrifted(error)) return { id, props: outputs(p.spec, p), inputs: outputs(p.spec, p) };
+    throw error;
+  }
+  const observed = kind.observe(live, p.spec, p.owner);
   if (!observed) return { id: "" }; // gone from the host: Pulumi drops it from state
   const outs = outputs(observed, p);
   return { id, props: outs, inputs: outs };

@@ -3,17 +3,17 @@ import { routerNamespaceSpec, RouterNamespaceSpec } from "../core/schema/router"
 import { readBridges } from "../core/compile/vsctl";
 import { readRouter } from "../core/compile/router";
 import { parseBridges } from "../core/live/bridge";
-import { LiveRouter, parseNamespace } from "../core/live/router";
+import { LiveRouter, parseHostLinks, parseNamespace } from "../core/live/router";
 import { allPorts, planRouter, planRouterDelete } from "../core/plan/router";
 import { observeRouter } from "../core/plan/routerObserve";
 import { runChecked, Transport } from "../transport/types";
 import { KindDefinition } from "./kind";
 
-/** Two commands: the namespace's whole state, and every OVS port (ours may be on any bridge). */
+/** Two commands: the host's links and the namespace's whole state, and every OVS port (ours may be on any bridge). */
 async function readLive(host: Transport, spec: RouterNamespaceSpec): Promise<LiveRouter> {
   const ns = await runChecked(host, readRouter(spec.name, Object.keys(spec.sysctls)));
   const ovs = await runChecked(host, readBridges([]));
-  return { namespace: parseNamespace(spec.name, ns.stdout), ovs: parseBridges(ovs.stdout) };
+  return { namespace: parseNamespace(spec.name, ns.stdout), hostLinks: parseHostLinks(ns.stdout), ovs: parseBridges(ovs.stdout) };
 }
 
 export const routerNamespaceKind: KindDefinition<RouterNamespaceSpec, LiveRouter> = {

@@ -1,6 +1,6 @@
 // A router namespace as the host has it, from compile/router `readRouter` (one sectioned
 // output) and compile/vsctl `readBridges` (the OVS ports behind its interfaces).
-import { ABSENT, SECTION, SECTIONS } from "../compile/router";
+import { ABSENT, HOST, SECTION, SECTIONS } from "../compile/router";
 import { LiveBridges } from "./bridge";
 import { LiveLink, LiveRoute, parseLinks, parseRoutes } from "./ip";
 import { LiveTable, parseIptablesSave } from "./iptables";
@@ -20,6 +20,12 @@ export interface LiveRouter {
   /** Undefined when the namespace does not exist. */
   namespace?: LiveNamespace;
   ovs: LiveBridges;
+  /**
+   * Names of the links in the host's own namespace, where OVS makes (and, after an
+   * ovs-vswitchd restart, makes again) a port's device. Undefined when not read (planning
+   * from an empty host).
+   */
+  hostLinks?: string[];
 }
 
 /** `key = value` lines of `sysctl`; multi-value keys keep their words, single-spaced. */
@@ -59,4 +65,11 @@ export function parseNamespace(name: string, stdout: string): LiveNamespace | un
     sysctls: parseSysctl(parts.get("sysctl")!),
     nat: parseIptablesSave(parts.get("nat")!, "nat"),
   };
+}
+
+/** The names of the host's own links, from the read's first section. */
+export function parseHostLinks(stdout: string): string[] {
+  const host = sections(stdout).get(HOST);
+  if (host === undefined) throw new Error(`reading the host's links: output lacks section ${HOST}`);
+  return parseLinks(host, "").map((l) => l.name);
 }

@@ -8,7 +8,7 @@ import { RouterInterfaceSpec, RouterNamespaceSpec } from "../schema/router";
 import { LivePort } from "../live/bridge";
 import { LiveNamespace, LiveRouter } from "../live/router";
 import { delPort, transaction, VsctlCommand } from "../compile/vsctl";
-import { devicesIn, ipBatch, linkSetNetns, markNamespace, namespaceMark, netnsAdd, netnsDelete, sysctlWrite } from "../compile/ip";
+import { devicesIn, ipBatch, linkDel, linkSetNetns, markNamespace, namespaceMark, netnsAdd, netnsDelete, sysctlWrite } from "../compile/ip";
 import { planPort } from "./bridge";
 import { MissingBridgeError, OwnershipConflict } from "./errors";
 import { planLinks, planVlanDevices } from "./routerLinks";
@@ -55,6 +55,13 @@ export function namespaceOwnership(ns: LiveNamespace | undefined, owner: string)
 }
 
 interface PortPlan {
+  /**
+   * `del-port` of our ports whose device is lost (see deviceLost), in a transaction of its
+   * own: OVS matches ports by name, so only a later transaction's `add-port` makes a new device.
+   */
+  removeFirst: VsctlCommand[];
+  /** Their names: a dead copy of one left in the namespace is ours to delete (OVS no longer knows it). */
+  lost: Set<string>;
   commands: Array<VsctlCommand | undefined>;
   /** Interfaces whose device OVS (re)creates in this plan: they appear in the host's namespace. */
   recreated: Set<string>;
@@ -62,8 +69,22 @@ interface PortPlan {
   vanishing: Set<string>;
 }
 
+/**
+ * OVS lists the port, but its device is gone: neither in the namespace nor in the host's
+ * own (the namespace was deleted by hand, which destroys the devices in it), or only a dead
+ * copy is left (up without carrier: the OVS that made it is gone). Only known when the
+ * host's links were read.
+ */
+export function deviceLost(name: string, live: LiveRouter): boolean {
+  if (live.hostLinks === undefined || live.hostLinks.includes(name)) return false;
+  const link = live.namespace?.links.find((l) => l.name === name);
+  return !link || link.noCarrier === true;
+}
+
 function planPorts(spec: RouterNamespaceSpec, live: LiveRouter, owner: string, previous?: RouterNamespaceSpec): PortPlan {
   const ports = allPorts(live);
+  const removeFirst: VsctlCommand[] = [];
+  const lost = new Set<string>();
   const commands: Array<VsctlCommand | undefined> = [];
   const recreated = new Set<string>();
   const deleted = new Set<string>();
@@ -88,12 +109,17 @@ function planPorts(spec: RouterNamespaceSpec, live: LiveRouter, owner: string, p
       commands.push(delPort(current.bridge, iface.name, { ifExists: true })); // moving bridges: same transaction
       onBridge = undefined;
     }
+    if (onBridge && onBridge.type === "internal" && deviceLost(iface.name, live)) {
+      removeFirst.push(delPort(iface.bridge, iface.name, { ifExists: true }));
+      lost.add(iface.name);
+      onBridge = undefined;
+    }
     // A new port, or a type change, gives a new device (OVS opens a new tap).
     if (!onBridge || onBridge.type !== "internal") recreated.add(iface.name);
     const before = previous?.interfaces.find((i) => i.name === iface.name);
     commands.push(...planPort(iface.bridge, portSpecOf(iface), onBridge, owner, before && portSpecOf(before)));
   }
-  return { commands, recreated, vanishing: new Set([...recreated, ...deleted]) };
+  return { removeFirst, lost, commands, recreated, vanishing: new Set([...recreated, ...deleted]) };
 }
 
 const normalized = (value: string) => value.trim().split(/\s+/).join(" ");
@@ -108,9 +134,18 @@ export function planRouter(desired: RouterNamespaceSpec, live: LiveRouter, owner
   if (ownership !== "ours") ops.push(markNamespace(name, owner));
 
   const ports = planPorts(desired, live, owner, previous);
+  ops.push(transaction(ports.removeFirst, `delete the OVS ports of router ${name} whose device is lost, so OVS makes new ones`));
   ops.push(transaction(ports.commands, `converge the OVS ports of router ${name}`));
   const inside = new Set((ns?.links ?? []).map((l) => l.name));
-  const entering = desired.interfaces.filter((i) => ports.recreated.has(i.name) || !inside.has(i.name)).map((i) => i.name);
+  // A device in the host's own namespace is one OVS made (again): it moves in, and a copy
+  // of that name in the namespace, dead since the OVS that made it went away, goes first.
+  const outside = new Set(live.hostLinks ?? []);
+  const entering = desired.interfaces
+    .filter((i) => ports.recreated.has(i.name) || !inside.has(i.name) || outside.has(i.name))
+    .map((i) => i.name);
+  const stale = entering.filter((dev) => inside.has(dev) && (outside.has(dev) || ports.lost.has(dev)));
+  for (const dev of stale) ports.vanishing.add(dev);
+  ops.push(ipBatch(stale.map(linkDel), `delete the dead copies of ${stale.join(", ")} in ${name}`, { netns: name }));
   ops.push(ipBatch(entering.map((dev) => linkSetNetns(dev, name)), `move ${entering.join(", ")} into namespace ${name}`, { unless: devicesIn(name, entering) }));
 
   // VLAN devices need their parent in the namespace. Only a batch that just adds can be

@@ -226,6 +226,44 @@ describe("planRouter", () => {
     assert.ok(!ops.some((o) => o.startsWith("ip netns add")));
   });
 
+  it("plans nothing when the host's own namespace holds none of our devices (they are all inside)", () => {
+    const live = { ...converged(), hostLinks: ["lo", "br-int", "br-ex"] };
+    assert.deepEqual(planRouter(desired, live, OWNER), []);
+  });
+
+  it("recreates the OVS ports of a namespace deleted by hand: del-port in a transaction of its own, then add-port, move, addresses", () => {
+    // `ip netns delete` destroyed the devices; OVS still lists the ports, with an ofport.
+    const live: LiveRouter = { ovs: converged().ovs, hostLinks: ["lo", "br-int", "br-ex"] };
+    const ops = script(planRouter(desired, live, OWNER));
+    assert.equal(ops[0], "ip netns add qrouter-1");
+    assert.equal(ops[2], "ovs-vsctl --if-exists del-port br-int qr-a -- --if-exists del-port br-ex qg-b");
+    assert.match(ops[3], /^ovs-vsctl --may-exist add-port br-int qr-a .* -- --may-exist add-port br-ex qg-b /);
+    assert.equal(ops[4], "ip -batch - <<'OVSLAB_EOF'\nlink set dev qr-a netns qrouter-1\nlink set dev qg-b netns qrouter-1\nOVSLAB_EOF");
+  });
+
+  it("after an ovs-vswitchd restart, deletes the dead copy in the namespace and moves OVS's new device in", () => {
+    // The new tap is in the host's namespace; the copy inside is up without carrier.
+    const live = { ...converged(), hostLinks: ["lo", "br-int", "qr-a"] };
+    link(live, "qr-a").noCarrier = true;
+    const ops = script(planRouter(desired, live, OWNER));
+    assert.equal(ops[0], "ip -n qrouter-1 -batch - <<'OVSLAB_EOF'\nlink del dev qr-a\nOVSLAB_EOF");
+    assert.equal(ops[1], "ip -batch - <<'OVSLAB_EOF'\nlink set dev qr-a netns qrouter-1\nOVSLAB_EOF");
+    // The copy's routes went with it: re-added, never deleted by hand; the port itself stays.
+    assert.ok(ops[2].includes("address replace 10.0.0.1/24 dev qr-a") && ops[2].includes("route replace 10.2.0.0/16 via 10.0.0.254"), ops[2]);
+    assert.ok(!ops[2].includes("route del"), ops[2]);
+    assert.ok(!ops.some((o) => o.includes("del-port")));
+  });
+
+  it("recreates a port whose only device is a dead copy in the namespace (up, no carrier, none outside)", () => {
+    const live = { ...converged(), hostLinks: ["lo"] };
+    link(live, "qg-b").noCarrier = true;
+    const ops = script(planRouter(desired, live, OWNER));
+    assert.equal(ops[0], "ovs-vsctl --if-exists del-port br-ex qg-b");
+    assert.match(ops[1], /^ovs-vsctl --may-exist add-port br-ex qg-b /);
+    assert.equal(ops[2], "ip -n qrouter-1 -batch - <<'OVSLAB_EOF'\nlink del dev qg-b\nOVSLAB_EOF");
+    assert.equal(ops[3], "ip -batch - <<'OVSLAB_EOF'\nlink set dev qg-b netns qrouter-1\nOVSLAB_EOF");
+  });
+
   it("refuses to take over a port someone else owns", () => {
     const live = empty();
     live.ovs.bridges.find((b) => b.name === "br-int")!.ports.push({ name: "qr-a", type: "internal", trunks: [], options: {}, externalIds: {} });
