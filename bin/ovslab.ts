@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LabError } from "../testing/errors";
-import type { GraphFormat } from "../graph";
+import type { GraphFormat } from "../render";
 
 const USAGE = `usage:
   ovslab plan  <program dir> [--stack NAME] [--config KEY=VALUE]... [--out FILE]
@@ -75,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
   // Loaded only now: the Pulumi SDK takes a second, and a usage error should not wait for it.
   const { loadLab } = await import("../testing/load");
   const lab = await loadLab(args.dir, { stack: args.stack, config: args.config });
-  const text = args.command === "plan" ? lab.script(args.dir) : await (await import("../graph")).drawLab(lab.declared, args.format, `${lab.project}/${lab.stack}`);
+  const text = args.command === "plan" ? lab.script(args.dir) : await (await import("../render")).drawLab(lab.declared, args.format, `${lab.project}/${lab.stack}`);
   if (args.out) fs.writeFileSync(args.out, text, { mode: args.command === "plan" ? 0o755 : 0o644 });
   else process.stdout.write(text);
   return 0;

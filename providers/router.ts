@@ -5,7 +5,7 @@ import { readRouter } from "../core/compile/router";
 import { parseBridges } from "../core/live/bridge";
 import { LiveRouter, parseHostLinks, parseNamespace } from "../core/live/router";
 import { allPorts, planRouter, planRouterDelete } from "../core/plan/router";
-import { observeRouter } from "../core/plan/routerObserve";
+import { observeRouter } from "../core/plan/router/observe";
 import { runChecked, Transport } from "../transport/types";
 import { KindDefinition } from "./kind";
 

@@ -23,5 +23,5 @@ export { Lab, LabFlow } from "./lab";
 export { LabResource, SpecByKind, SpecOf, KIND_ORDER } from "./resources";
 export { LabError } from "./errors";
 export { Program } from "./run";
-export type { PortView, PortRole, DeclaredLab } from "../core/graph/lab";
+export type { PortView, PortRole, DeclaredLab } from "../core/graph/declared";
 export type { Kind } from "../providers/kinds";

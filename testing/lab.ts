@@ -4,7 +4,7 @@ import { addLine } from "../core/compile/ofctl";
 import { FlowSpec } from "../core/schema/flow";
 import { flowRuleCookie } from "../core/plan/flowRule";
 import { flowTableCookie } from "../core/plan/flowTable";
-import { DeclaredLab, portsOn, PortView } from "../core/graph/lab";
+import { DeclaredLab, portsOn, PortView } from "../core/graph/declared";
 import { Kind } from "../providers/kinds";
 import { LabResource, subjectOf } from "./resources";
 import { planScript } from "./script";

@@ -3,7 +3,7 @@
 // per interface with its addresses, then routes and NAT), and the links between rows:
 // patch pairs join two bridges, a router interface hangs off its bridge port.
 import { FlowSpec } from "../schema/flow";
-import { bridgeNames, DeclaredLab, flowsOn, portsOn, PortView } from "./lab";
+import { bridgeNames, DeclaredLab, flowsOn, portsOn, PortView } from "./declared";
 
 export interface Row {
   /** Unique within its box. */

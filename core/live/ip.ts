@@ -1,6 +1,6 @@
 // Decodes `ip -json link`, `ip -json address` and `ip -json route` output into links with
 // their addresses and routes, addresses in canonical text (as the spec has them).
-import { formatCidr, parseCidr } from "../schema/address";
+import { formatCidr, parseCidr } from "../net/address";
 
 export interface LiveAddress {
   /** `10.0.0.1/24`, `fd00::1/64`. */

@@ -4,7 +4,7 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { drawLab } from "../../graph";
+import { drawLab } from "../../render";
 import { Lab, loadLab } from "../../testing"; // in a lab of your own: from "ovslab/testing"
 
 const EXAMPLE = path.join(__dirname, "..", "..", "examples", "multi-tenant");

@@ -3,7 +3,7 @@ import { bridgeSpec } from "../../../core/schema/bridge";
 import { patchPairSpec } from "../../../core/schema/patchPair";
 import { flowRuleSpec, flowTableSpec } from "../../../core/schema/flow";
 import { routerNamespaceSpec } from "../../../core/schema/router";
-import { DeclaredLab } from "../../../core/graph/lab";
+import { DeclaredLab } from "../../../core/graph/declared";
 
 export function smallLab(): DeclaredLab {
   return {

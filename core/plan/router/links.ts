@@ -2,11 +2,11 @@
 // the lines of one `ip -n NS -batch -`; VLAN devices to create or delete as the lines of
 // another. The namespace is ours, so every route the kernel did not add itself
 // (`proto kernel`) and every VLAN device is ours to keep or remove.
-import { addressAdd, addressDel, IpLine, linkAddVlan, linkDel, linkSet, routeDel, routeReplace } from "../compile/ip";
-import { LiveAddress, LiveLink, LiveRoute } from "../live/ip";
-import { LiveNamespace } from "../live/router";
-import { parseCidr } from "../schema/address";
-import { RouteSpec, routeFamily, RouterNamespaceSpec, vlanDeviceName } from "../schema/router";
+import { addressAdd, addressDel, IpLine, linkAddVlan, linkDel, linkSet, routeDel, routeReplace } from "../../compile/ip";
+import { LiveAddress, LiveLink, LiveRoute } from "../../live/ip";
+import { LiveNamespace } from "../../live/router";
+import { parseCidr } from "../../net/address";
+import { RouteSpec, routeFamily, RouterNamespaceSpec, vlanDeviceName } from "../../schema/router";
 
 /** What a device looks like right after it enters the namespace: down, no addresses. */
 const FRESH: LiveLink = { name: "", up: false, mtu: 0, mac: "", addresses: [] };

@@ -1,18 +1,18 @@
 // Desired router vs the host's -> the ordered ops that converge it, none when they agree:
 // namespace, OVS ports (one transaction), moves into the namespace, sysctls, links,
 // addresses and routes (one `ip -batch`), NAT (one `iptables-restore`).
-import { Op } from "../shell";
-import { OWNER_KEY } from "../schema/common";
-import { PortSpec } from "../schema/bridge";
-import { RouterInterfaceSpec, RouterNamespaceSpec } from "../schema/router";
-import { LivePort } from "../live/bridge";
-import { LiveNamespace, LiveRouter } from "../live/router";
-import { delPort, transaction, VsctlCommand } from "../compile/vsctl";
-import { devicesIn, ipBatch, linkDel, linkSetNetns, markNamespace, namespaceMark, netnsAdd, netnsDelete, sysctlWrite } from "../compile/ip";
-import { planPort } from "./bridge";
-import { MissingBridgeError, OwnershipConflict } from "./errors";
-import { planLinks, planVlanDevices } from "./routerLinks";
-import { planNat } from "./routerNat";
+import { Op } from "../../shell";
+import { OWNER_KEY } from "../../schema/common";
+import { PortSpec } from "../../schema/bridge";
+import { RouterInterfaceSpec, RouterNamespaceSpec } from "../../schema/router";
+import { LivePort } from "../../live/bridge";
+import { LiveNamespace, LiveRouter } from "../../live/router";
+import { delPort, transaction, VsctlCommand } from "../../compile/vsctl";
+import { devicesIn, ipBatch, linkDel, linkSetNetns, markNamespace, namespaceMark, netnsAdd, netnsDelete, sysctlWrite } from "../../compile/ip";
+import { planPort } from "../bridge";
+import { MissingBridgeError, OwnershipConflict } from "../errors";
+import { planLinks, planVlanDevices } from "./links";
+import { planNat } from "./nat";
 
 /** A port on some bridge, with the bridge's name. */
 export interface PlacedPort extends LivePort {

@@ -4,11 +4,11 @@
 import {
   declareChain, deleteRule, dnatRule, floatSnatRule, formatRule, HOOKS, Hook, insertFirst, jumpRule, natRuleExists, OUR_CHAINS,
   restoreNat, RestoreLine, Rule, snatRule,
-} from "../compile/iptables";
-import { LiveTable, rulesOf, hasChain } from "../live/iptables";
-import { FloatingIpSpec, RouterNamespaceSpec, SnatSpec } from "../schema/router";
-import { Op } from "../shell";
-import { sameList } from "./maps";
+} from "../../compile/iptables";
+import { LiveTable, rulesOf, hasChain } from "../../live/iptables";
+import { FloatingIpSpec, RouterNamespaceSpec, SnatSpec } from "../../schema/router";
+import { Op } from "../../shell";
+import { sameList } from "../maps";
 
 /** Every rule of our chains, per hook, in the order they must run (1:1 NAT before SNAT). */
 export function desiredNat(spec: Pick<RouterNamespaceSpec, "snat" | "floatingIps">): Record<Hook, Rule[]> {

@@ -1,5 +1,5 @@
 // `ovslab graph`: a declared lab as Mermaid text, Graphviz DOT or an SVG drawn offline.
-import { DeclaredLab } from "../core/graph/lab";
+import { DeclaredLab } from "../core/graph/declared";
 import { labDiagram } from "../core/graph/diagram";
 import { diagramToDot } from "../core/graph/dot";
 import { diagramToMermaid } from "../core/graph/mermaid";

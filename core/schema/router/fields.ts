@@ -1,7 +1,7 @@
 // Field-level rules for RouterNamespace values: each checks one string and says what is
 // wrong with it; the router schema adds the rules that span fields (subnets, duplicates).
 import { z } from "zod";
-import { bitsOf, Cidr, formatCidr, formatIp, IpAddress, isNetworkAddress, networkOf, parseCidr, parseIp } from "./address";
+import { bitsOf, Cidr, formatCidr, formatIp, IpAddress, isNetworkAddress, networkOf, parseCidr, parseIp } from "../../net/address";
 
 /** A problem with one value, or undefined when it is fine. */
 type Rule = (text: string) => string | undefined;

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { bridgeNames, flowsOn, portsOn } from "../../../core/graph/lab";
+import { bridgeNames, flowsOn, portsOn } from "../../../core/graph/declared";
 import { smallLab } from "./fixture";
 
 describe("a declared lab seen from its bridges", () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { broadcastOf, contains, formatCidr, formatIp, isNetworkAddress, networkOf, parseCidr, parseIp } from "../../../core/schema/address";
+import { broadcastOf, contains, formatCidr, formatIp, isNetworkAddress, networkOf, parseCidr, parseIp } from "../../../core/net/address";
 
 const ip = (text: string) => {
   const parsed = parseIp(text);

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { drawLab, renderSvg } from "../../graph";
+import { drawLab, renderSvg } from "../../render";
 import { smallLab } from "../core/graph/fixture";
 
 describe("drawing a lab offline", function () {

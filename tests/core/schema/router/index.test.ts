@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { routerNamespaceSpec } from "../../../core/schema/router";
-import { formatProblem, parseOrThrow, validate } from "../../../core/validation";
+import { routerNamespaceSpec } from "../../../../core/schema/router";
+import { formatProblem, parseOrThrow, validate } from "../../../../core/validation";
 
 /** The seed article's router: qr- on br-int (tag 5), qg- on br-ex, SNAT and one floating IP. */
 export const seedRouter = {

@@ -1,14 +1,14 @@
 // The host's router in the spec's shape (for read, refresh and diff): what is there and
 // agrees with `reference` reads back exactly as declared; anything else ours is appended.
-import { OWNER_KEY } from "../schema/common";
-import { namespaceMark } from "../compile/ip";
-import { RouteSpec, routeFamily, RouterInterfaceSpec, RouterNamespaceSpec, RouterVlanSpec, vlanDeviceName } from "../schema/router";
-import { LiveLink, LiveRoute } from "../live/ip";
-import { LiveRouter } from "../live/router";
-import { pickKeys } from "./maps";
-import { allPorts, PlacedPort } from "./router";
-import { managedAddresses, ownedRoutes } from "./routerLinks";
-import { observeNat } from "./routerNat";
+import { OWNER_KEY } from "../../schema/common";
+import { namespaceMark } from "../../compile/ip";
+import { RouteSpec, routeFamily, RouterInterfaceSpec, RouterNamespaceSpec, RouterVlanSpec, vlanDeviceName } from "../../schema/router";
+import { LiveLink, LiveRoute } from "../../live/ip";
+import { LiveRouter } from "../../live/router";
+import { pickKeys } from "../maps";
+import { allPorts, PlacedPort } from "./index";
+import { managedAddresses, ownedRoutes } from "./links";
+import { observeNat } from "./nat";
 
 /** Reference items first, in the reference's order, then the rest in the host's order. */
 function inReferenceOrder<T>(items: T[], rank: (item: T) => number): T[] {
