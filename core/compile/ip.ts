@@ -74,7 +74,7 @@ export function linkSet(device: string, o: { mac?: string; mtu?: number; up?: bo
     "link", "set", "dev", device,
     ...(o.mac !== undefined ? ["address", o.mac] : []),
     ...(o.mtu !== undefined ? ["mtu", String(o.mtu)] : []),
-    ...(o.up ? ["up"] : []),
+    ...(o.up === true ? ["up"] : o.up === false ? ["down"] : []),
   ];
 }
 

@@ -22,13 +22,15 @@ export interface WantedDevice {
   addresses: string[];
   mac?: string;
   mtu?: number;
+  /** Declared administrative state; undefined means up. */
+  up?: boolean;
   vlan?: { id: number; parent: string };
 }
 
 /** Every device in declaration order: each interface, then its VLAN devices. */
 export function wantedDevices(spec: RouterNamespaceSpec): WantedDevice[] {
   return spec.interfaces.flatMap((i) => [
-    { name: i.name, addresses: i.addresses, mac: i.mac, mtu: i.mtu },
+    { name: i.name, addresses: i.addresses, mac: i.mac, mtu: i.mtu, up: i.up },
     ...(i.vlans ?? []).map((v) => ({ name: vlanDeviceName(i.name, v.id), addresses: v.addresses, mtu: v.mtu, vlan: { id: v.id, parent: i.name } })),
   ]);
 }
@@ -82,7 +84,8 @@ function planDevice(spec: RouterNamespaceSpec, iface: WantedDevice, live: LiveLi
   lines.push(...dels.filter((d) => !clash(d)).map((d) => addressDel(d, iface.name)));
   // Up last: with arp_notify the kernel then announces the addresses (gratuitous ARP), so
   // neighbours drop a stale MAC at once, e.g. after OVS recreated the port.
-  if (!live.up) lines.push(linkSet(iface.name, { up: true }));
+  const up = iface.up ?? true;
+  if (live.up !== up) lines.push(linkSet(iface.name, { up }));
   return lines;
 }
 

@@ -69,9 +69,12 @@ export function observeNat(
   reference: Pick<RouterNamespaceSpec, "snat" | "floatingIps">,
   hasAddress: (iface: string, cidr: string) => boolean,
 ): { snat: SnatSpec[]; floatingIps: FloatingIpSpec[] } {
-  const pre = rulesOf(live, OUR_CHAINS.PREROUTING);
-  const out = rulesOf(live, OUR_CHAINS.OUTPUT);
-  let post: LiveSnat[] = rulesOf(live, OUR_CHAINS.POSTROUTING).flatMap((spec) => {
+  // A chain's rules act once per jump into it: none without one (a jump deleted by hand
+  // shows as the rules missing), twice with two (shown as rules nobody declared).
+  const acting = (hook: Hook) => Array.from({ length: jumps(live, hook) }, () => rulesOf(live, OUR_CHAINS[hook])).flat();
+  const pre = acting("PREROUTING");
+  const out = acting("OUTPUT");
+  let post: LiveSnat[] = acting("POSTROUTING").flatMap((spec) => {
     const m = SNAT.exec(spec);
     return m ? [{ source: m[1] ?? "0.0.0.0/0", interface: m[2], toSource: m[3] }] : [];
   });

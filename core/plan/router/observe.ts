@@ -6,7 +6,7 @@ import { RouteSpec, routeFamily, RouterInterfaceSpec, RouterNamespaceSpec, Route
 import { LiveLink, LiveRoute } from "../../live/ip";
 import { LiveRouter } from "../../live/router";
 import { pickKeys } from "../maps";
-import { allPorts, PlacedPort } from "./index";
+import { allPorts, deviceLost, PlacedPort } from "./index";
 import { managedAddresses, ownedRoutes } from "./links";
 import { observeNat } from "./nat";
 
@@ -39,7 +39,9 @@ function observeVlans(live: LiveRouter, parent: string, reference: RouterInterfa
 
 function observeInterface(live: LiveRouter, port: PlacedPort, spec: RouterNamespaceSpec): RouterInterfaceSpec {
   const reference = spec.interfaces.find((i) => i.name === port.name);
-  const link = live.namespace?.links.find((l) => l.name === port.name);
+  // A dead copy (its OVS restarted, or the port is gone from under it) carries nothing.
+  const dead = deviceLost(port.name, live) || !!live.hostLinks?.includes(port.name);
+  const link = dead ? undefined : live.namespace?.links.find((l) => l.name === port.name);
   const vlans = observeVlans(live, port.name, reference, spec);
   return {
     name: port.name,
@@ -51,6 +53,8 @@ function observeInterface(live: LiveRouter, port: PlacedPort, spec: RouterNamesp
     // MAC and MTU are shown only when declared: otherwise they are the host's to pick.
     ...(link && reference?.mac !== undefined ? { mac: link.mac } : {}),
     ...(link && reference?.mtu !== undefined ? { mtu: link.mtu } : {}),
+    // Up is the default: shown when declared, or when the device is down against it.
+    ...(link && (reference?.up !== undefined || !link.up) ? { up: link.up } : {}),
   };
 }
 

@@ -196,6 +196,15 @@ describe("planRouter", () => {
     assert.equal(ops[3], "ip -batch - <<'OVSLAB_EOF'\nlink set dev qg-b netns qrouter-1\nOVSLAB_EOF");
   });
 
+  it("brings a device set down by hand back up, and keeps one declared `up: false` down", () => {
+    const live = converged();
+    link(live, "qr-a").up = false;
+    assert.deepEqual(planRouter(desired, live, OWNER).map((op) => op.stdin), ["link set dev qr-a up\n"]);
+    const down = routerNamespaceSpec.parse({ ...desired, interfaces: [{ ...desired.interfaces[0], up: false }, desired.interfaces[1]] });
+    assert.deepEqual(planRouter(down, live, OWNER), []);
+    assert.deepEqual(planRouter(down, converged(), OWNER).map((op) => op.stdin), ["link set dev qr-a down\n"]);
+  });
+
   it("refuses to take over a port someone else owns", () => {
     const live = empty();
     live.ovs.bridges.find((b) => b.name === "br-int")!.ports.push({ name: "qr-a", type: "internal", trunks: [], options: {}, externalIds: {} });

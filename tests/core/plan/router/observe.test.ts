@@ -25,4 +25,23 @@ describe("observeRouter", () => {
     // Its SNAT-back rule is still there, and shows as what it is.
     assert.deepEqual(seen.snat, [desired.snat[0], { interface: "qg-b", sources: ["10.0.0.6/32"], toSource: "172.24.4.10" }]);
   });
+
+  it("shows a device that is down (up is the default) and, after an OVS restart, a dead copy's addresses as gone", () => {
+    const live = { ...converged(), hostLinks: ["lo", "qg-b"] };
+    link(live, "qr-a").up = false;
+    const seen = observeRouter(live, desired, OWNER)!;
+    assert.equal(seen.interfaces[0].up, false);
+    assert.deepEqual(seen.interfaces[1].addresses, [], "qg-b's new device is outside; the one inside is dead");
+  });
+
+  it("counts our NAT rules once per jump into their chain: none without a jump, twice with two", () => {
+    const noJump = converged();
+    noJump.namespace!.nat.rules = noJump.namespace!.nat.rules.filter((r) => !(r.chain === "PREROUTING" && r.spec === "-j ovslab-PREROUTING"));
+    assert.deepEqual(observeRouter(noJump, desired, OWNER)!.floatingIps, []);
+    const twice = converged();
+    const jump = twice.namespace!.nat.rules.find((r) => r.chain === "POSTROUTING" && r.spec === "-j ovslab-POSTROUTING")!;
+    twice.namespace!.nat.rules.push(jump);
+    const snat = observeRouter(twice, desired, OWNER)!.snat;
+    assert.equal(snat.length, 3, JSON.stringify(snat)); // declared, then the second run of each rule
+  });
 });
