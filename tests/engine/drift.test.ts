@@ -11,7 +11,7 @@ import { hostConfig } from "../../engine/hostConfig";
 import { StateDir } from "../../engine/stateDir";
 import { repoRoot } from "../../engine/tools";
 import { broken, formatPingResults, PingRow, runPingMatrix } from "../../lab/ping";
-import { removeState, scratchState } from "./support";
+import { scratchState, tearDown } from "./support";
 import { Drift, namesIn, resourceBlocks } from "./driftCatalogue";
 import { CATALOGUE } from "./driftKinds";
 
@@ -33,14 +33,7 @@ describe("the drift catalogue on the seed lab, through the pulumi CLI @host", fu
     matrix = (await stack.outputs()).pingMatrix as PingRow[];
   });
 
-  after(async () => {
-    try {
-      await stack?.destroy([], { allowFailure: true });
-    } finally {
-      await lab?.stop();
-      removeState(state);
-    }
-  });
+  after(() => tearDown(stack, lab, state));
 
   async function pingsHold(when: string): Promise<void> {
     const results = await runPingMatrix(matrix, async (argv) => (await lab.exec(argv)).code);

@@ -44,4 +44,10 @@ describe("observeRouter", () => {
     const snat = observeRouter(twice, desired, OWNER)!.snat;
     assert.equal(snat.length, 3, JSON.stringify(snat)); // declared, then the second run of each rule
   });
+
+  it("shows a floating IP whose SNAT rule back is gone with interface <none>, so a changed fixed IP is named too", () => {
+    const live = converged();
+    live.namespace!.nat.rules = live.namespace!.nat.rules.filter((r) => !(r.chain === "ovslab-POSTROUTING" && r.spec.startsWith("-s 10.0.0.6/32")));
+    assert.deepEqual(observeRouter(live, desired, OWNER)!.floatingIps, [{ ...desired.floatingIps[0], interface: "<none>" }]);
+  });
 });
