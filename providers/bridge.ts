@@ -8,7 +8,20 @@ import { observeBridge, planBridge, planBridgeDelete } from "../core/plan/bridge
 import { runChecked, Transport } from "../transport/types";
 import { KindDefinition } from "./kind";
 
-const readLive = async (host: Transport, spec: BridgeSpec) => parseBridges((await runChecked(host, readBridges([spec.name]))).stdout);
+const readBridge = async (host: Transport, spec: BridgeSpec) => parseBridges((await runChecked(host, readBridges([spec.name]))).stdout);
+
+/** Every flow on the bridge, when it exists: someone else's keep it alive at delete; a fail_mode change must put them back. */
+async function withFlows(host: Transport, spec: BridgeSpec, live: LiveBridges): Promise<LiveBridges> {
+  if (!live.bridges.some((b) => b.name === spec.name)) return live;
+  return { ...live, flows: { [spec.name]: parseFlowDump((await runChecked(host, dumpAllFlows(spec.name))).stdout) } };
+}
+
+/** The bridge, and its flows only when its fail_mode is about to change (OVS then flushes them). */
+async function readLive(host: Transport, spec: BridgeSpec): Promise<LiveBridges> {
+  const live = await readBridge(host, spec);
+  const current = live.bridges.find((b) => b.name === spec.name);
+  return current && current.failMode !== spec.failMode ? withFlows(host, spec, live) : live;
+}
 
 export const bridgeKind: KindDefinition<BridgeSpec, LiveBridges> = {
   title: "Bridge",
@@ -17,11 +30,7 @@ export const bridgeKind: KindDefinition<BridgeSpec, LiveBridges> = {
   replaceOn: ["name"],
   readLive,
   // Before a delete, also every flow on the bridge: someone else's keep the bridge alive.
-  readForDelete: async (host, spec) => {
-    const live = await readLive(host, spec);
-    if (!live.bridges.some((b) => b.name === spec.name)) return live;
-    return { ...live, flows: { [spec.name]: parseFlowDump((await runChecked(host, dumpAllFlows(spec.name))).stdout) } };
-  },
+  readForDelete: async (host, spec) => withFlows(host, spec, await readBridge(host, spec)),
   plan: planBridge,
   planDelete: (spec, live, owner) => planBridgeDelete(spec.name, live, owner),
   observe: observeBridge,

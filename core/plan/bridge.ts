@@ -5,6 +5,7 @@ import { OWNER_KEY } from "../schema/common";
 import { BridgeSpec, PortSpec } from "../schema/bridge";
 import { LiveBridge, LiveBridges, LivePort } from "../live/bridge";
 import { DumpedFlow } from "../live/flows";
+import { restoreFlows } from "../compile/ofctl";
 import { addBr, addPort, clear, delBr, delPort, removeKeys, set, transaction, VsctlCommand } from "../compile/vsctl";
 import { pickKeys, planMap, sameList } from "./maps";
 import { OwnershipConflict } from "./errors";
@@ -65,7 +66,10 @@ export function planBridge(desired: BridgeSpec, live: LiveBridges, owner: string
     cmds.push(...planPort(br, port, livePort, owner, before));
   }
   const op = transaction(cmds, `${current ? "converge" : "create"} bridge ${br}`);
-  return op ? [op] : [];
+  // OVS deletes every flow of a bridge whose fail_mode changes (its connection manager
+  // flushes the table): put back what was there, ours and others', as it was.
+  const flushed = current && columns.fail_mode ? (live.flows?.[br] ?? []).filter((f) => !isDefaultFlow(f)) : [];
+  return [op, restoreFlows(br, flushed)].filter((o): o is Op => o !== undefined);
 }
 
 /** Sub-commands for one port we own: add it when missing, then set only what differs. */

@@ -114,6 +114,32 @@ describe("planBridge", () => {
   });
 });
 
+describe("planBridge on a fail_mode change", () => {
+  const dumped = (cookie: string, table: number, priority: number, match: string, actions: string, more = {}) =>
+    ({ cookie, table, priority, idleTimeout: 0, hardTimeout: 0, importance: 0, flags: [], match, actions, ...more });
+
+  it("adds back every flow OVS flushes, others' exactly as they were, but not OVS's own NORMAL flow", () => {
+    const live = { ...host({ ...converged(), failMode: "standalone" }), flows: { "br-int": [
+      dumped("0x0", 0, 0, "", "NORMAL"),
+      dumped("0x77", 23, 9, "arp,in_port=2", "drop", { idleTimeout: 60, flags: ["send_flow_rem"] }),
+      dumped("0x6f76000000000001", 0, 3, "in_port=1,vlan_tci=0x0000/0x1fff", "mod_vlan_vid:1,NORMAL"),
+    ] } };
+    const ops = planBridge(desired, live, OWNER);
+    assert.deepEqual(lines(ops), [
+      "ovs-vsctl set Bridge br-int fail_mode=secure",
+      "ovs-ofctl -O OpenFlow10,OpenFlow11,OpenFlow12,OpenFlow13,OpenFlow14,OpenFlow15 add-flows br-int -",
+    ]);
+    assert.equal(ops[1].stdin,
+      "cookie=0x77,table=23,priority=9,idle_timeout=60,send_flow_rem,arp,in_port=2,actions=drop\n" +
+      "cookie=0x6f76000000000001,table=0,priority=3,in_port=1,vlan_tci=0x0000/0x1fff,actions=mod_vlan_vid:1,NORMAL\n");
+  });
+
+  it("adds nothing back when the bridge had no flow but OVS's own", () => {
+    const live = { ...host({ ...converged(), failMode: "standalone" }), flows: { "br-int": [dumped("0x0", 0, 0, "", "NORMAL")] } };
+    assert.deepEqual(lines(planBridge(desired, live, OWNER)), ["ovs-vsctl set Bridge br-int fail_mode=secure"]);
+  });
+});
+
 describe("planBridgeDelete", () => {
   it("deletes the whole bridge when only our ports are on it", () => {
     assert.deepEqual(lines(planBridgeDelete("br-int", host(converged()), OWNER)), ["ovs-vsctl --if-exists del-br br-int"]);
