@@ -1,9 +1,9 @@
 // RouterNamespace: the core's router schema, reader, planner and observer, wired for the CRUD.
 import { routerNamespaceSpec, RouterNamespaceSpec } from "../core/schema/router";
 import { readBridges } from "../core/compile/vsctl";
-import { readRouter } from "../core/compile/router";
+import { readNamespaceTenants, readRouter } from "../core/compile/router";
 import { parseBridges } from "../core/live/bridge";
-import { LiveRouter, parseHostLinks, parseNamespace } from "../core/live/router";
+import { LiveRouter, parseHostLinks, parseNamespace, parseTenants } from "../core/live/router";
 import { allPorts, planRouter, planRouterDelete } from "../core/plan/router";
 import { observeRouter } from "../core/plan/router/observe";
 import { runChecked, Transport } from "../transport/types";
@@ -22,6 +22,13 @@ export const routerNamespaceKind: KindDefinition<RouterNamespaceSpec, LiveRouter
   idOf: (spec) => spec.name,
   replaceOn: ["name"],
   readLive,
+  // Before a delete, also what else lives in the namespace: anything not ours keeps it.
+  readForDelete: async (host, spec) => {
+    const live = await readLive(host, spec);
+    if (!live.namespace) return live;
+    const tenants = parseTenants((await runChecked(host, readNamespaceTenants(spec.name))).stdout);
+    return { ...live, namespace: { ...live.namespace, ...(tenants ? { tenants } : {}) } };
+  },
   plan: planRouter,
   planDelete: (spec, live, owner) => planRouterDelete(spec.name, live, owner),
   observe: observeRouter,

@@ -45,6 +45,11 @@ export function markNamespace(ns: string, owner: string): Op {
   return { argv: ["ip", "-n", ns, "link", "set", "dev", "lo", "up", "alias", namespaceMark(owner)], why: `mark namespace ${ns} as owned by ${owner}` };
 }
 
+/** Takes our mark off `lo` (an empty alias deletes it): the namespace stays, for whoever else lives there. */
+export function unmarkNamespace(ns: string, why: string): Op {
+  return { argv: ["ip", "-n", ns, "link", "set", "dev", "lo", "alias", ""], why };
+}
+
 /** `ip [-n NS] -batch -`: the lines run in order, in the namespace when given. `unless`: see Op. */
 export function ipBatch(lines: IpLine[], why: string, o: { netns?: string; unless?: string[] } = {}): Op | undefined {
   if (lines.length === 0) return undefined;

@@ -27,3 +27,18 @@ echo '${SECTION}nat'; ip netns exec "$ns" iptables-save -t nat`;
 export function readRouter(ns: string, sysctlKeys: readonly string[]): Op {
   return { argv: ["sh", "-c", SCRIPT, "sh", ns, ...sysctlKeys], why: `read namespace ${ns}: links, addresses, routes, sysctls, nat rules` };
 }
+
+/** Starts the sections of readNamespaceTenants' output. */
+export const TENANT_SECTIONS = ["iptables", "pids"] as const;
+
+// Every iptables table (a Neutron l3-agent's filter and nat chains) and every process.
+const TENANTS_SCRIPT = `ns=$1
+[ -e "/var/run/netns/$ns" ] || exit 0
+echo '${SECTION}iptables'; ip netns exec "$ns" iptables-save || exit
+echo '${SECTION}pids'; ip netns pids "$ns"`;
+
+/** What else may live in a namespace, read before deleting it: what is not ours keeps it. */
+export function readNamespaceTenants(ns: string): Op {
+  return { argv: ["sh", "-c", TENANTS_SCRIPT, "sh", ns], why: `read what else lives in namespace ${ns}: iptables tables, processes` };
+}
+

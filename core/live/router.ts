@@ -14,6 +14,15 @@ export interface LiveNamespace {
   /** The values of the sysctl keys asked for; keys the kernel does not have are absent. */
   sysctls: Record<string, string>;
   nat: LiveTable;
+  /** Read only before a delete (compile/router readNamespaceTenants): what else lives here. */
+  tenants?: NamespaceTenants;
+}
+
+export interface NamespaceTenants {
+  /** Every iptables table iptables-save prints, by name. */
+  tables: Record<string, LiveTable>;
+  /** Processes running in the namespace. */
+  pids: number[];
 }
 
 export interface LiveRouter {
@@ -73,3 +82,16 @@ export function parseHostLinks(stdout: string): string[] {
   if (host === undefined) throw new Error(`reading the host's links: output lacks section ${HOST}`);
   return parseLinks(host, "").map((l) => l.name);
 }
+
+/** The output of readNamespaceTenants; undefined when the namespace is gone. */
+export function parseTenants(stdout: string): NamespaceTenants | undefined {
+  const parts = sections(stdout);
+  if (!parts.has("iptables")) return undefined;
+  const text = parts.get("iptables")!;
+  const names = [...text.matchAll(/^\*(\S+)$/gm)].map((m) => m[1]);
+  return {
+    tables: Object.fromEntries(names.map((t) => [t, parseIptablesSave(text, t)])),
+    pids: (parts.get("pids") ?? "").split(/\s+/).filter(Boolean).map(Number),
+  };
+}
+

@@ -8,7 +8,7 @@ import { RouterInterfaceSpec, RouterNamespaceSpec } from "../../schema/router";
 import { LivePort } from "../../live/bridge";
 import { LiveNamespace, LiveRouter } from "../../live/router";
 import { delPort, transaction, VsctlCommand } from "../../compile/vsctl";
-import { devicesIn, ipBatch, linkDel, linkSetNetns, markNamespace, namespaceMark, netnsAdd, netnsDelete, sysctlWrite } from "../../compile/ip";
+import { devicesIn, ipBatch, linkDel, linkSetNetns, markNamespace, namespaceMark, netnsAdd, sysctlWrite } from "../../compile/ip";
 import { planPort } from "../bridge";
 import { MissingBridgeError, OwnershipConflict } from "../errors";
 import { planLinks, planVlanDevices } from "./links";
@@ -169,17 +169,4 @@ export function planRouter(desired: RouterNamespaceSpec, live: LiveRouter, owner
   return ops.filter((op): op is Op => op !== undefined);
 }
 
-/**
- * Deleting a router: our OVS ports go (their devices are in our namespace), then the
- * namespace with everything in it, only when it carries our mark: an unmarked one, even
- * empty, may be someone else's fresh namespace.
- */
-export function planRouterDelete(name: string, live: LiveRouter, owner: string): Op[] {
-  const ours = allPorts(live).filter((p) => p.externalIds[OWNER_KEY] === owner);
-  const ops: Array<Op | undefined> = [
-    transaction(ours.map((p) => delPort(p.bridge, p.name, { ifExists: true })), `delete the OVS ports of router ${name}`),
-  ];
-  const mark = live.namespace?.links.find((l) => l.name === "lo")?.alias;
-  if (mark === namespaceMark(owner)) ops.push(netnsDelete(name));
-  return ops.filter((op): op is Op => op !== undefined);
-}
+export { planRouterDelete } from "./delete";
