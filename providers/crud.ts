@@ -9,8 +9,9 @@ import { transportFor } from "../transport/pool";
 import { runChecked, Transport } from "../transport/types";
 import { MissingBridgeError } from "../core/plan/errors";
 import { OpenFlowVersionError } from "../core/plan/flows";
-import { KindDefinition } from "./kind";
+import { KindDefinition } from "../core/kinds/kind";
 import { containsUnknown, sameValue, splitProps } from "./props";
+import { runReading } from "./read";
 
 type Props = Record<string, unknown>;
 
@@ -65,7 +66,7 @@ export async function diff<Spec, Live>(kind: KindDefinition<Spec, Live>, olds: P
   const previous = validate(kind.schema, before.spec);
   let ops: Op[];
   try {
-    const live = await kind.readLive(desired.host, desired.spec, desired.owner);
+    const live = await runReading(desired.host, kind.read(desired.spec, desired.owner));
     ops = kind.plan(desired.spec, live, desired.owner, previous.ok ? previous.value : undefined);
   } catch (error) {
     // The host lost what this resource stands on (a bridge deleted by hand, its OpenFlow
@@ -80,9 +81,9 @@ export async function diff<Spec, Live>(kind: KindDefinition<Spec, Live>, olds: P
 }
 
 async function converge<Spec, Live>(kind: KindDefinition<Spec, Live>, p: Parsed<Spec>, previous?: Spec): Promise<Props> {
-  const live = await kind.readLive(p.host, p.spec, p.owner);
+  const live = await runReading(p.host, kind.read(p.spec, p.owner));
   await execute(p.host, kind.plan(p.spec, live, p.owner, previous));
-  const after = await kind.readLive(p.host, p.spec, p.owner);
+  const after = await runReading(p.host, kind.read(p.spec, p.owner));
   const where = `${connectionLabel(p.connection)}: ${kind.title} ${kind.idOf(p.spec, p.owner)}`;
   const problems = kind.verify?.(p.spec, after) ?? [];
   if (problems.length) throw new Error(`${where}: applied, but the host reports: ${problems.join("; ")}`);
@@ -110,7 +111,7 @@ export async function read<Spec, Live>(kind: KindDefinition<Spec, Live>, id: str
   const p = parse(kind, props);
   let live: Live;
   try {
-    live = await kind.readLive(p.host, p.spec, p.owner);
+    live = await runReading(p.host, kind.read(p.spec, p.owner));
   } catch (error) {
     // What stands on a bridge that cannot be read right now (e.g. flows on a bridge whose
     // protocols lost OpenFlow 1.4) keeps its recorded state; the next `up` repairs the bridge.
@@ -125,6 +126,6 @@ export async function read<Spec, Live>(kind: KindDefinition<Spec, Live>, id: str
 
 export async function remove<Spec, Live>(kind: KindDefinition<Spec, Live>, props: Props): Promise<void> {
   const p = parse(kind, props);
-  const live = await (kind.readForDelete ?? kind.readLive)(p.host, p.spec, p.owner);
+  const live = await runReading(p.host, (kind.readForDelete ?? kind.read)(p.spec, p.owner));
   await execute(p.host, kind.planDelete(p.spec, live, p.owner));
 }

@@ -2,7 +2,7 @@
 // package's entry point, required by NAME at call time: no captured module, client or
 // schema (closure serialization would copy or choke on them), no absolute path.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { Kind } from "./kinds";
+import type { Kind } from "../core/kinds";
 
 export function dynamicProvider(kind: Kind): dynamic.ResourceProvider {
   return {

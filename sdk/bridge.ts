@@ -1,13 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { BridgeArgs as BridgeSpecArgs, bridgeSpec, PortArgs } from "../core/schema/bridge";
-import { HostArgs, Inputs, OvslabResource } from "./resource";
+import { BridgeArgs as BridgeSpecArgs, PortArgs } from "../core/schema/bridge";
+import { kinds } from "../core/kinds";
+import { HostArgs, Inputs, NamedByDefault, OvslabResource } from "./resource";
 
 export type { PortArgs };
 
-export interface BridgeArgs extends Inputs<Omit<BridgeSpecArgs, "name">>, HostArgs {
-  /** OVSDB `Bridge.name`: 1-15 bytes. Default: the resource name. Changing it replaces the bridge. */
-  name?: pulumi.Input<string>;
-}
+/** The fields, their docs and defaults are `BridgeArgs` of core/schema/bridge.ts, each a Pulumi Input. */
+export interface BridgeArgs extends Inputs<NamedByDefault<BridgeSpecArgs>>, HostArgs {}
 
 /**
  * An Open vSwitch bridge and the ports it owns, converged over SSH against the live host:
@@ -25,6 +24,6 @@ export class Bridge extends OvslabResource {
 
   constructor(name: string, args: BridgeArgs, opts?: pulumi.CustomResourceOptions) {
     const { connection, ...spec } = args;
-    super("bridge", "Bridge", bridgeSpec, name, { ...spec, name: spec.name ?? name }, { connection }, opts);
+    super(kinds.bridge, name, { ...spec, name: spec.name ?? name }, { connection }, opts);
   }
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { FlowRuleArgs as FlowRuleSpecArgs, flowRuleSpec } from "../core/schema/flow";
+import { FlowRuleArgs as FlowRuleSpecArgs } from "../core/schema/flow";
+import { kinds } from "../core/kinds";
 import { HostArgs, Inputs, OvslabResource } from "./resource";
 
 export interface FlowRuleArgs extends Inputs<FlowRuleSpecArgs>, HostArgs {}
@@ -28,6 +29,6 @@ export class FlowRule extends OvslabResource {
 
   constructor(name: string, args: FlowRuleArgs, opts?: pulumi.CustomResourceOptions) {
     const { connection, ...spec } = args;
-    super("flowRule", "FlowRule", flowRuleSpec, name, spec, { connection }, opts);
+    super(kinds.flowRule, name, spec, { connection }, opts);
   }
 }

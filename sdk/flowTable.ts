@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { FlowArgs, FlowTableArgs as FlowTableSpecArgs, flowTableSpec } from "../core/schema/flow";
+import { FlowArgs, FlowTableArgs as FlowTableSpecArgs } from "../core/schema/flow";
+import { kinds } from "../core/kinds";
 import { HostArgs, Inputs, OvslabResource } from "./resource";
 
 export type { FlowArgs };
@@ -18,6 +19,6 @@ export class FlowTable extends OvslabResource {
 
   constructor(name: string, args: FlowTableArgs, opts?: pulumi.CustomResourceOptions) {
     const { connection, ...spec } = args;
-    super("flowTable", "FlowTable", flowTableSpec, name, spec, { connection }, opts);
+    super(kinds.flowTable, name, spec, { connection }, opts);
   }
 }

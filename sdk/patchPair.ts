@@ -1,16 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PatchEndArgs as PatchEndSpecArgs, patchPairSpec } from "../core/schema/patchPair";
+import { PatchEndArgs as PatchEndSpecArgs, PatchPairArgs as PatchPairSpecArgs } from "../core/schema/patchPair";
+import { kinds } from "../core/kinds";
 import { HostArgs, Inputs, OvslabResource } from "./resource";
 
 /** One end of a patch pair; each field may be a Pulumi Input (e.g. `bridge: brInt.name`). */
 export type PatchEndArgs = Inputs<PatchEndSpecArgs>;
 
-export interface PatchPairArgs extends HostArgs {
-  /** One end, e.g. `{ bridge: brInt.name, port: "int-br-ex" }`. */
-  a: pulumi.Input<PatchEndArgs>;
-  /** The other end, e.g. `{ bridge: brEx.name, port: "phy-br-ex" }`. */
-  b: pulumi.Input<PatchEndArgs>;
-}
+/** The fields, their docs and defaults are `PatchPairArgs` of core/schema/patchPair.ts, each a Pulumi Input. */
+export interface PatchPairArgs extends Inputs<PatchPairSpecArgs>, HostArgs {}
 
 /**
  * Two patch ports that name each other as peer, one on each bridge (the seed's
@@ -25,6 +22,6 @@ export class PatchPair extends OvslabResource {
 
   constructor(name: string, args: PatchPairArgs, opts?: pulumi.CustomResourceOptions) {
     const { connection, ...spec } = args;
-    super("patchPair", "PatchPair", patchPairSpec, name, spec, { connection }, opts);
+    super(kinds.patchPair, name, spec, { connection }, opts);
   }
 }

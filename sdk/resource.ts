@@ -5,10 +5,21 @@ import { z } from "zod";
 import { parseOrThrow } from "../core/validation";
 import { ConnectionArgs } from "../transport/connection";
 import { dynamicProvider } from "../providers/dynamic";
-import { Kind } from "../providers/kinds";
+import type { KindDefinition } from "../core/kinds/kind";
+import type { Kind } from "../core/kinds";
 
-/** Each field may be a plain value or a Pulumi Input. */
-export type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
+/** A value, or any part of it (an element, a field), may be a plain value or a Pulumi Input. */
+export type Input<T> = T extends string | number | boolean | null | undefined
+  ? pulumi.Input<T>
+  : T extends readonly (infer E)[]
+    ? pulumi.Input<Input<E>[]>
+    : pulumi.Input<{ [K in keyof T]: Input<T[K]> }>;
+
+/** Each field (and each part of it) may be a plain value or a Pulumi Input; the fields' docs carry over. */
+export type Inputs<T> = { [K in keyof T]: Input<T[K]> };
+
+/** `T` with `name` optional: a component names its bridge or namespace after the resource by default. */
+export type NamedByDefault<T extends { name: unknown }> = Omit<T, "name"> & Partial<Pick<T, "name">>;
 
 /** How every resource reaches its host: @pulumi/command's `remote.ConnectionArgs`, plus host key settings. */
 export interface HostArgs {
@@ -34,21 +45,20 @@ function fieldsOf(schema: z.ZodType): Record<string, undefined> {
 
 export abstract class OvslabResource extends pulumi.dynamic.Resource {
   constructor(
-    kind: Kind,
-    type: string,
-    schema: z.ZodType,
+    kind: KindDefinition<any, any, Kind>,
     name: string,
     spec: Record<string, unknown>,
     args: HostArgs,
     opts?: pulumi.CustomResourceOptions,
   ) {
     // Fail at the line that declared it, before the engine or any host is involved.
+    const { key, title: type, schema } = kind;
     if (isPlain(spec)) parseOrThrow(schema, spec, `${type} "${name}"`);
     // Pulumi names are unique per type only, so the type is part of the mark: a Bridge
     // "x" and a PatchPair "x" must never take each other's ports for their own.
     const owner = `${pulumi.getProject()}/${pulumi.getStack()}/${type}/${name}`;
     super(
-      dynamicProvider(kind),
+      dynamicProvider(key),
       name,
       // Pulumi creates output properties only for the keys passed here: list every field,
       // so `bridge.failMode` carries the default the provider filled in.

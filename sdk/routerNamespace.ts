@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
   FloatingIpArgs as FloatingIpSpecArgs, FloatingIpSpec, RouteArgs as RouteSpecArgs, RouterInterfaceArgs as RouterInterfaceSpecArgs,
-  RouterInterfaceSpec, routerNamespaceSpec, RouterVlanArgs as RouterVlanSpecArgs, RouteSpec, SnatArgs as SnatSpecArgs, SnatSpec,
+  RouterInterfaceSpec, RouterNamespaceArgs as RouterNamespaceSpecArgs, RouterVlanArgs as RouterVlanSpecArgs, RouteSpec, SnatArgs as SnatSpecArgs, SnatSpec,
 } from "../core/schema/router";
-import { HostArgs, Inputs, OvslabResource } from "./resource";
+import { kinds } from "../core/kinds";
+import { HostArgs, Inputs, NamedByDefault, OvslabResource } from "./resource";
 
 /** One router interface; each field may be a Pulumi Input (e.g. `bridge: brInt.name`). */
 export type RouterInterfaceArgs = Inputs<RouterInterfaceSpecArgs>;
@@ -13,24 +14,8 @@ export type RouteArgs = Inputs<RouteSpecArgs>;
 export type SnatArgs = Inputs<SnatSpecArgs>;
 export type FloatingIpArgs = Inputs<FloatingIpSpecArgs>;
 
-/** Field docs, rules and defaults: `RouterNamespaceArgs` in core/schema/router.ts. */
-export interface RouterNamespaceArgs extends HostArgs {
-  /** The network namespace, e.g. `qrouter-<uuid>`: 1-64 bytes. Default: the resource name. Changing it replaces the router. */
-  name?: pulumi.Input<string>;
-  /** Sysctls inside the namespace, merged over the router defaults (`net.ipv4.ip_forward=1`, ...). */
-  sysctls?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  /**
-   * OVS internal ports moved into the namespace: the seed's `qr-...` (br-int) and `qg-...` (br-ex),
-   * or a trunk port (`trunks`) with Linux VLAN devices (`vlans`) holding the addresses.
-   */
-  interfaces?: pulumi.Input<pulumi.Input<RouterInterfaceArgs>[]>;
-  /** Default and static routes; every other non-kernel route in the namespace is removed. */
-  routes?: pulumi.Input<pulumi.Input<RouteArgs>[]>;
-  /** Source NAT of internal subnets out of the gateway interface. */
-  snat?: pulumi.Input<pulumi.Input<SnatArgs>[]>;
-  /** 1:1 floating IPs: DNAT in PREROUTING and OUTPUT, SNAT back. */
-  floatingIps?: pulumi.Input<pulumi.Input<FloatingIpArgs>[]>;
-}
+/** The fields, their docs and defaults are `RouterNamespaceArgs` of core/schema/router/args.ts, each a Pulumi Input. */
+export interface RouterNamespaceArgs extends Inputs<NamedByDefault<RouterNamespaceSpecArgs>>, HostArgs {}
 
 /**
  * A Neutron-style router: a network namespace with OVS internal ports, routes, SNAT and
@@ -51,6 +36,6 @@ export class RouterNamespace extends OvslabResource {
 
   constructor(name: string, args: RouterNamespaceArgs, opts?: pulumi.CustomResourceOptions) {
     const { connection, ...spec } = args;
-    super("routerNamespace", "RouterNamespace", routerNamespaceSpec, name, { ...spec, name: spec.name ?? name }, { connection }, opts);
+    super(kinds.routerNamespace, name, { ...spec, name: spec.name ?? name }, { connection }, opts);
   }
 }

@@ -24,4 +24,4 @@ export { LabResource, SpecByKind, SpecOf, KIND_ORDER } from "./resources";
 export { LabError } from "./errors";
 export { Program } from "./run";
 export type { PortView, PortRole, DeclaredLab } from "../core/graph/declared";
-export type { Kind } from "../providers/kinds";
+export type { Kind } from "../core/kinds";

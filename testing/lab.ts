@@ -5,7 +5,7 @@ import { FlowSpec } from "../core/schema/flow";
 import { flowRuleCookie } from "../core/plan/flowRule";
 import { flowTableCookie } from "../core/plan/flowTable";
 import { DeclaredLab, portsOn, PortView } from "../core/graph/declared";
-import { Kind } from "../providers/kinds";
+import { Kind, KINDS } from "../core/kinds";
 import { LabResource, subjectOf } from "./resources";
 import { planScript } from "./script";
 
@@ -67,13 +67,7 @@ export class Lab {
 
   /** The specs by kind: what `core/graph` draws. */
   get declared(): DeclaredLab {
-    return {
-      bridges: this.ofKind("bridge").map((r) => r.spec),
-      patchPairs: this.ofKind("patchPair").map((r) => r.spec),
-      routers: this.ofKind("routerNamespace").map((r) => r.spec),
-      flowRules: this.ofKind("flowRule").map((r) => r.spec),
-      flowTables: this.ofKind("flowTable").map((r) => r.spec),
-    };
+    return Object.fromEntries(KINDS.map((k) => [k, this.ofKind(k).map((r) => r.spec)])) as unknown as DeclaredLab;
   }
 
   /** Every port on `bridge`: its Bridge's own, patch pair ends and router interfaces. */

@@ -3,42 +3,24 @@
 // `plan`, so the commands are exactly the ones the provider would run there.
 import { formatCommand, Op } from "../core/shell";
 import { BridgeSpec } from "../core/schema/bridge";
-import { PatchPairSpec } from "../core/schema/patchPair";
-import { FlowRuleSpec, FlowTableSpec } from "../core/schema/flow";
-import { RouterNamespaceSpec } from "../core/schema/router";
 import { LiveBridges } from "../core/live/bridge";
+import { AnyKind, Kind, KINDS, kindOf, kinds, SpecOf } from "../core/kinds";
 import { check } from "../providers/crud";
-import { Kind, KINDS } from "../providers/kinds";
-import { KindDefinition } from "../providers/kind";
 import { splitProps } from "../providers/props";
-import { registry } from "../providers/registry";
 import { declaredOvs, withoutOwned } from "./emptyHost";
 import { Registration } from "./run";
 
-/** The validated spec of each kind (defaults applied, as the provider sees it). */
-export interface SpecByKind {
-  bridge: BridgeSpec;
-  patchPair: PatchPairSpec;
-  flowRule: FlowRuleSpec;
-  flowTable: FlowTableSpec;
-  routerNamespace: RouterNamespaceSpec;
-}
+export type { SpecOf };
 
-// A kind added to KINDS but not to SpecByKind fails to compile here.
-export type SpecOf<K extends Kind> = { [P in Kind]: SpecByKind[P] }[K];
+/** The validated spec of each kind (defaults applied, as the provider sees it). */
+export type SpecByKind = { [K in Kind]: SpecOf<K> };
 
 /**
- * The order resources are created in from empty: bridges first; then what puts ports on
- * them; flows last, since a flow may name any port (`in_port=phy-br-ex`). Within a kind,
- * the order the program registered them. A kind missing here fails to compile.
+ * The order resources are created in from empty (each kind's `order`): bridges first; then
+ * what puts ports on them; flows last, since a flow may name any port (`in_port=phy-br-ex`).
+ * Within a kind, the order the program registered them.
  */
-export const KIND_ORDER: Record<Kind, number> = {
-  bridge: 0,
-  patchPair: 1,
-  routerNamespace: 2,
-  flowRule: 3,
-  flowTable: 3,
-};
+export const KIND_ORDER = Object.fromEntries(KINDS.map((k) => [k, kinds[k].order])) as Record<Kind, number>;
 
 /** One ovslab resource of the program. */
 export interface LabResource<K extends Kind = Kind> {
@@ -64,20 +46,21 @@ export const subjectOf = (r: { type: string; name: string }) => `${r.type} "${r.
 
 const TYPE_PREFIX = "pulumi-nodejs:dynamic/ovslab:";
 
-function kindOfType(type: string): Kind | undefined {
+/** The kind of an ovslab type; `unknown` for an ovslab type no kind has (never skipped silently). */
+function kindOfType(type: string): Kind | "unknown" | undefined {
   if (!type.startsWith(TYPE_PREFIX)) return undefined;
   const title = type.slice(TYPE_PREFIX.length);
-  return KINDS.find((k) => registry[k].title === title);
+  return KINDS.find((k) => kinds[k].title === title) ?? "unknown";
 }
 
 /** The engine's view of a created resource: its id and its outputs (the spec, connection, owner). */
 export function createdState(registration: Registration): { id: string; state: Record<string, unknown> } {
   const kind = kindOfType(registration.type);
-  if (!kind) return { id: `${registration.name}-id`, state: registration.inputs };
-  const checked = check(registry[kind], registration.inputs);
+  if (!kind || kind === "unknown") return { id: `${registration.name}-id`, state: registration.inputs };
+  const checked = check(kindOf(kind)!, registration.inputs);
   if (!checked.inputs) return { id: `${registration.name}-id`, state: registration.inputs };
   const { spec, owner } = splitProps(checked.inputs);
-  return { id: registry[kind].idOf(spec, owner as string), state: checked.inputs };
+  return { id: kindOf(kind)!.idOf(spec, owner as string), state: checked.inputs };
 }
 
 interface Checked {
@@ -90,8 +73,7 @@ interface Checked {
 }
 
 function planFromEmpty(r: Checked, ovs: LiveBridges): Op[] {
-  const definition: KindDefinition<unknown, unknown> = registry[r.kind];
-  if (!definition.emptyLive) throw new Error(`ovslab: kind ${r.kind} cannot be planned from empty (its KindDefinition lacks emptyLive)`);
+  const definition: AnyKind = kindOf(r.kind)!;
   return definition.plan(r.spec, definition.emptyLive(r.spec, withoutOwned(ovs, r.owner)), r.owner);
 }
 
@@ -102,8 +84,12 @@ export function labResources(registrations: readonly Registration[]): { resource
   registrations.forEach((registration, order) => {
     const kind = kindOfType(registration.type);
     if (!kind) return;
-    const type = registry[kind].title;
-    const result = check(registry[kind], registration.inputs);
+    if (kind === "unknown") {
+      problems.push(`${registration.type} "${registration.name}": no ovslab kind has this type (kinds: ${KINDS.map((k) => kinds[k].title).join(", ")})`);
+      return;
+    }
+    const type = kinds[kind].title;
+    const result = check(kindOf(kind)!, registration.inputs);
     if (result.failures?.length) {
       for (const f of result.failures) problems.push(`${subjectOf({ type, name: registration.name })}: ${f.reason}`);
       return;
@@ -117,7 +103,7 @@ export function labResources(registrations: readonly Registration[]): { resource
   for (const r of checked) {
     try {
       const ops = planFromEmpty(r, ovs);
-      const id = registry[r.kind].idOf(r.spec, r.owner);
+      const id = kindOf(r.kind)!.idOf(r.spec, r.owner);
       resources.push({ kind: r.kind, type: r.type, name: r.name, owner: r.owner, id, spec: r.spec as never, ops, commands: ops.map(formatCommand) });
     } catch (error) {
       problems.push(`${subjectOf(r)} (planned for an empty host with this lab's bridges): ${(error as Error).message}`);

@@ -69,13 +69,13 @@ function flowSection(flows: FlowSpec[], max: number): Array<{ title: string; lin
 }
 
 function bridgeBox(lab: DeclaredLab, name: string, maxFlows: number): Box {
-  const spec = lab.bridges.find((b) => b.name === name);
+  const spec = lab.bridge.find((b) => b.name === name);
   const subtitle = spec ? [spec.failMode, spec.datapathType, spec.protocols.join(",")].filter(Boolean).join(" · ") : "not declared by this lab";
   const rows = portsOn(lab, name).map((p) => ({ key: p.name, label: p.name, detail: portDetail(p) }));
   return { key: `bridge:${name}`, kind: "bridge", title: name, subtitle, rows, sections: flowSection(flowsOn(lab, name), maxFlows) };
 }
 
-function routerBox(router: DeclaredLab["routers"][number]): Box {
+function routerBox(router: DeclaredLab["routerNamespace"][number]): Box {
   // Floating IPs sit on their interface too (/32), but show once, under NAT.
   // A trunk interface lists its VLAN sub-interfaces right under it, indented.
   const rows = router.interfaces.flatMap((i) => [
@@ -96,15 +96,15 @@ function routerBox(router: DeclaredLab["routers"][number]): Box {
 
 export function labDiagram(lab: DeclaredLab, options: DiagramOptions = {}): Diagram {
   const maxFlows = options.maxFlows ?? 8;
-  const boxes = [...bridgeNames(lab).map((name) => bridgeBox(lab, name, maxFlows)), ...lab.routers.map(routerBox)];
+  const boxes = [...bridgeNames(lab).map((name) => bridgeBox(lab, name, maxFlows)), ...lab.routerNamespace.map(routerBox)];
   const links: Link[] = [];
-  for (const pair of lab.patchPairs) {
+  for (const pair of lab.patchPair) {
     // Each end's VLANs show on its row; the link repeats them only when both ends agree.
     const same = vlanText(pair.a) === vlanText(pair.b);
     const label = ["patch", same ? vlanText(pair.a) : ""].filter(Boolean).join(" · ");
     links.push({ from: { box: `bridge:${pair.a.bridge}`, row: pair.a.port }, to: { box: `bridge:${pair.b.bridge}`, row: pair.b.port }, kind: "patch", label });
   }
-  for (const router of lab.routers) {
+  for (const router of lab.routerNamespace) {
     for (const i of router.interfaces) {
       links.push({ from: { box: `bridge:${i.bridge}`, row: i.name }, to: { box: `router:${router.name}`, row: i.name }, kind: "router", label: "" });
     }

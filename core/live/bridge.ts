@@ -1,5 +1,4 @@
 // A bridge as the host has it, from the output of compile/vsctl `readBridges`.
-import { DumpedFlow } from "./flows";
 import { listOf, optional, parseTables, Row, stringMapOf } from "./ovsdb";
 
 export interface LivePort {
@@ -29,12 +28,33 @@ export interface LiveBridge {
   ports: LivePort[];
 }
 
+/**
+ * A flow as much as a bridge needs of it: to see whose it is before a delete, and to add it
+ * back as it was after a fail_mode change (live/flows.ts parses whole ones; it imports this file).
+ */
+export interface BridgeFlow {
+  cookie: string;
+  table: number;
+  priority: number;
+  idleTimeout: number;
+  hardTimeout: number;
+  importance: number;
+  flags: string[];
+  match: string;
+  actions: string;
+}
+
 export interface LiveBridges {
   bridges: LiveBridge[];
   /** Port name -> bridge name, for every port on the host. */
   portBridge: Map<string, string>;
   /** Every flow of a bridge, by bridge name: read only before a delete. */
-  flows?: Record<string, DumpedFlow[]>;
+  flows?: Record<string, BridgeFlow[]>;
+}
+
+/** Why OVS could not set a port's interface up; undefined when it could (or has not tried yet). */
+export function interfaceProblem(port: LivePort): string | undefined {
+  return port.ofport === -1 || port.error ? (port.error ?? "OVS could not open the interface") : undefined;
 }
 
 export function parseBridges(stdout: string): LiveBridges {

@@ -6,7 +6,7 @@ import { Op } from "../shell";
 import { OWNER_KEY } from "../schema/common";
 import { PortSpec } from "../schema/bridge";
 import { PatchEndSpec, PatchPairSpec, patchPairSpec } from "../schema/patchPair";
-import { LiveBridges, LivePort } from "../live/bridge";
+import { interfaceProblem, LiveBridges, LivePort } from "../live/bridge";
 import { delPort, transaction, VsctlCommand } from "../compile/vsctl";
 import { planPort } from "./bridge";
 import { MissingBridgeError, OwnershipConflict } from "./errors";
@@ -100,6 +100,6 @@ export function patchPairProblems(desired: PatchPairSpec, live: LiveBridges): st
   const ends = [desired.a, desired.b];
   return live.bridges
     .flatMap((b) => b.ports.filter((p) => ends.some((e) => e.bridge === b.name && e.port === p.name)).map((port) => ({ bridge: b.name, port })))
-    .filter(({ port }) => port.ofport === -1 || port.error)
-    .map(({ bridge, port }) => `port ${port.name} on ${bridge}: ${port.error ?? "OVS could not open the interface"}`);
+    .filter(({ port }) => interfaceProblem(port))
+    .map(({ bridge, port }) => `port ${port.name} on ${bridge}: ${interfaceProblem(port)}`);
 }

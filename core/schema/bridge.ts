@@ -28,7 +28,7 @@ export interface PortArgs {
 
 /** An Open vSwitch bridge and the ports this resource owns on it. */
 export interface BridgeArgs {
-  /** OVSDB `Bridge.name`: 1-15 bytes. Changing it replaces the bridge. */
+  /** OVSDB `Bridge.name`: 1-15 bytes. Default in a program: the resource name. Changing it replaces the bridge. */
   name: string;
   /** OVSDB `Bridge.fail_mode`. Default `standalone`. Changing it flushes the bridge's flows (OVS does). */
   failMode?: (typeof FAIL_MODES)[number];

@@ -3,7 +3,7 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider } from "../../providers/dynamic";
-import { KINDS } from "../../providers/kinds";
+import { KINDS } from "../../core/kinds";
 import { repoRoot } from "../../engine/tools";
 
 describe("the serialized dynamic provider", () => {

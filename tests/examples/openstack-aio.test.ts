@@ -22,7 +22,7 @@ describe("examples/openstack-aio (the seed lab) under mocks", () => {
 
   it("joins br-int and br-ex with the int-br-ex/phy-br-ex patch pair, in one OVSDB transaction", () => {
     const [pair] = lab.patchPairs("br-ex");
-    assert.deepEqual(pair.spec, { a: { bridge: "br-int", port: "int-br-ex" }, b: { bridge: "br-ex", port: "phy-br-ex" } });
+    assert.deepEqual(pair.spec, { a: { bridge: "br-int", port: "int-br-ex", peer: "phy-br-ex" }, b: { bridge: "br-ex", port: "phy-br-ex", peer: "int-br-ex" } });
     assert.equal(pair.commands.length, 1);
     assert.match(pair.commands[0], /add-port br-int int-br-ex .* options:peer=phy-br-ex .* add-port br-ex phy-br-ex .* options:peer=int-br-ex/);
   });

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { Bridge, FlowRule, PatchPair } from "../../sdk";
 import { call } from "../../providers/entry";
-import { registry } from "../../providers/registry";
+import { kinds } from "../../core/kinds";
 import { planFlowRule } from "../../core/plan/flowRule";
 import { LabError, loadLab } from "../../testing";
 import { SECRET_PLACEHOLDER } from "../../testing/project";
@@ -45,7 +45,7 @@ describe("loadLab", function () {
       new FlowRule("r", { connection, bridge: br.name, match: "dl_vlan=3", actions: "strip_vlan,NORMAL" });
     });
     const bridge = lab.bridge("br0");
-    assert.deepEqual(bridge.ops, registry.bridge.plan(bridge.spec, { bridges: [], portBridge: new Map() }, bridge.owner));
+    assert.deepEqual(bridge.ops, kinds.bridge.plan(bridge.spec, { bridges: [], portBridge: new Map() }, bridge.owner));
     const rule = lab.resource("r", "flowRule");
     const flowBridge = { name: "br0", protocols: ["OpenFlow13", "OpenFlow14"], ports: { bridge: "br0", byNumber: new Map() } };
     assert.deepEqual(rule.ops, planFlowRule(rule.spec as never, { bridge: flowBridge, flows: [] }, rule.owner));

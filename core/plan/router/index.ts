@@ -169,4 +169,3 @@ export function planRouter(desired: RouterNamespaceSpec, live: LiveRouter, owner
   return ops.filter((op): op is Op => op !== undefined);
 }
 
-export { planRouterDelete } from "./delete";

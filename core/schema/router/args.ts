@@ -64,7 +64,7 @@ export interface FloatingIpArgs {
 
 /** A router namespace and everything in it: interfaces, routes, sysctls and NAT. */
 export interface RouterNamespaceArgs {
-  /** The network namespace, e.g. `qrouter-<uuid>`: 1-64 bytes. Changing it replaces the router. */
+  /** The network namespace, e.g. `qrouter-<uuid>`: 1-64 bytes. Default in a program: the resource name. Changing it replaces the router. */
   name: string;
   /**
    * Sysctls inside the namespace, merged over the router defaults (Neutron's namespaces.py):

@@ -1,6 +1,7 @@
 // RouterNamespace's rules that span fields: interface and VLAN device names, routes'
 // gateways in connected subnets, SNAT and floating IPs that fit the interfaces.
 import { broadcastOf, Cidr, contains, formatCidr, formatIp, IpAddress, networkOf, sameIp } from "../../net/address";
+import { formatPath } from "../../validation";
 import { duplicates } from "../common";
 import { canonicalCidr, canonicalIp, cidrOf, ipOf, sysctlKeyRule } from "./fields";
 import { Shape } from "./shape";
@@ -55,7 +56,6 @@ function notAHost(ip: IpAddress, connected: Connected[]): string | undefined {
 }
 
 const IFNAMSIZ_MAX = 15;
-const pathText = (path: Array<string | number>) => path.map((p, i) => (typeof p === "number" ? `[${p}]` : `${i ? "." : ""}${p}`)).join("");
 
 function checkInterfaces(spec: Shape, issues: Issue[]): void {
   const devices = devicesOf(spec);
@@ -92,7 +92,7 @@ function checkInterfaces(spec: Shape, issues: Issue[]): void {
       const key = formatIp(cidr);
       const first = seen.get(key);
       if (first) issues.push({ path: [...d.path, "addresses", j], message: `address ${key} is also given at ${first}` });
-      else seen.set(key, `${pathText([...d.path, "addresses", j])}`);
+      else seen.set(key, formatPath([...d.path, "addresses", j]));
     });
   }
 }

@@ -19,7 +19,7 @@ describe("a declared lab seen from its bridges", () => {
   });
 
   it("names declared bridges first, then bridges only referenced", () => {
-    const lab2 = { ...smallLab(), bridges: smallLab().bridges.slice(1) };
+    const lab2 = { ...smallLab(), bridge: smallLab().bridge.slice(1) };
     assert.deepEqual(bridgeNames(lab2), ["br-ex", "br-int"]);
   });
 });

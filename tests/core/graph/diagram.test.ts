@@ -22,7 +22,7 @@ describe("labDiagram", () => {
   });
 
   it("cuts a long flow list short and says how many more there are", () => {
-    const many = labDiagram({ ...smallLab(), flowRules: [], flowTables: [{ bridge: "br-ex", flows: Array.from({ length: 12 }, (_, i) => flowSpec.parse({ priority: i + 1, actions: "drop" })) }] }, { maxFlows: 3 });
+    const many = labDiagram({ ...smallLab(), flowRule: [], flowTable: [{ bridge: "br-ex", flows: Array.from({ length: 12 }, (_, i) => flowSpec.parse({ priority: i + 1, actions: "drop" })) }] }, { maxFlows: 3 });
     const lines = many.boxes.find((b) => b.key === "bridge:br-ex")!.sections[0].lines;
     assert.deepEqual(lines, ["t0 p12 * → drop", "t0 p11 * → drop", "t0 p10 * → drop", "+9 more"]);
   });

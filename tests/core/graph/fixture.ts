@@ -7,12 +7,12 @@ import { DeclaredLab } from "../../../core/graph/declared";
 
 export function smallLab(): DeclaredLab {
   return {
-    bridges: [
+    bridge: [
       bridgeSpec.parse({ name: "br-int", failMode: "secure", datapathType: "netdev", ports: [{ name: "vm1", type: "internal", tag: 101 }] }),
       bridgeSpec.parse({ name: "br-ex", datapathType: "netdev" }),
     ],
-    patchPairs: [patchPairSpec.parse({ a: { bridge: "br-int", port: "int-br-ex" }, b: { bridge: "br-ex", port: "phy-br-ex" } })],
-    routers: [routerNamespaceSpec.parse({
+    patchPair: [patchPairSpec.parse({ a: { bridge: "br-int", port: "int-br-ex" }, b: { bridge: "br-ex", port: "phy-br-ex" } })],
+    routerNamespace: [routerNamespaceSpec.parse({
       name: "qrouter-1",
       interfaces: [
         { name: "qr-a", bridge: "br-int", tag: 101, addresses: ["10.0.0.1/24"] },
@@ -22,7 +22,7 @@ export function smallLab(): DeclaredLab {
       snat: [{ interface: "qg-b", sources: ["10.0.0.0/24"] }],
       floatingIps: [{ floatingIp: "172.24.4.10", fixedIp: "10.0.0.5" }],
     })],
-    flowRules: [flowRuleSpec.parse({ bridge: "br-ex", priority: 4, match: "in_port=phy-br-ex,dl_vlan=1", actions: "strip_vlan,NORMAL" })],
-    flowTables: [flowTableSpec.parse({ bridge: "br-ex", flows: [{ priority: 1, actions: "NORMAL" }, { table: 1, priority: 9, actions: "drop" }] })],
+    flowRule: [flowRuleSpec.parse({ bridge: "br-ex", priority: 4, match: "in_port=phy-br-ex,dl_vlan=1", actions: "strip_vlan,NORMAL" })],
+    flowTable: [flowTableSpec.parse({ bridge: "br-ex", flows: [{ priority: 1, actions: "NORMAL" }, { table: 1, priority: 9, actions: "drop" }] })],
   };
 }

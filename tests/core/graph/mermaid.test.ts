@@ -21,7 +21,7 @@ describe("diagramToMermaid", () => {
 
   it("keeps ids unique when names differ only in punctuation", () => {
     const lab = smallLab();
-    lab.bridges[0].ports.push({ ...lab.bridges[0].ports[0], name: "vm.1" }, { ...lab.bridges[0].ports[0], name: "vm_1" });
+    lab.bridge[0].ports.push({ ...lab.bridge[0].ports[0], name: "vm.1" }, { ...lab.bridge[0].ports[0], name: "vm_1" });
     const ids = diagramToMermaid(labDiagram(lab)).match(/bridge_br_int_vm_1(_\d)?\[/g);
     assert.deepEqual(ids, ["bridge_br_int_vm_1[", "bridge_br_int_vm_1_2["]);
   });

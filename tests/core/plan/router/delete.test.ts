@@ -1,8 +1,8 @@
-// planRouterDelete when someone else lives in our namespace: only ours goes.
+// planRouterDelete: our ports, then the namespace, or only ours in it when someone else lives there.
 import { strict as assert } from "assert";
 import { planRouterDelete } from "../../../../core/plan/router/delete";
-import { parseTenants } from "../../../../core/live/router";
-import { converged, OWNER, script } from "./fixture";
+import { parseNamespace, parseTenants } from "../../../../core/live/router";
+import { converged, empty, fixture, link, OWNER, script } from "./fixture";
 
 /** What readNamespaceTenants prints: iptables-save of every table, then the pids. */
 function tenants(extraNat: string[], filter: string[], pids = "") {
@@ -47,5 +47,27 @@ describe("planRouterDelete with what else lives in the namespace", () => {
     live.namespace!.links.push({ name: "ha-1234", up: true, mtu: 1500, mac: "fa:16:3e:00:00:09", addresses: [] });
     live.namespace!.tenants = tenants([], [], "4242\n");
     assert.match(planRouterDelete("qrouter-1", live, OWNER).at(-1)!.why, /\(device ha-1234, 1 process \(pid 4242\)\)/);
+  });
+});
+
+describe("planRouterDelete", () => {
+  it("deletes our ports in one transaction, then the namespace with everything in it", () => {
+    assert.deepEqual(script(planRouterDelete("qrouter-1", converged(), OWNER)), [
+      "ovs-vsctl --if-exists del-port br-ex qg-b -- --if-exists del-port br-int qr-a",
+      "ip netns delete qrouter-1",
+    ]);
+  });
+
+  it("leaves a namespace that is not ours, and plans nothing when all is gone", () => {
+    const foreign = converged();
+    link(foreign, "lo").alias = "other/stack/r9";
+    assert.deepEqual(script(planRouterDelete("qrouter-1", foreign, OWNER)), ["ovs-vsctl --if-exists del-port br-ex qg-b -- --if-exists del-port br-int qr-a"]);
+    assert.deepEqual(planRouterDelete("qrouter-1", empty(), OWNER), []);
+  });
+
+  it("leaves an unmarked namespace, even an empty one", () => {
+    const live = empty();
+    live.namespace = parseNamespace("qrouter-1", fixture("read-fresh.txt"));
+    assert.deepEqual(planRouterDelete("qrouter-1", live, OWNER), []);
   });
 });

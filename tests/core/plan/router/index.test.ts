@@ -1,8 +1,8 @@
-// planRouter and planRouterDelete over the whole router; NAT, VLAN devices and observe have files of their own.
+// planRouter over the whole router (delete has a file of its own); NAT, VLAN devices and observe have files of their own.
 import { strict as assert } from "assert";
 import { formatStep } from "../../../../core/shell";
 import { routerNamespaceSpec } from "../../../../core/schema/router";
-import { planRouter, planRouterDelete } from "../../../../core/plan/router";
+import { planRouter } from "../../../../core/plan/router";
 import { MissingBridgeError, OwnershipConflict } from "../../../../core/plan/errors";
 import { parseBridges } from "../../../../core/live/bridge";
 import { LiveRouter, parseNamespace } from "../../../../core/live/router";
@@ -212,24 +212,3 @@ describe("planRouter", () => {
   });
 });
 
-describe("planRouterDelete", () => {
-  it("deletes our ports in one transaction, then the namespace with everything in it", () => {
-    assert.deepEqual(script(planRouterDelete("qrouter-1", converged(), OWNER)), [
-      "ovs-vsctl --if-exists del-port br-ex qg-b -- --if-exists del-port br-int qr-a",
-      "ip netns delete qrouter-1",
-    ]);
-  });
-
-  it("leaves a namespace that is not ours, and plans nothing when all is gone", () => {
-    const foreign = converged();
-    link(foreign, "lo").alias = "other/stack/r9";
-    assert.deepEqual(script(planRouterDelete("qrouter-1", foreign, OWNER)), ["ovs-vsctl --if-exists del-port br-ex qg-b -- --if-exists del-port br-int qr-a"]);
-    assert.deepEqual(planRouterDelete("qrouter-1", empty(), OWNER), []);
-  });
-
-  it("leaves an unmarked namespace, even an empty one", () => {
-    const live = empty();
-    live.namespace = parseNamespace("qrouter-1", fixture("read-fresh.txt"));
-    assert.deepEqual(planRouterDelete("qrouter-1", live, OWNER), []);
-  });
-});

@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
-import { startLabHost, LabHost } from "../../lab";
-import { call } from "../../providers/entry";
-import { closeAll } from "../../transport/pool";
-import { writesIn } from "../support/commands";
+import { startLabHost, LabHost } from "../../../lab";
+import { call } from "../../../providers/entry";
+import { closeAll } from "../../../transport/pool";
+import { writesIn } from "../../support/commands";
 
 describe("PatchPair check (through the provider entry point)", () => {
   it("rejects bad ends with messages naming each field", async () => {

@@ -1,9 +1,9 @@
 import { strict as assert } from "assert";
-import { startLabHost, LabHost } from "../../lab";
-import { call } from "../../providers/entry";
-import { closeAll } from "../../transport/pool";
-import { derivedCookie } from "../../core/openflow/cookie";
-import { writesIn } from "../support/commands";
+import { startLabHost, LabHost } from "../../../lab";
+import { call } from "../../../providers/entry";
+import { closeAll } from "../../../transport/pool";
+import { derivedCookie } from "../../../core/openflow/cookie";
+import { writesIn } from "../../support/commands";
 
 describe("FlowTable provider against a real lab host over SSH @host", function () {
   this.timeout(180_000);

@@ -1,10 +1,10 @@
 import { strict as assert } from "assert";
-import { startLabHost, LabHost } from "../../lab";
-import { call } from "../../providers/entry";
-import { countingListener } from "../support/listener";
-import { closeAll } from "../../transport/pool";
-import { derivedCookie } from "../../core/openflow/cookie";
-import { writesIn } from "../support/commands";
+import { startLabHost, LabHost } from "../../../lab";
+import { call } from "../../../providers/entry";
+import { countingListener } from "../../support/listener";
+import { closeAll } from "../../../transport/pool";
+import { derivedCookie } from "../../../core/openflow/cookie";
+import { writesIn } from "../../support/commands";
 
 
 describe("FlowRule check (through the provider entry point)", () => {

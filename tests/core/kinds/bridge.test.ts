@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
-import { startLabHost, LabHost } from "../../lab";
-import { call } from "../../providers/entry";
-import { closeAll } from "../../transport/pool";
-import { writesIn } from "../support/commands";
+import { startLabHost, LabHost } from "../../../lab";
+import { call } from "../../../providers/entry";
+import { closeAll } from "../../../transport/pool";
+import { writesIn } from "../../support/commands";
 
 const OWNER = "test/dev/br-lab";
 

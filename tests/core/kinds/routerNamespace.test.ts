@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
-import { startLabHost, LabHost } from "../../lab";
-import { call } from "../../providers/entry";
-import { closeAll } from "../../transport/pool";
-import { writesIn } from "../support/commands";
+import { startLabHost, LabHost } from "../../../lab";
+import { call } from "../../../providers/entry";
+import { closeAll } from "../../../transport/pool";
+import { writesIn } from "../../support/commands";
 
 const OWNER = "test/stack/r1";
 const NS = "qrouter-8f3c2a1e-4b5d-4c6e-9f70-1a2b3c4d5e6f";

@@ -1,0 +1,39 @@
+// What a kind reads from the host, as data: queries (an op and the parser of its output)
+// and what to make of their results, possibly another round of queries. The core builds
+// it from the spec; one function in the providers runs it (providers/read.ts). Being data,
+// reads of many resources can later be batched and shared per host.
+import { Op } from "../shell";
+
+/** One read-only command and how to read its stdout. */
+export interface Query<T> {
+  op: Op;
+  parse(stdout: string): T;
+}
+
+const READING: unique symbol = Symbol("ovslab.reading");
+
+/** Queries to run (in order, on one host), then what their parsed results mean. */
+export interface Reading<Live> {
+  readonly [READING]: true;
+  readonly queries: readonly Query<unknown>[];
+  /** The live state, or another round of queries that depends on these results. */
+  next(results: readonly unknown[]): Live | Reading<Live>;
+}
+
+export function query<T>(op: Op, parse: (stdout: string) => T): Query<T> {
+  return { op, parse };
+}
+
+type Results<Q extends readonly Query<unknown>[]> = { [I in keyof Q]: Q[I] extends Query<infer T> ? T : never };
+
+/** Runs `queries`, then `next` with their parsed results, in the same order. */
+export function reading<Q extends readonly Query<unknown>[], Live>(
+  queries: readonly [...Q],
+  next: (...results: Results<Q>) => Live | Reading<Live>,
+): Reading<Live> {
+  return { [READING]: true, queries, next: (results) => next(...(results as Results<Q>)) };
+}
+
+export function isReading<Live>(step: Live | Reading<Live>): step is Reading<Live> {
+  return typeof step === "object" && step !== null && READING in step;
+}
