@@ -80,9 +80,26 @@ export async function diff<Spec, Live>(kind: KindDefinition<Spec, Live>, olds: P
   return { changes: ops.length > 0 || stateChanged };
 }
 
+/** How long an apply waits for a bridge that is missing: another deployment may be creating it right now. */
+export const BRIDGE_WAIT_MS = 20_000;
+
+/** The plan, read again every half second while the bridge it needs is missing, for at most BRIDGE_WAIT_MS. */
+async function planWhenBridgeExists<Spec, Live>(kind: KindDefinition<Spec, Live>, p: Parsed<Spec>, previous?: Spec): Promise<Op[]> {
+  const deadline = Date.now() + BRIDGE_WAIT_MS;
+  for (;;) {
+    const live = await runReading(p.host, kind.read(p.spec, p.owner));
+    try {
+      return kind.plan(p.spec, live, p.owner, previous);
+    } catch (error) {
+      if (!(error instanceof MissingBridgeError)) throw error;
+      if (Date.now() >= deadline) throw new MissingBridgeError(`${error.message} (waited ${BRIDGE_WAIT_MS / 1000} s for it to appear)`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
 async function converge<Spec, Live>(kind: KindDefinition<Spec, Live>, p: Parsed<Spec>, previous?: Spec): Promise<Props> {
-  const live = await runReading(p.host, kind.read(p.spec, p.owner));
-  await execute(p.host, kind.plan(p.spec, live, p.owner, previous));
+  await execute(p.host, await planWhenBridgeExists(kind, p, previous));
   const after = await runReading(p.host, kind.read(p.spec, p.owner));
   const where = `${connectionLabel(p.connection)}: ${kind.title} ${kind.idOf(p.spec, p.owner)}`;
   const problems = kind.verify?.(p.spec, after) ?? [];

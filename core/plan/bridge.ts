@@ -1,7 +1,7 @@
 // Desired bridge vs the host's bridge -> the minimal ovs-vsctl transaction, and the
 // bridge as the host has it in the spec's own shape (for read, refresh and diff).
 import { Op } from "../shell";
-import { OWNER_KEY } from "../schema/common";
+import { KEPT_KEY, OWNER_KEY } from "../schema/common";
 import { BridgeSpec, PortSpec } from "../schema/bridge";
 import { BridgeFlow, LiveBridge, LiveBridges, LivePort } from "../live/bridge";
 import { restoreFlows } from "../compile/ofctl";
@@ -25,10 +25,13 @@ const sortedNumbers = (xs: readonly number[] = []) => [...xs].sort((a, b) => a -
  */
 export function planBridge(desired: BridgeSpec, live: LiveBridges, owner: string, previous?: BridgeSpec): Op[] {
   const current = live.bridges.find((b) => b.name === desired.name);
-  if (current && current.externalIds[OWNER_KEY] !== owner) {
+  // A bridge this owner deleted but kept for someone else's things: it takes it back.
+  const keptForUs = current !== undefined && current.externalIds[OWNER_KEY] === undefined && current.externalIds[KEPT_KEY] === owner;
+  if (current && current.externalIds[OWNER_KEY] !== owner && !keptForUs) {
+    const kept = current.externalIds[KEPT_KEY] !== undefined ? `, kept by ${current.externalIds[KEPT_KEY]} for what others have on it` : "";
     throw new OwnershipConflict(
       `bridge ${desired.name} already exists on the host and is not owned by ${owner} ` +
-        `(external_ids:${OWNER_KEY}=${current.externalIds[OWNER_KEY] ?? "<unset>"}); remove it or pick another name`,
+        `(external_ids:${OWNER_KEY}=${current.externalIds[OWNER_KEY] ?? "<unset>"}${kept}); remove it or pick another name`,
     );
   }
   const base = current ?? freshBridge(desired.name);
@@ -45,7 +48,7 @@ export function planBridge(desired: BridgeSpec, live: LiveBridges, owner: string
   const other = planMap(desired.otherConfig, base.otherConfig, previous?.otherConfig);
   cmds.push(set("Bridge", br, columns, { external_ids: ids.set, other_config: other.set }));
   if (protocolsChanged && !desired.protocols.length) cmds.push(clear("Bridge", br, ["protocols"]));
-  cmds.push(removeKeys("Bridge", br, "external_ids", ids.remove));
+  cmds.push(removeKeys("Bridge", br, "external_ids", [...ids.remove, ...(keptForUs ? [KEPT_KEY] : [])]));
   cmds.push(removeKeys("Bridge", br, "other_config", other.remove));
 
   const wanted = new Set(desired.ports.map((p) => p.name));
@@ -116,8 +119,9 @@ export function planBridgeDelete(name: string, live: LiveBridges, owner: string)
   if (foreign.length === 0) return [transaction([delBr(name, { ifExists: true })], `delete bridge ${name}`)!];
   const cmds = current.ports.filter((p) => p.externalIds[OWNER_KEY] === owner).map((p) => delPort(name, p.name, { ifExists: true }));
   cmds.push(removeKeys("Bridge", name, "external_ids", [OWNER_KEY])!);
+  cmds.push(set("Bridge", name, {}, { external_ids: { [KEPT_KEY]: owner } })!);
   return [
-    transaction(cmds, `delete our ports on bridge ${name}; keep the bridge for what we do not own (${foreign.join(", ")})`)!,
+    transaction(cmds, `delete our ports on bridge ${name}; keep the bridge, marked kept by us, for what we do not own (${foreign.join(", ")})`)!,
   ];
 }
 

@@ -57,6 +57,7 @@ const UNMIRRORED: Record<string, string> = {
   "tests/engine/example.test.ts": "the real Pulumi engine driving an example end to end",
   "tests/engine/foreign.test.ts": "the real Pulumi engine beside someone else's ports, flows, chains and namespaces",
   "tests/engine/flowRule.test.ts": "the real Pulumi engine driving FlowRule",
+  "tests/engine/twoStacks.test.ts": "the real Pulumi engine: two stacks sharing a bridge",
   "tests/engine/inline.test.ts": "the real Pulumi engine driving every kind",
   "tests/engine/oldState.test.ts": "state written by earlier versions, through the real engine",
   "tests/engine/serialize.test.ts": "what Pulumi serializes of each kind's provider",

@@ -145,11 +145,12 @@ describe("planBridgeDelete", () => {
     assert.deepEqual(lines(planBridgeDelete("br-int", host(converged()), OWNER)), ["ovs-vsctl --if-exists del-br br-int"]);
   });
 
-  it("keeps the bridge, without our mark, when someone else's port is on it", () => {
+  it("keeps the bridge, without our mark but marked kept by us, when someone else's port is on it", () => {
     const live = converged();
     live.ports.push({ name: "tap-hand", type: "internal", trunks: [], options: {}, externalIds: {} });
     assert.deepEqual(lines(planBridgeDelete("br-int", host(live), OWNER)), [
-      "ovs-vsctl --if-exists del-port br-int foo -- --if-exists del-port br-int int-br-ex -- remove Bridge br-int external_ids ovslab-owner",
+      "ovs-vsctl --if-exists del-port br-int foo -- --if-exists del-port br-int int-br-ex -- remove Bridge br-int external_ids ovslab-owner" +
+        " -- set Bridge br-int external_ids:ovslab-kept-by=lab/dev/br-int",
     ]);
   });
 
@@ -160,9 +161,18 @@ describe("planBridgeDelete", () => {
     assert.deepEqual(lines(planBridgeDelete("br-int", withDefault, OWNER)), ["ovs-vsctl --if-exists del-br br-int"]);
     const withTheirs = { ...host(converged()), flows: { "br-int": [flow("0x0", 0, "", "NORMAL"), flow("0x77", 9, "arp", "drop")] } };
     assert.deepEqual(lines(planBridgeDelete("br-int", withTheirs, OWNER)), [
-      "ovs-vsctl --if-exists del-port br-int foo -- --if-exists del-port br-int int-br-ex -- remove Bridge br-int external_ids ovslab-owner",
+      "ovs-vsctl --if-exists del-port br-int foo -- --if-exists del-port br-int int-br-ex -- remove Bridge br-int external_ids ovslab-owner" +
+        " -- set Bridge br-int external_ids:ovslab-kept-by=lab/dev/br-int",
     ]);
     assert.match(planBridgeDelete("br-int", withTheirs, OWNER)[0].why, /1 flow of cookie 0x77/);
+  });
+
+  it("takes back a bridge it kept (kept-by mark), and refuses one kept by another owner, naming it", () => {
+    const kept = { ...converged(), ports: [], externalIds: { "ovslab-kept-by": OWNER } };
+    assert.deepEqual(lines(planBridge(spec({ ...desired, ports: [] }), host(kept), OWNER)), [
+      "ovs-vsctl set Bridge br-int external_ids:ovslab-owner=lab/dev/br-int -- remove Bridge br-int external_ids ovslab-kept-by",
+    ]);
+    assert.throws(() => planBridge(desired, host(kept), "lab/other/br-int"), /not owned by lab\/other\/br-int \(external_ids:ovslab-owner=<unset>, kept by lab\/dev\/br-int for what others have on it\)/);
   });
 
   it("does nothing to a bridge that is gone or not ours", () => {
