@@ -111,7 +111,16 @@ async function converge<Spec, Live>(kind: KindDefinition<Spec, Live>, p: Parsed<
 
 export async function create<Spec, Live>(kind: KindDefinition<Spec, Live>, inputs: Props): Promise<dynamic.CreateResult> {
   const p = parse(kind, inputs);
-  return { id: kind.idOf(p.spec, p.owner), outs: await converge(kind, p) };
+  const id = kind.idOf(p.spec, p.owner);
+  try {
+    return { id, outs: await converge(kind, p) };
+  } catch (error) {
+    // Part of it may be on the host already. An error carrying an id makes Pulumi keep the
+    // resource in state (its create "failed to initialize"), so the next `up` converges it
+    // and `destroy` removes what carries our mark; there is nothing else to remove.
+    const failure = error instanceof Error ? error : new Error(String(error));
+    throw Object.assign(failure, { id, properties: { ...outputs(p.spec, p), __provider: inputs.__provider }, reasons: [failure.message] });
+  }
 }
 
 export async function update<Spec, Live>(kind: KindDefinition<Spec, Live>, olds: Props, news: Props): Promise<dynamic.UpdateResult> {

@@ -56,6 +56,7 @@ const UNMIRRORED: Record<string, string> = {
   "tests/engine/drift.test.ts": "the real Pulumi engine on the seed example: hand drift named in preview and repaired",
   "tests/engine/example.test.ts": "the real Pulumi engine driving an example end to end",
   "tests/engine/foreign.test.ts": "the real Pulumi engine beside someone else's ports, flows, chains and namespaces",
+  "tests/engine/failedCreate.test.ts": "the real Pulumi engine: a create that fails halfway is recorded",
   "tests/engine/flowRule.test.ts": "the real Pulumi engine driving FlowRule",
   "tests/engine/twoStacks.test.ts": "the real Pulumi engine: two stacks sharing a bridge",
   "tests/engine/inline.test.ts": "the real Pulumi engine driving every kind",

@@ -1,0 +1,64 @@
+// A create that fails halfway, through the real engine: the bridge is made, then OVS
+// cannot open its patch port. The resource must be in state (so destroy removes it and
+// the next up converges it), with the private key still out of the state file.
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Stack } from "@pulumi/pulumi/automation";
+import { Bridge, hostConnection } from "../../sdk";
+import { startLabHost, LabHost } from "../../lab";
+import { hostConfig } from "../../engine/hostConfig";
+import { inlineStack } from "../../engine/inlineStack";
+import { StateDir } from "../../engine/stateDir";
+import { scratchState, tearDown } from "./support";
+
+function program(peer: string) {
+  return async () => {
+    const connection = hostConnection();
+    new Bridge("br-half", { connection, datapathType: "netdev", ports: [{ name: "half-patch", type: "patch", options: { peer } }] });
+    new Bridge("br-other", { connection, datapathType: "netdev", ports: [{ name: "other-patch", type: "patch", options: { peer: "half-patch" } }] });
+  };
+}
+
+describe("a create that fails halfway, through the real engine @host", function () {
+  this.timeout(240_000);
+  let lab: LabHost;
+  let state: StateDir;
+  let stack: Stack;
+  const bridges = async () => (await lab.sh(["ovs-vsctl", "list-br"])).split("\n").filter(Boolean).sort();
+
+  before(async () => {
+    lab = await startLabHost();
+    state = scratchState("failed-create");
+    stack = await inlineStack({ state, projectName: "ovslab-failed", stackName: "failed", program: program("nowhere"), config: hostConfig(lab.connection) });
+  });
+
+  after(() => tearDown(stack, lab, state));
+
+  it("fails naming what OVS reports, and records the half-made bridge in state without the private key", async () => {
+    await assert.rejects(stack.up(), /Bridge br-half: applied, but the host reports: port half-patch: .*nowhere/);
+    assert.ok((await bridges()).includes("br-half"), "the bridge was made before the port failed");
+    const exported = await stack.exportStack();
+    const urns = (exported.deployment.resources ?? []).map((r: { urn: string }) => r.urn);
+    assert.ok(urns.some((u: string) => u.endsWith("::br-half")), `br-half is in state: ${urns.join(", ")}`);
+    const text = JSON.stringify(exported);
+    const keyLines = lab.connection.privateKey.split("\n").filter((l) => l.length > 20 && !l.startsWith("-----"));
+    for (const line of keyLines) assert.ok(!text.includes(line), "no line of the private key in state");
+    const files = fs.readdirSync(state.backendDir, { recursive: true }).map(String).filter((f) => f.endsWith(".json"));
+    for (const f of files) assert.ok(!fs.readFileSync(path.join(state.backendDir, f), "utf8").includes("PRIVATE KEY"), f);
+  });
+
+  it("the next up, with the peer fixed, converges it", async () => {
+    stack.workspace.program = program("other-patch");
+    await stack.up();
+    assert.equal((await lab.sh(["ovs-vsctl", "get", "Interface", "half-patch", "options:peer"])).trim(), '"other-patch"');
+  });
+
+  it("a failed create followed by destroy leaves nothing behind", async () => {
+    await stack.destroy();
+    stack.workspace.program = program("nowhere");
+    await assert.rejects(stack.up());
+    await stack.destroy();
+    assert.deepEqual(await bridges(), []);
+  });
+});
