@@ -34,7 +34,8 @@ export const patchEndSpec = z
     port: interfaceName,
     tag: vlanId.optional(),
     trunks: z.array(vlanId).optional(),
-    peer: interfaceName.optional(),
+    // Any text: it is replaced by the other end's port, and state may hold what the host had (`<none>`).
+    peer: z.string().optional(),
   })
   .strict()
   .superRefine((end, ctx) => {

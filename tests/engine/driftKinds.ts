@@ -250,7 +250,7 @@ export const CATALOGUE: Round[] = [
         kind: "floating-IP SNAT rule deleted",
         make: (lab) => deleteNatRule(lab, ROUTER, "ovslab-POSTROUTING", "-s 10.0.0.5/32"),
         // Without its way back (SNAT to the floating IP) the floating IP is incomplete: gone.
-        names: { router: [/~ interface\s*: "<none>" => "qg-0c4c9d04-f0"/] },
+        names: { router: [/floatingIps\s*: \[[\s\S]*~ \[0\]: \{[\s\S]*\+ interface\s*: "qg-0c4c9d04-f0"/] },
       },
     ],
     refused: /bridge br-ex already exists on the host and is not owned by openstack-aio\/drift\/Bridge\/br-ex \(external_ids:ovslab-owner=<unset>\)/,

@@ -1,5 +1,5 @@
 // A create that fails halfway, through the real engine: the bridge is made, then OVS
-// cannot open its patch port. The resource must be in state (so destroy removes it and
+// cannot open its port (a system device the host lacks). The resource must be in state (so destroy removes it and
 // the next up converges it), with the private key still out of the state file.
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
@@ -12,11 +12,10 @@ import { inlineStack } from "../../engine/inlineStack";
 import { StateDir } from "../../engine/stateDir";
 import { scratchState, tearDown } from "./support";
 
-function program(peer: string) {
+/** br-half with one port: `system` names a device the host does not have, which OVS cannot open. */
+function program(type: "system" | "internal") {
   return async () => {
-    const connection = hostConnection();
-    new Bridge("br-half", { connection, datapathType: "netdev", ports: [{ name: "half-patch", type: "patch", options: { peer } }] });
-    new Bridge("br-other", { connection, datapathType: "netdev", ports: [{ name: "other-patch", type: "patch", options: { peer: "half-patch" } }] });
+    new Bridge("br-half", { connection: hostConnection(), datapathType: "netdev", ports: [{ name: "eth-nowhere", type }] });
   };
 }
 
@@ -30,13 +29,13 @@ describe("a create that fails halfway, through the real engine @host", function 
   before(async () => {
     lab = await startLabHost();
     state = scratchState("failed-create");
-    stack = await inlineStack({ state, projectName: "ovslab-failed", stackName: "failed", program: program("nowhere"), config: hostConfig(lab.connection) });
+    stack = await inlineStack({ state, projectName: "ovslab-failed", stackName: "failed", program: program("system"), config: hostConfig(lab.connection) });
   });
 
   after(() => tearDown(stack, lab, state));
 
   it("fails naming what OVS reports, and records the half-made bridge in state without the private key", async () => {
-    await assert.rejects(stack.up(), /Bridge br-half: applied, but the host reports: port half-patch: .*nowhere/);
+    await assert.rejects(stack.up(), /Bridge br-half: applied, but the host reports: port eth-nowhere: /);
     assert.ok((await bridges()).includes("br-half"), "the bridge was made before the port failed");
     const exported = await stack.exportStack();
     const urns = (exported.deployment.resources ?? []).map((r: { urn: string }) => r.urn);
@@ -48,16 +47,18 @@ describe("a create that fails halfway, through the real engine @host", function 
     for (const f of files) assert.ok(!fs.readFileSync(path.join(state.backendDir, f), "utf8").includes("PRIVATE KEY"), f);
   });
 
-  it("the next up, with the peer fixed, converges it", async () => {
-    stack.workspace.program = program("other-patch");
-    await stack.up();
-    assert.equal((await lab.sh(["ovs-vsctl", "get", "Interface", "half-patch", "options:peer"])).trim(), '"other-patch"');
+  it("the next up, with the port fixed, converges it", async () => {
+    stack.workspace.program = program("internal");
+    const result = await stack.up();
+    assert.deepEqual(result.summary.resourceChanges, { same: 1, update: 1 }, "an update of the recorded bridge, not a create");
+    assert.equal((await lab.sh(["ovs-vsctl", "get", "Interface", "eth-nowhere", "type"])).trim(), "internal");
   });
 
   it("a failed create followed by destroy leaves nothing behind", async () => {
     await stack.destroy();
-    stack.workspace.program = program("nowhere");
+    stack.workspace.program = program("system");
     await assert.rejects(stack.up());
+    assert.deepEqual(await bridges(), ["br-half"]);
     await stack.destroy();
     assert.deepEqual(await bridges(), []);
   });

@@ -50,9 +50,6 @@ export function planNat(ns: string, spec: RouterNamespaceSpec, live: LiveTable):
   return op ? [op] : [];
 }
 
-/** A floating IP's interface when its SNAT rule back is missing (never a device name: `<` is not allowed). */
-export const NO_INTERFACE = "<none>";
-
 const SNAT = /^(?:-s (\S+) )?-o (\S+) -j SNAT --to-source (\S+)$/;
 const DNAT = /^-d (\S+)\/32 -j DNAT --to-destination (\S+)$/;
 
@@ -98,9 +95,10 @@ export function observeNat(
     const back = take((s) => s.source === `${d.fixedIp}/32` && s.toSource === d.floatingIp && (!wanted || s.interface === wanted.interface));
     if (back && hasAddress(back.interface, `${d.floatingIp}/32`)) floatingIps.push({ ...d, interface: back.interface });
     else if (back) post.push(back);
-    // Its DNAT and address are there, but no way back (SNAT to the floating IP): shown with
-    // no interface, so a fixed IP changed by hand or a deleted SNAT rule is named.
-    else if (wanted && hasAddress(wanted.interface, `${d.floatingIp}/32`)) floatingIps.push({ ...d, interface: NO_INTERFACE });
+    // Its DNAT and address are there, but no way back (SNAT to the floating IP): shown without
+    // its interface (which the schema defaults when read back from state), so a fixed IP
+    // changed by hand or a deleted SNAT rule is named.
+    else if (wanted && hasAddress(wanted.interface, `${d.floatingIp}/32`)) floatingIps.push(d as FloatingIpSpec);
   }
 
   const snat: SnatSpec[] = [];

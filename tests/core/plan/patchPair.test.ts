@@ -115,6 +115,7 @@ describe("observePatchPair", () => {
     const observed = observePatchPair(converged({ options: { peer: "nowhere" } }, { type: "internal" }), pair, OWNER)!;
     assert.equal(observed.a.peer, "nowhere");
     assert.equal(observed.b.peer, "<none>");
+    assert.equal(patchPairSpec.parse(observed).b.peer, "int-br-ex", "what refresh records reads back as a valid spec");
   });
 
   it("is undefined when neither end is there any more", () => {

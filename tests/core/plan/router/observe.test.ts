@@ -1,6 +1,7 @@
 // observeRouter: the host in the spec's shape.
 import { strict as assert } from "assert";
 import { observeRouter } from "../../../../core/plan/router/observe";
+import { routerNamespaceSpec } from "../../../../core/schema/router";
 import { converged, desired, empty, link, OWNER, script } from "./fixture";
 
 describe("observeRouter", () => {
@@ -45,9 +46,11 @@ describe("observeRouter", () => {
     assert.equal(snat.length, 3, JSON.stringify(snat)); // declared, then the second run of each rule
   });
 
-  it("shows a floating IP whose SNAT rule back is gone with interface <none>, so a changed fixed IP is named too", () => {
+  it("shows a floating IP whose SNAT rule back is gone without its interface, so a changed fixed IP is named too", () => {
     const live = converged();
     live.namespace!.nat.rules = live.namespace!.nat.rules.filter((r) => !(r.chain === "ovslab-POSTROUTING" && r.spec.startsWith("-s 10.0.0.6/32")));
-    assert.deepEqual(observeRouter(live, desired, OWNER)!.floatingIps, [{ ...desired.floatingIps[0], interface: "<none>" }]);
+    assert.deepEqual(observeRouter(live, desired, OWNER)!.floatingIps, [{ floatingIp: "172.24.4.10", fixedIp: "10.0.0.6" }]);
+    // What refresh records must read back as a valid spec (the interface defaults again).
+    assert.equal(routerNamespaceSpec.parse(observeRouter(live, desired, OWNER)).floatingIps[0].interface, "qg-b");
   });
 });
