@@ -87,12 +87,14 @@ export const BRIDGE_WAIT_MS = 20_000;
 async function planWhenBridgeExists<Spec, Live>(kind: KindDefinition<Spec, Live>, p: Parsed<Spec>, previous?: Spec): Promise<Op[]> {
   const deadline = Date.now() + BRIDGE_WAIT_MS;
   for (;;) {
-    const live = await runReading(p.host, kind.read(p.spec, p.owner));
     try {
-      return kind.plan(p.spec, live, p.owner, previous);
+      return kind.plan(p.spec, await runReading(p.host, kind.read(p.spec, p.owner)), p.owner, previous);
     } catch (error) {
-      if (!(error instanceof MissingBridgeError)) throw error;
-      if (Date.now() >= deadline) throw new MissingBridgeError(`${error.message} (waited ${BRIDGE_WAIT_MS / 1000} s for it to appear)`);
+      // Also missing: a bridge in OVSDB whose OpenFlow socket ovs-vswitchd has not made yet.
+      const missing = error instanceof MissingBridgeError || /is not a bridge or a socket/.test(String((error as Error)?.message));
+      if (!missing) throw error;
+      const message = (error as Error).message;
+      if (Date.now() >= deadline) throw new MissingBridgeError(`${message} (waited ${BRIDGE_WAIT_MS / 1000} s for it to appear)`);
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
@@ -109,6 +111,11 @@ async function converge<Spec, Live>(kind: KindDefinition<Spec, Live>, p: Parsed<
   return outputs(kind.observe(after, p.spec, p.owner)!, p);
 }
 
+/** A value as Pulumi's wire format marks a secret (the SDK's `specialSigKey` and `specialSecretSig`). */
+function asSecret(value: unknown): Record<string, unknown> {
+  return { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value };
+}
+
 export async function create<Spec, Live>(kind: KindDefinition<Spec, Live>, inputs: Props): Promise<dynamic.CreateResult> {
   const p = parse(kind, inputs);
   const id = kind.idOf(p.spec, p.owner);
@@ -118,8 +125,11 @@ export async function create<Spec, Live>(kind: KindDefinition<Spec, Live>, input
     // Part of it may be on the host already. An error carrying an id makes Pulumi keep the
     // resource in state (its create "failed to initialize"), so the next `up` converges it
     // and `destroy` removes what carries our mark; there is nothing else to remove.
+    // Pulumi re-marks a successful create's outputs secret where the inputs were, but not
+    // these: the connection (its private key) goes in as an explicit secret value.
     const failure = error instanceof Error ? error : new Error(String(error));
-    throw Object.assign(failure, { id, properties: { ...outputs(p.spec, p), __provider: inputs.__provider }, reasons: [failure.message] });
+    const properties = { ...outputs(p.spec, p), connection: asSecret(p.connection), __provider: inputs.__provider };
+    throw Object.assign(failure, { id, properties, reasons: [failure.message] });
   }
 }
 
