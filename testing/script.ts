@@ -6,7 +6,10 @@ import { formatScript } from "../core/shell";
 import { LabResource, subjectOf } from "./resources";
 
 /** `lab` is a loaded Lab (testing/lab.ts), which calls this: only the fields the script needs. */
-export function planScript(lab: { project: string; stack: string; resources: readonly LabResource[] }, source?: string): string {
+export function planScript(
+  lab: { project: string; stack: string; resources: readonly LabResource[] },
+  source?: string,
+): string {
   const head = [
     "#!/usr/bin/env bash",
     `# ovslab plan: project ${lab.project}, stack ${lab.stack}${source ? `, from ${source}` : ""}.`,

@@ -25,7 +25,10 @@ echo '${SECTION}sysctl'; if [ $# -gt 0 ]; then ip netns exec "$ns" sysctl -e "$@
 echo '${SECTION}nat'; ip netns exec "$ns" iptables-save -t nat`;
 
 export function readRouter(ns: string, sysctlKeys: readonly string[]): Op {
-  return { argv: ["sh", "-c", SCRIPT, "sh", ns, ...sysctlKeys], why: `read namespace ${ns}: links, addresses, routes, sysctls, nat rules` };
+  return {
+    argv: ["sh", "-c", SCRIPT, "sh", ns, ...sysctlKeys],
+    why: `read namespace ${ns}: links, addresses, routes, sysctls, nat rules`,
+  };
 }
 
 /** Starts the sections of readNamespaceTenants' output. */

@@ -15,8 +15,8 @@ export function readFlows(bridge: string, cookie: string, tables: readonly numbe
     // Refuse before OVS does: a dump or bundle in OpenFlow 1.4 would fail obscurely on this bridge.
     const problem = bundleProblem(flowBridge);
     if (problem) throw new OpenFlowVersionError(problem);
-    const dumps: Query<DumpedFlow[]>[] = [dumpFlows(bridge, cookie), ...[...new Set(tables)].map((t) => dumpTable(bridge, t))]
-      .map((op) => query(op, parseFlowDump));
+    const ops = [dumpFlows(bridge, cookie), ...[...new Set(tables)].map((t) => dumpTable(bridge, t))];
+    const dumps: Query<DumpedFlow[]>[] = ops.map((op) => query(op, parseFlowDump));
     return reading(dumps, (ours, ...tabled) => ({
       bridge: flowBridge,
       flows: [...ours, ...tabled.flat().filter((f) => BigInt(f.cookie) !== BigInt(cookie))],

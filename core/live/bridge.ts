@@ -59,7 +59,8 @@ export function interfaceProblem(port: LivePort): string | undefined {
 
 export function parseBridges(stdout: string): LiveBridges {
   const [bridgeRows, portRows, ifaceRows] = parseTables(stdout);
-  if (!bridgeRows || !portRows || !ifaceRows) throw new Error("expected three tables (Bridge, Port, Interface) from ovs-vsctl");
+  if (!bridgeRows || !portRows || !ifaceRows)
+    throw new Error("expected three tables (Bridge, Port, Interface) from ovs-vsctl");
   const ifaceByUuid = new Map(ifaceRows.map((r) => [r._uuid as string, r]));
   const portByUuid = new Map(portRows.map((r) => [r._uuid as string, r]));
   const portBridge = new Map<string, string>();

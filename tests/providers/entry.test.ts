@@ -13,7 +13,8 @@ describe("call, the entry point serialized providers use", () => {
   });
 
   it("names a kind it does not know, as state written by a newer ovslab would hold", async () => {
-    await assert.rejects(call("tunnel" as never, "read", "id", {}), /^Error: ovslab: unknown resource kind "tunnel" \(state written by a newer ovslab\?\)$/);
+    const newer = /^Error: ovslab: unknown resource kind "tunnel" \(state written by a newer ovslab\?\)$/;
+    await assert.rejects(call("tunnel" as never, "read", "id", {}), newer);
     await assert.rejects(call("constructor" as never, "read", "id", {}), /unknown resource kind "constructor"/);
   });
 

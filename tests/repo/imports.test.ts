@@ -20,7 +20,13 @@ describe("the import graph", () => {
   });
 
   it("finds a cycle when there is one (the checker itself works)", () => {
-    const loop = new Map([["a.ts", ["b.ts"]], ["b.ts", ["c.ts"]], ["c.ts", ["a.ts"]], ["d.ts", ["a.ts"]], ["e.ts", ["e.ts"]]]);
+    const loop = new Map([
+      ["a.ts", ["b.ts"]],
+      ["b.ts", ["c.ts"]],
+      ["c.ts", ["a.ts"]],
+      ["d.ts", ["a.ts"]],
+      ["e.ts", ["e.ts"]],
+    ]);
     assert.deepEqual(importCycles(loop), [["a.ts", "b.ts", "c.ts"], ["e.ts"]]);
   });
 
@@ -29,7 +35,9 @@ describe("the import graph", () => {
   });
 
   it("lets the transport import only core/shell.ts of the core, and nothing above it", () => {
-    const bad = edges.filter((e) => layerOf(e.from) === "transport" && layerOf(e.to) !== "transport" && e.to !== "core/shell.ts");
+    const bad = edges.filter(
+      (e) => layerOf(e.from) === "transport" && layerOf(e.to) !== "transport" && e.to !== "core/shell.ts",
+    );
     assert.deepEqual(bad, []);
   });
 

@@ -7,7 +7,9 @@ import * as path from "node:path";
 import { repoFiles, sourceFiles } from "../support/sourceTree";
 import { REPO } from "../support/typecheck";
 
-/** Layers whose files each have a test at the mirrored path: `core/plan/bridge.ts` -> `tests/core/plan/bridge.test.ts`. */
+/**
+ * Layers whose files each have a test at the mirrored path: `core/plan/bridge.ts` -> `tests/core/plan/bridge.test.ts`.
+ */
 const LAYERS = ["core", "providers", "transport", "sdk", "testing", "lab", "engine", "render", "bin", "bench"];
 
 /** Source files without a test of their own, and why. */
@@ -16,17 +18,17 @@ const UNTESTED: Record<string, string> = {
   "bench/transport.ts": "a benchmark: it measures (`npm run bench:transport`), it is not a behaviour",
   "bin/demo.ts": "`npm start`'s demo, a walk through the examples on a lab host",
   "core/kinds/kind.ts": "types only (and vlanOf, exercised by every kind's graph facts in tests/core/graph)",
-  "core/schema/router/args.ts": "types only: the documented args, proven equal to the schema by core/kinds/routerNamespace.ts",
-  "core/schema/router/canonical.ts": "tests/core/schema/router/index.test.ts, through the schema's output",
+  "core/schema/router/args.ts":
+    "types only: the documented args, proven equal to the schema by core/kinds/routerNamespace.ts",
   "core/schema/router/fields.ts": "tests/core/schema/router/index.test.ts, through each field's messages",
-  "core/schema/router/rules.ts": "tests/core/schema/router/index.test.ts, through the cross-field messages",
   "core/schema/router/shape.ts": "tests/core/schema/router/index.test.ts, through the schema",
   "core/openflow/ports.ts": "tests/core/openflow/match.test.ts and actions.test.ts, through the port fields they parse",
   "core/openflow/subfields.ts": "tests/core/openflow/actions.test.ts, through load/move/set_field",
   "core/plan/errors.ts": "two error classes, asserted by every planner's refusal tests",
   "core/schema/common.ts": "the shared field rules, asserted through each kind's schema test",
   "core/live/ovsdb.ts": "tests/core/live/bridge.test.ts, through captured `ovs-vsctl --format=json` output",
-  "core/compile/vsctl.ts": "tests/core/plan/bridge.test.ts and patchPair.test.ts assert the exact ovs-vsctl lines it builds",
+  "core/compile/vsctl.ts":
+    "tests/core/plan/bridge.test.ts and patchPair.test.ts assert the exact ovs-vsctl lines it builds",
   "engine/cliStack.ts": "tests/engine/*.test.ts drive the real engine through it",
   "engine/env.ts": "tests/engine/*.test.ts drive the real engine through it",
   "engine/hostConfig.ts": "tests/engine/*.test.ts drive the real engine through it",
@@ -72,7 +74,10 @@ const UNMIRRORED: Record<string, string> = {
 };
 
 const exists = (file: string) => fs.existsSync(path.join(REPO, file));
-const testsOf = (source: string) => [`tests/${source.replace(/\.ts$/, ".test.ts")}`, `tests/${source.replace(/\.ts$/, ".host.test.ts")}`];
+const testsOf = (source: string) => [
+  `tests/${source.replace(/\.ts$/, ".test.ts")}`,
+  `tests/${source.replace(/\.ts$/, ".host.test.ts")}`,
+];
 const sourceOf = (test: string) => test.replace(/^tests\//, "").replace(/(\.host)?\.test\.ts$/, ".ts");
 
 describe("the repository's layout", () => {
@@ -81,13 +86,27 @@ describe("the repository's layout", () => {
 
   it("has a test at the mirrored path for every source file, or says why not", () => {
     const untested = sources.filter((s) => !testsOf(s).some(exists));
-    assert.deepEqual(untested, Object.keys(UNTESTED).filter((s) => sources.includes(s)).sort(), "update UNTESTED: add a test or a reason");
-    assert.deepEqual(Object.keys(UNTESTED).filter((s) => !sources.includes(s)), [], "UNTESTED names files that are gone");
+    assert.deepEqual(
+      untested,
+      Object.keys(UNTESTED)
+        .filter((s) => sources.includes(s))
+        .sort(),
+      "update UNTESTED: add a test or a reason",
+    );
+    assert.deepEqual(
+      Object.keys(UNTESTED).filter((s) => !sources.includes(s)),
+      [],
+      "UNTESTED names files that are gone",
+    );
   });
 
   it("has a source file for every test, or says what the test covers instead", () => {
     const unmirrored = tests.filter((t) => !exists(sourceOf(t)));
-    assert.deepEqual(unmirrored, Object.keys(UNMIRRORED).sort(), "update UNMIRRORED: move the test to mirror its source, or say what it covers");
+    assert.deepEqual(
+      unmirrored,
+      Object.keys(UNMIRRORED).sort(),
+      "update UNMIRRORED: move the test to mirror its source, or say what it covers",
+    );
   });
 
   it("keeps every file of ours under 400 lines", () => {

@@ -8,7 +8,10 @@ import { REPO } from "./typecheck";
 
 /** Tracked and new files under `dirs` (repository-relative), ignored ones left out. */
 export function repoFiles(...dirs: string[]): string[] {
-  const out = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "--", ...dirs], { cwd: REPO, encoding: "utf8" });
+  const out = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "--", ...dirs], {
+    cwd: REPO,
+    encoding: "utf8",
+  });
   return out.split("\n").filter((f) => f && fs.existsSync(path.join(REPO, f))).sort();
 }
 

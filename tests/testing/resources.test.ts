@@ -15,14 +15,19 @@ describe("labResources", () => {
     ]);
     assert.deepEqual(problems, []);
     assert.deepEqual(resources.map((r) => r.kind), ["bridge", "flowRule"]);
-    assert.deepEqual(resources[0].commands, ["ovs-vsctl --may-exist add-br br0 -- set Bridge br0 external_ids:ovslab-owner=p/s/Bridge/br0"]);
+    assert.deepEqual(resources[0].commands, [
+      "ovs-vsctl --may-exist add-br br0 -- set Bridge br0 external_ids:ovslab-owner=p/s/Bridge/br0",
+    ]);
   });
 
   it("reports an ovslab type that no kind has, instead of leaving the resource out", () => {
-    const { resources, problems } = labResources([registration("Bridje", "br0", { name: "br0", owner: "p/s/Bridje/br0" })]);
+    const { resources, problems } = labResources([
+      registration("Bridje", "br0", { name: "br0", owner: "p/s/Bridje/br0" }),
+    ]);
     assert.deepEqual(resources, []);
     assert.deepEqual(problems, [
-      'pulumi-nodejs:dynamic/ovslab:Bridje "br0": no ovslab kind has this type (kinds: Bridge, PatchPair, FlowRule, FlowTable, RouterNamespace)',
+      'pulumi-nodejs:dynamic/ovslab:Bridje "br0": no ovslab kind has this type ' +
+        "(kinds: Bridge, PatchPair, FlowRule, FlowTable, RouterNamespace)",
     ]);
   });
 

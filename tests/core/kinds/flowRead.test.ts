@@ -10,15 +10,20 @@ import { formatCommand } from "../../../core/shell";
 
 const dump = readFileSync(join(__dirname, "../../fixtures/ovs/dump-of13-names-nostats.txt"), "utf8");
 const ovs = (protocols: string[]): LiveBridges => ({
-  bridges: [{ name: "br-ex", failMode: "standalone", datapathType: "", protocols, externalIds: {}, otherConfig: {}, ports: [] }],
+  bridges: [
+    { name: "br-ex", failMode: "standalone", datapathType: "", protocols, externalIds: {}, otherConfig: {}, ports: [] },
+  ],
   portBridge: new Map(),
 });
 const commands = (r: Reading<LiveFlows>) => r.queries.map((q) => formatCommand(q.op));
 
 describe("readFlows", () => {
-  it("reads the bridge, then our cookie's flows and each table we write once, others' flows of those tables kept apart", () => {
+  it("reads the bridge, then our cookie's flows and each table we write once (others' flows kept apart)", () => {
     const first = readFlows("br-ex", "0x1234", [0, 3, 0]);
-    assert.deepEqual(commands(first).map((c) => c.split(" ")[0]), ["ovs-vsctl"]);
+    assert.deepEqual(
+      commands(first).map((c) => c.split(" ")[0]),
+      ["ovs-vsctl"],
+    );
     const second = first.next([ovs(["OpenFlow13", "OpenFlow14"])]);
     assert.ok(isReading(second));
     const lines = commands(second);
@@ -31,7 +36,11 @@ describe("readFlows", () => {
     assert.equal(live.bridge?.name, "br-ex");
     const ours = parsed[0].length;
     const othersPerTable = parsed[1].filter((f) => BigInt(f.cookie) !== 0x1234n).length;
-    assert.equal(live.flows.length, ours + 2 * othersPerTable, "our dump whole, then the tables' flows of other cookies");
+    assert.equal(
+      live.flows.length,
+      ours + 2 * othersPerTable,
+      "our dump whole, then the tables' flows of other cookies",
+    );
   });
 
   it("is done after one command when the bridge does not exist", () => {

@@ -3,7 +3,10 @@ import { pickKeys, planMap, sameList } from "../../../core/plan/maps";
 
 describe("planMap", () => {
   it("sets keys whose values differ and removes only keys we declared before and no longer declare", () => {
-    assert.deepEqual(planMap({ a: "1", b: "2" }, { a: "1", b: "0", c: "theirs", old: "x" }, { old: "x", gone: "y" }), { set: { b: "2" }, remove: ["old"] });
+    assert.deepEqual(planMap({ a: "1", b: "2" }, { a: "1", b: "0", c: "theirs", old: "x" }, { old: "x", gone: "y" }), {
+      set: { b: "2" },
+      remove: ["old"],
+    });
   });
 });
 
