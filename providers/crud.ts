@@ -23,10 +23,13 @@ export function check<Spec>(kind: KindDefinition<Spec, unknown>, news: Props): d
   const failures: dynamic.CheckFailure[] = [];
   const specResult = validate(kind.schema, spec);
   if (!specResult.ok) {
-    for (const p of specResult.problems) failures.push({ property: p.path.split(/[.[]/)[0] || "", reason: formatProblem(p) });
+    for (const p of specResult.problems)
+      failures.push({ property: p.path.split(/[.[]/)[0] || "", reason: formatProblem(p) });
   }
   const conn = validate(connectionSchema, connection);
-  if (!conn.ok) for (const p of conn.problems) failures.push({ property: "connection", reason: formatProblem({ ...p, path: `connection.${p.path}` }) });
+  if (!conn.ok)
+    for (const p of conn.problems)
+      failures.push({ property: "connection", reason: formatProblem({ ...p, path: `connection.${p.path}` }) });
   const own = validate(ownerSchema, owner);
   if (!own.ok) failures.push({ property: "owner", reason: `owner: ${own.problems[0].rule}` });
   if (failures.length) return { failures };
@@ -43,7 +46,8 @@ interface Parsed<Spec> {
 function parse<Spec>(kind: KindDefinition<Spec, unknown>, props: Props): Parsed<Spec> {
   const { spec, connection, owner } = splitProps(props);
   const result = validate(kind.schema, spec);
-  if (!result.ok) throw new Error(`${kind.title}: invalid properties: ${result.problems.map(formatProblem).join("; ")}`);
+  if (!result.ok)
+    throw new Error(`${kind.title}: invalid properties: ${result.problems.map(formatProblem).join("; ")}`);
   const conn = connection as ConnectionArgs;
   return { spec: result.value, connection: conn, owner: owner as string, host: transportFor(conn) };
 }
@@ -56,7 +60,11 @@ async function execute(host: Transport, ops: Op[]): Promise<void> {
   for (const op of ops) await runChecked(host, op);
 }
 
-export async function diff<Spec, Live>(kind: KindDefinition<Spec, Live>, olds: Props, news: Props): Promise<dynamic.DiffResult> {
+export async function diff<Spec, Live>(
+  kind: KindDefinition<Spec, Live>,
+  olds: Props,
+  news: Props,
+): Promise<dynamic.DiffResult> {
   if (containsUnknown(news)) return { changes: true };
   const before = splitProps(olds);
   const after = splitProps(news);
@@ -84,30 +92,41 @@ export async function diff<Spec, Live>(kind: KindDefinition<Spec, Live>, olds: P
 export const BRIDGE_WAIT_MS = 20_000;
 
 /** The plan, read again every half second while the bridge it needs is missing, for at most BRIDGE_WAIT_MS. */
-async function planWhenBridgeExists<Spec, Live>(kind: KindDefinition<Spec, Live>, p: Parsed<Spec>, previous?: Spec): Promise<Op[]> {
+async function planWhenBridgeExists<Spec, Live>(
+  kind: KindDefinition<Spec, Live>,
+  p: Parsed<Spec>,
+  previous?: Spec,
+): Promise<Op[]> {
   const deadline = Date.now() + BRIDGE_WAIT_MS;
   for (;;) {
     try {
       return kind.plan(p.spec, await runReading(p.host, kind.read(p.spec, p.owner)), p.owner, previous);
     } catch (error) {
       // Also missing: a bridge in OVSDB whose OpenFlow socket ovs-vswitchd has not made yet.
-      const missing = error instanceof MissingBridgeError || /is not a bridge or a socket/.test(String((error as Error)?.message));
+      const missing =
+        error instanceof MissingBridgeError || /is not a bridge or a socket/.test(String((error as Error)?.message));
       if (!missing) throw error;
       const message = (error as Error).message;
-      if (Date.now() >= deadline) throw new MissingBridgeError(`${message} (waited ${BRIDGE_WAIT_MS / 1000} s for it to appear)`);
+      if (Date.now() >= deadline)
+        throw new MissingBridgeError(`${message} (waited ${BRIDGE_WAIT_MS / 1000} s for it to appear)`);
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
 }
 
-async function converge<Spec, Live>(kind: KindDefinition<Spec, Live>, p: Parsed<Spec>, previous?: Spec): Promise<Props> {
+async function converge<Spec, Live>(
+  kind: KindDefinition<Spec, Live>,
+  p: Parsed<Spec>,
+  previous?: Spec,
+): Promise<Props> {
   await execute(p.host, await planWhenBridgeExists(kind, p, previous));
   const after = await runReading(p.host, kind.read(p.spec, p.owner));
   const where = `${connectionLabel(p.connection)}: ${kind.title} ${kind.idOf(p.spec, p.owner)}`;
   const problems = kind.verify?.(p.spec, after) ?? [];
   if (problems.length) throw new Error(`${where}: applied, but the host reports: ${problems.join("; ")}`);
   const left = kind.plan(p.spec, after, p.owner, previous);
-  if (left.length) throw new Error(`${where}: did not converge; still pending: ${left.map((op) => formatArgv(op.argv)).join("; ")}`);
+  if (left.length)
+    throw new Error(`${where}: did not converge; still pending: ${left.map((op) => formatArgv(op.argv)).join("; ")}`);
   return outputs(kind.observe(after, p.spec, p.owner)!, p);
 }
 
@@ -116,7 +135,10 @@ function asSecret(value: unknown): Record<string, unknown> {
   return { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value };
 }
 
-export async function create<Spec, Live>(kind: KindDefinition<Spec, Live>, inputs: Props): Promise<dynamic.CreateResult> {
+export async function create<Spec, Live>(
+  kind: KindDefinition<Spec, Live>,
+  inputs: Props,
+): Promise<dynamic.CreateResult> {
   const p = parse(kind, inputs);
   const id = kind.idOf(p.spec, p.owner);
   try {
@@ -133,7 +155,11 @@ export async function create<Spec, Live>(kind: KindDefinition<Spec, Live>, input
   }
 }
 
-export async function update<Spec, Live>(kind: KindDefinition<Spec, Live>, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
+export async function update<Spec, Live>(
+  kind: KindDefinition<Spec, Live>,
+  olds: Props,
+  news: Props,
+): Promise<dynamic.UpdateResult> {
   const previous = validate(kind.schema, splitProps(olds).spec);
   return { outs: await converge(kind, parse(kind, news), previous.ok ? previous.value : undefined) };
 }
@@ -143,7 +169,11 @@ function hostDrifted(error: unknown): boolean {
   return error instanceof MissingBridgeError || error instanceof OpenFlowVersionError;
 }
 
-export async function read<Spec, Live>(kind: KindDefinition<Spec, Live>, id: string, props: Props): Promise<dynamic.ReadResult> {
+export async function read<Spec, Live>(
+  kind: KindDefinition<Spec, Live>,
+  id: string,
+  props: Props,
+): Promise<dynamic.ReadResult> {
   const p = parse(kind, props);
   let live: Live;
   try {

@@ -92,10 +92,15 @@ export function restoreFlows(bridge: string, flows: DumpedFlowText[]): Op | unde
   if (flows.length === 0) return undefined;
   const line = (f: DumpedFlowText) =>
     [
-      `cookie=${f.cookie}`, `table=${f.table}`, `priority=${f.priority}`,
-      ...(f.idleTimeout ? [`idle_timeout=${f.idleTimeout}`] : []), ...(f.hardTimeout ? [`hard_timeout=${f.hardTimeout}`] : []),
-      ...(f.importance ? [`importance=${f.importance}`] : []), ...f.flags,
-      ...(f.match ? [f.match] : []), `actions=${f.actions}`,
+      `cookie=${f.cookie}`,
+      `table=${f.table}`,
+      `priority=${f.priority}`,
+      ...(f.idleTimeout ? [`idle_timeout=${f.idleTimeout}`] : []),
+      ...(f.hardTimeout ? [`hard_timeout=${f.hardTimeout}`] : []),
+      ...(f.importance ? [`importance=${f.importance}`] : []),
+      ...f.flags,
+      ...(f.match ? [f.match] : []),
+      `actions=${f.actions}`,
     ].join(",");
   return {
     argv: ["ovs-ofctl", "-O", ANY_VERSION, "add-flows", bridge, "-"],

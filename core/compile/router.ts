@@ -42,6 +42,9 @@ echo '${SECTION}pids'; ip netns pids "$ns"`;
 
 /** What else may live in a namespace, read before deleting it: what is not ours keeps it. */
 export function readNamespaceTenants(ns: string): Op {
-  return { argv: ["sh", "-c", TENANTS_SCRIPT, "sh", ns], why: `read what else lives in namespace ${ns}: iptables tables, processes` };
+  return {
+    argv: ["sh", "-c", TENANTS_SCRIPT, "sh", ns],
+    why: `read what else lives in namespace ${ns}: iptables tables, processes`,
+  };
 }
 

@@ -46,7 +46,12 @@ export const bridgeKind: KindDefinition<BridgeSpec, LiveBridges, "bridge"> = {
     bridges: (spec) => [spec.name],
     ports: (spec) =>
       spec.ports.map((p) => ({
-        bridge: spec.name, name: p.name, type: p.type, ...vlanOf(p), ...(p.vlanMode ? { vlanMode: p.vlanMode } : {}), role: { kind: "bridge" },
+        bridge: spec.name,
+        name: p.name,
+        type: p.type,
+        ...vlanOf(p),
+        ...(p.vlanMode ? { vlanMode: p.vlanMode } : {}),
+        role: { kind: "bridge" },
       })),
   },
 };

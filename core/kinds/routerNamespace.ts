@@ -18,8 +18,9 @@ function routerOf(spec: RouterNamespaceSpec, stdout: string, ovs: LiveBridges): 
 
 // Two commands: the host's links and the namespace's whole state, and every OVS port (ours may be on any bridge).
 const readLive = (spec: RouterNamespaceSpec) =>
-  reading([query(readRouter(spec.name, Object.keys(spec.sysctls)), (stdout) => stdout), query(readBridges([]), parseBridges)], (stdout, ovs) =>
-    routerOf(spec, stdout, ovs),
+  reading(
+    [query(readRouter(spec.name, Object.keys(spec.sysctls)), (stdout) => stdout), query(readBridges([]), parseBridges)],
+    (stdout, ovs) => routerOf(spec, stdout, ovs),
   );
 
 export const routerNamespaceKind: KindDefinition<RouterNamespaceSpec, LiveRouter, "routerNamespace"> = {
@@ -32,14 +33,21 @@ export const routerNamespaceKind: KindDefinition<RouterNamespaceSpec, LiveRouter
   read: readLive,
   // Before a delete, also what else lives in the namespace: anything not ours keeps it.
   readForDelete: (spec) =>
-    reading([query(readRouter(spec.name, Object.keys(spec.sysctls)), (stdout) => stdout), query(readBridges([]), parseBridges)], (stdout, ovs) => {
-      const live = routerOf(spec, stdout, ovs);
-      if (!live.namespace) return live;
-      const namespace = live.namespace;
-      return reading([query(readNamespaceTenants(spec.name), parseTenants)], (tenants) => ({
-        ...live, namespace: { ...namespace, ...(tenants ? { tenants } : {}) },
-      }));
-    }),
+    reading(
+      [
+        query(readRouter(spec.name, Object.keys(spec.sysctls)), (stdout) => stdout),
+        query(readBridges([]), parseBridges),
+      ],
+      (stdout, ovs) => {
+        const live = routerOf(spec, stdout, ovs);
+        if (!live.namespace) return live;
+        const namespace = live.namespace;
+        return reading([query(readNamespaceTenants(spec.name), parseTenants)], (tenants) => ({
+          ...live,
+          namespace: { ...namespace, ...(tenants ? { tenants } : {}) },
+        }));
+      },
+    ),
   plan: planRouter,
   planDelete: (spec, live, owner) => planRouterDelete(spec.name, live, owner),
   observe: observeRouter,
@@ -52,7 +60,10 @@ export const routerNamespaceKind: KindDefinition<RouterNamespaceSpec, LiveRouter
     bridges: (spec) => spec.interfaces.map((i) => i.bridge),
     ports: (spec) =>
       spec.interfaces.map((i) => ({
-        bridge: i.bridge, name: i.name, type: "internal", ...vlanOf(i),
+        bridge: i.bridge,
+        name: i.name,
+        type: "internal",
+        ...vlanOf(i),
         role: { kind: "router", namespace: spec.name, addresses: i.addresses },
       })),
   },

@@ -18,20 +18,32 @@ const JUMPS = new Set(HOOKS.map((hook) => `${hook} ${jumpRule(hook).spec}`));
 
 /** What in one iptables table is not ours: chains, rules, a built-in chain's policy other than ACCEPT. */
 function foreignRules(name: string, table: LiveTable): string[] {
-  const chains = table.chains.filter((c) => !BUILT_IN.has(c.name) && !OURS.has(c.name)).map((c) => `${name} chain ${c.name}`);
-  const policies = table.chains.filter((c) => c.policy !== undefined && c.policy !== "ACCEPT").map((c) => `${name} ${c.name} policy ${c.policy}`);
+  const chains = table.chains
+    .filter((c) => !BUILT_IN.has(c.name) && !OURS.has(c.name))
+    .map((c) => `${name} chain ${c.name}`);
+  const policies = table.chains
+    .filter((c) => c.policy !== undefined && c.policy !== "ACCEPT")
+    .map((c) => `${name} ${c.name} policy ${c.policy}`);
   const rules = table.rules.filter((r) => !OURS.has(r.chain) && !(name === "nat" && JUMPS.has(`${r.chain} ${r.spec}`)));
-  return [...chains, ...policies, ...(rules.length ? [`${rules.length} ${name} rule${rules.length === 1 ? "" : "s"}`] : [])];
+  return [
+    ...chains,
+    ...policies,
+    ...(rules.length ? [`${rules.length} ${name} rule${rules.length === 1 ? "" : "s"}`] : []),
+  ];
 }
 
 /** Everything in the namespace that is not ours, in words; empty when it is all ours. */
 export function foreignInNamespace(live: LiveRouter, owner: string, tenants: NamespaceTenants): string[] {
   const ourDevices = new Set(allPorts(live).filter((p) => p.externalIds[OWNER_KEY] === owner).map((p) => p.name));
-  const links = (live.namespace?.links ?? []).filter((l) => l.name !== "lo" && !ourDevices.has(l.name) && !(l.vlan && ourDevices.has(l.vlan.parent)));
+  const links = (live.namespace?.links ?? []).filter(
+    (l) => l.name !== "lo" && !ourDevices.has(l.name) && !(l.vlan && ourDevices.has(l.vlan.parent)),
+  );
   return [
     ...links.map((l) => `device ${l.name}`),
     ...Object.entries(tenants.tables).flatMap(([name, table]) => foreignRules(name, table)),
-    ...(tenants.pids.length ? [`${tenants.pids.length} process${tenants.pids.length === 1 ? "" : "es"} (pid ${tenants.pids.join(", ")})`] : []),
+    ...(tenants.pids.length
+      ? [`${tenants.pids.length} process${tenants.pids.length === 1 ? "" : "es"} (pid ${tenants.pids.join(", ")})`]
+      : []),
   ];
 }
 
@@ -46,10 +58,14 @@ function removeOurNat(name: string, nat: LiveTable): Op | undefined {
 export function planRouterDelete(name: string, live: LiveRouter, owner: string): Op[] {
   const ours = allPorts(live).filter((p) => p.externalIds[OWNER_KEY] === owner);
   const ops: Array<Op | undefined> = [
-    transaction(ours.map((p) => delPort(p.bridge, p.name, { ifExists: true })), `delete the OVS ports of router ${name}`),
+    transaction(
+      ours.map((p) => delPort(p.bridge, p.name, { ifExists: true })),
+      `delete the OVS ports of router ${name}`,
+    ),
   ];
   const ns = live.namespace;
-  if (ns?.links.find((l) => l.name === "lo")?.alias !== namespaceMark(owner)) return ops.filter((op): op is Op => op !== undefined);
+  if (ns?.links.find((l) => l.name === "lo")?.alias !== namespaceMark(owner))
+    return ops.filter((op): op is Op => op !== undefined);
   const foreign = ns.tenants ? foreignInNamespace(live, owner, ns.tenants) : [];
   if (foreign.length === 0) {
     ops.push(netnsDelete(name));

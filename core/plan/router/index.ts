@@ -8,7 +8,16 @@ import { RouterInterfaceSpec, RouterNamespaceSpec } from "../../schema/router";
 import { LivePort } from "../../live/bridge";
 import { LiveNamespace, LiveRouter } from "../../live/router";
 import { delPort, transaction, VsctlCommand } from "../../compile/vsctl";
-import { devicesIn, ipBatch, linkDel, linkSetNetns, markNamespace, namespaceMark, netnsAdd, sysctlWrite } from "../../compile/ip";
+import {
+  devicesIn,
+  ipBatch,
+  linkDel,
+  linkSetNetns,
+  markNamespace,
+  namespaceMark,
+  netnsAdd,
+  sysctlWrite,
+} from "../../compile/ip";
 import { planPort } from "../bridge";
 import { MissingBridgeError, OwnershipConflict } from "../errors";
 import { planLinks, planVlanDevices } from "./links";
@@ -21,7 +30,9 @@ export interface PlacedPort extends LivePort {
 
 /** Every port on the host, by name (OVSDB lists bridges in no stable order). */
 export function allPorts(live: LiveRouter): PlacedPort[] {
-  return live.ovs.bridges.flatMap((b) => b.ports.map((p) => ({ ...p, bridge: b.name }))).sort((a, b) => a.name.localeCompare(b.name));
+  return live.ovs.bridges
+    .flatMap((b) => b.ports.map((p) => ({ ...p, bridge: b.name })))
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** The OVS side of a router interface: an internal port, optionally tagged or a trunk. */
@@ -46,7 +57,11 @@ export function namespaceOwnership(ns: LiveNamespace | undefined, owner: string)
   if (!ns) return "absent";
   const alias = ns.links.find((l) => l.name === "lo")?.alias;
   if (alias === namespaceMark(owner)) return "ours";
-  const bare = alias === undefined && ns.links.every((l) => l.name === "lo") && ns.routes.length === 0 && ns.nat.rules.length === 0;
+  const bare =
+    alias === undefined &&
+    ns.links.every((l) => l.name === "lo") &&
+    ns.routes.length === 0 &&
+    ns.nat.rules.length === 0;
   if (bare) return "bare";
   throw new OwnershipConflict(
     `namespace ${ns.name} already exists on the host and is not owned by ${owner} ` +
@@ -81,7 +96,12 @@ export function deviceLost(name: string, live: LiveRouter): boolean {
   return !link || link.noCarrier === true;
 }
 
-function planPorts(spec: RouterNamespaceSpec, live: LiveRouter, owner: string, previous?: RouterNamespaceSpec): PortPlan {
+function planPorts(
+  spec: RouterNamespaceSpec,
+  live: LiveRouter,
+  owner: string,
+  previous?: RouterNamespaceSpec,
+): PortPlan {
   const ports = allPorts(live);
   const removeFirst: VsctlCommand[] = [];
   const lost = new Set<string>();
@@ -96,7 +116,9 @@ function planPorts(spec: RouterNamespaceSpec, live: LiveRouter, owner: string, p
   }
   for (const iface of spec.interfaces) {
     if (!live.ovs.bridges.some((b) => b.name === iface.bridge)) {
-      throw new MissingBridgeError(`bridge ${iface.bridge} of interface ${iface.name} does not exist on the host; create it first (e.g. a Bridge resource, passing its name output as the interface's bridge so the router waits for it)`);
+      throw new MissingBridgeError(
+        `bridge ${iface.bridge} of interface ${iface.name} does not exist on the host; create it first (e.g. a Bridge resource, passing its name output as the interface's bridge so the router waits for it)`,
+      );
     }
     const current = ports.find((p) => p.name === iface.name);
     if (current && current.externalIds[OWNER_KEY] !== owner) {
@@ -125,7 +147,12 @@ function planPorts(spec: RouterNamespaceSpec, live: LiveRouter, owner: string, p
 const normalized = (value: string) => value.trim().split(/\s+/).join(" ");
 
 /** The ops that take the host from `live` to `desired`; none when they agree. */
-export function planRouter(desired: RouterNamespaceSpec, live: LiveRouter, owner: string, previous?: RouterNamespaceSpec): Op[] {
+export function planRouter(
+  desired: RouterNamespaceSpec,
+  live: LiveRouter,
+  owner: string,
+  previous?: RouterNamespaceSpec,
+): Op[] {
   const name = desired.name;
   const ownership = namespaceOwnership(live.namespace, owner);
   const ns = ownership === "absent" ? undefined : live.namespace;
@@ -134,7 +161,12 @@ export function planRouter(desired: RouterNamespaceSpec, live: LiveRouter, owner
   if (ownership !== "ours") ops.push(markNamespace(name, owner));
 
   const ports = planPorts(desired, live, owner, previous);
-  ops.push(transaction(ports.removeFirst, `delete the OVS ports of router ${name} whose device is lost, so OVS makes new ones`));
+  ops.push(
+    transaction(
+      ports.removeFirst,
+      `delete the OVS ports of router ${name} whose device is lost, so OVS makes new ones`,
+    ),
+  );
   ops.push(transaction(ports.commands, `converge the OVS ports of router ${name}`));
   const inside = new Set((ns?.links ?? []).map((l) => l.name));
   // A device in the host's own namespace is one OVS made (again): it moves in, and a copy
@@ -146,17 +178,32 @@ export function planRouter(desired: RouterNamespaceSpec, live: LiveRouter, owner
   const stale = entering.filter((dev) => inside.has(dev) && (outside.has(dev) || ports.lost.has(dev)));
   for (const dev of stale) ports.vanishing.add(dev);
   ops.push(ipBatch(stale.map(linkDel), `delete the dead copies of ${stale.join(", ")} in ${name}`, { netns: name }));
-  ops.push(ipBatch(entering.map((dev) => linkSetNetns(dev, name)), `move ${entering.join(", ")} into namespace ${name}`, { unless: devicesIn(name, entering) }));
+  ops.push(
+    ipBatch(
+      entering.map((dev) => linkSetNetns(dev, name)),
+      `move ${entering.join(", ")} into namespace ${name}`,
+      { unless: devicesIn(name, entering) },
+    ),
+  );
 
   // VLAN devices need their parent in the namespace. Only a batch that just adds can be
   // skipped when its devices exist (`ip link add` fails on a second script run).
   const vlans = planVlanDevices(desired, ns, new Set([...entering, ...ports.vanishing]));
   const unless = vlans.deleted.length ? undefined : devicesIn(name, vlans.created);
-  ops.push(ipBatch(vlans.lines, `converge the VLAN devices ${[...vlans.deleted, ...vlans.created].join(", ")} in ${name}`, { netns: name, unless }));
+  ops.push(
+    ipBatch(vlans.lines, `converge the VLAN devices ${[...vlans.deleted, ...vlans.created].join(", ")} in ${name}`, {
+      netns: name,
+      unless,
+    }),
+  );
 
   // After the moves and VLAN devices (per-device keys need the device), before the addresses
   // (promote_secondaries must hold when one is removed).
-  const sysctls = Object.fromEntries(Object.entries(desired.sysctls).filter(([k, v]) => ns?.sysctls[k] === undefined || normalized(ns.sysctls[k]) !== normalized(v)));
+  const sysctls = Object.fromEntries(
+    Object.entries(desired.sysctls).filter(
+      ([k, v]) => ns?.sysctls[k] === undefined || normalized(ns.sysctls[k]) !== normalized(v),
+    ),
+  );
   ops.push(sysctlWrite(name, sysctls));
 
   const loUp = ownership !== "ours" || (ns?.links.find((l) => l.name === "lo")?.up ?? false);

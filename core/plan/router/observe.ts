@@ -2,7 +2,14 @@
 // agrees with `reference` reads back exactly as declared; anything else ours is appended.
 import { OWNER_KEY } from "../../schema/common";
 import { namespaceMark } from "../../compile/ip";
-import { RouteSpec, routeFamily, RouterInterfaceSpec, RouterNamespaceSpec, RouterVlanSpec, vlanDeviceName } from "../../schema/router";
+import {
+  RouteSpec,
+  routeFamily,
+  RouterInterfaceSpec,
+  RouterNamespaceSpec,
+  RouterVlanSpec,
+  vlanDeviceName,
+} from "../../schema/router";
 import { LiveLink, LiveRoute } from "../../live/ip";
 import { LiveRouter } from "../../live/router";
 import { pickKeys } from "../maps";
@@ -28,12 +35,23 @@ function addressesOf(link: LiveLink | undefined, spec: RouterNamespaceSpec, decl
 }
 
 /** The VLAN devices on `parent` that carry their `<parent>.<id>` name (others are deleted by the plan). */
-function observeVlans(live: LiveRouter, parent: string, reference: RouterInterfaceSpec | undefined, spec: RouterNamespaceSpec): RouterVlanSpec[] {
-  const links = (live.namespace?.links ?? []).filter((l) => l.vlan?.parent === parent && l.name === vlanDeviceName(parent, l.vlan.id));
+function observeVlans(
+  live: LiveRouter,
+  parent: string,
+  reference: RouterInterfaceSpec | undefined,
+  spec: RouterNamespaceSpec,
+): RouterVlanSpec[] {
+  const links = (live.namespace?.links ?? []).filter(
+    (l) => l.vlan?.parent === parent && l.name === vlanDeviceName(parent, l.vlan.id),
+  );
   const declared = reference?.vlans ?? [];
   return inReferenceOrder(links, (l) => rankIn(declared, (v) => v.id === l.vlan!.id)).map((l) => {
     const ref = declared.find((v) => v.id === l.vlan!.id);
-    return { id: l.vlan!.id, addresses: addressesOf(l, spec, ref?.addresses ?? []), ...(ref?.mtu !== undefined ? { mtu: l.mtu } : {}) };
+    return {
+      id: l.vlan!.id,
+      addresses: addressesOf(l, spec, ref?.addresses ?? []),
+      ...(ref?.mtu !== undefined ? { mtu: l.mtu } : {}),
+    };
   });
 }
 
@@ -66,7 +84,11 @@ function observeRoute(r: LiveRoute, reference: RouteSpec | undefined): RouteSpec
   };
 }
 
-export function observeRouter(live: LiveRouter, reference: RouterNamespaceSpec, owner: string): RouterNamespaceSpec | undefined {
+export function observeRouter(
+  live: LiveRouter,
+  reference: RouterNamespaceSpec,
+  owner: string,
+): RouterNamespaceSpec | undefined {
   const ns = live.namespace;
   if (!ns || ns.links.find((l) => l.name === "lo")?.alias !== namespaceMark(owner)) return undefined;
   const ports = allPorts(live).filter((p) => p.externalIds[OWNER_KEY] === owner);
@@ -74,10 +96,16 @@ export function observeRouter(live: LiveRouter, reference: RouterNamespaceSpec, 
     observeInterface(live, p, reference),
   );
   const routeKey = (r: { destination: string }, family: 4 | 6) => `${family} ${r.destination}`;
-  const routes = inReferenceOrder(ownedRoutes(ns), (r) => rankIn(reference.routes, (w) => routeKey(w, routeFamily(w)) === routeKey(r, r.family))).map(
-    (r) => observeRoute(r, reference.routes.find((w) => routeKey(w, routeFamily(w)) === routeKey(r, r.family))),
+  const routes = inReferenceOrder(ownedRoutes(ns), (r) =>
+    rankIn(reference.routes, (w) => routeKey(w, routeFamily(w)) === routeKey(r, r.family)),
+  ).map((r) =>
+    observeRoute(
+      r,
+      reference.routes.find((w) => routeKey(w, routeFamily(w)) === routeKey(r, r.family)),
+    ),
   );
-  const hasAddress = (iface: string, cidr: string) => !!ns.links.find((l) => l.name === iface)?.addresses.some((a) => a.cidr === cidr);
+  const hasAddress = (iface: string, cidr: string) =>
+    !!ns.links.find((l) => l.name === iface)?.addresses.some((a) => a.cidr === cidr);
   return {
     name: ns.name,
     sysctls: pickKeys(ns.sysctls, reference.sysctls),

@@ -8,8 +8,13 @@ import { OwnershipConflict } from "../../../core/plan/errors";
 const OWNER = "lab/dev/br-int";
 const spec = (input: unknown): BridgeSpec => bridgeSpec.parse(input);
 const desired = spec({
-  name: "br-int", failMode: "secure", datapathType: "netdev",
-  ports: [{ name: "foo", type: "internal", tag: 4 }, { name: "int-br-ex", type: "patch", options: { peer: "phy-br-ex" } }],
+  name: "br-int",
+  failMode: "secure",
+  datapathType: "netdev",
+  ports: [
+    { name: "foo", type: "internal", tag: 4 },
+    { name: "int-br-ex", type: "patch", options: { peer: "phy-br-ex" } },
+  ],
 });
 
 function ours(port: Partial<LivePort> & { name: string }): LivePort {
@@ -19,7 +24,12 @@ function ours(port: Partial<LivePort> & { name: string }): LivePort {
 /** The host exactly as `desired` wants it. */
 function converged(): LiveBridge {
   return {
-    name: "br-int", failMode: "secure", datapathType: "netdev", protocols: [], externalIds: { "ovslab-owner": OWNER }, otherConfig: {},
+    name: "br-int",
+    failMode: "secure",
+    datapathType: "netdev",
+    protocols: [],
+    externalIds: { "ovslab-owner": OWNER },
+    otherConfig: {},
     ports: [ours({ name: "foo", tag: 4 }), ours({ name: "int-br-ex", type: "patch", options: { peer: "phy-br-ex" } })],
   };
 }
@@ -68,7 +78,9 @@ describe("planBridge", () => {
   it("restores an interface option changed by hand", () => {
     const live = converged();
     live.ports[1].options = { peer: "elsewhere" };
-    assert.deepEqual(lines(planBridge(desired, host(live), OWNER)), ["ovs-vsctl set Interface int-br-ex options:peer=phy-br-ex"]);
+    assert.deepEqual(lines(planBridge(desired, host(live), OWNER)), [
+      "ovs-vsctl set Interface int-br-ex options:peer=phy-br-ex",
+    ]);
   });
 
   it("clears a tag the spec no longer sets", () => {
@@ -87,12 +99,16 @@ describe("planBridge", () => {
     const live = converged();
     live.externalIds = { ...live.externalIds, "bridge-id": "mine", "neutron-key": "theirs" };
     const before = spec({ ...desired, externalIds: { "bridge-id": "mine" } });
-    assert.deepEqual(lines(planBridge(desired, host(live), OWNER, before)), ["ovs-vsctl remove Bridge br-int external_ids bridge-id"]);
+    assert.deepEqual(lines(planBridge(desired, host(live), OWNER, before)), [
+      "ovs-vsctl remove Bridge br-int external_ids bridge-id",
+    ]);
   });
 
   it("quotes map values that ovs-vsctl would otherwise parse", () => {
     const withSpace = spec({ ...desired, otherConfig: { "mac-table-size": "a b" } });
-    assert.deepEqual(lines(planBridge(withSpace, host(converged()), OWNER)), [`ovs-vsctl set Bridge br-int 'other_config:mac-table-size="a b"'`]);
+    assert.deepEqual(lines(planBridge(withSpace, host(converged()), OWNER)), [
+      `ovs-vsctl set Bridge br-int 'other_config:mac-table-size="a b"'`,
+    ]);
   });
 
   it("refuses to take over a bridge that exists and is not ours", () => {
@@ -103,7 +119,10 @@ describe("planBridge", () => {
   it("refuses to take over a port of the same name that someone else added", () => {
     const live = converged();
     live.ports[0].externalIds = {};
-    assert.throws(() => planBridge(desired, host(live), OWNER), /port foo already exists on bridge br-int and is not owned by lab\/dev\/br-int/);
+    assert.throws(
+      () => planBridge(desired, host(live), OWNER),
+      /port foo already exists on bridge br-int and is not owned by lab\/dev\/br-int/,
+    );
   });
 
   it("refuses a port that lives on another bridge", () => {
@@ -135,14 +154,19 @@ describe("planBridge on a fail_mode change", () => {
   });
 
   it("adds nothing back when the bridge had no flow but OVS's own", () => {
-    const live = { ...host({ ...converged(), failMode: "standalone" }), flows: { "br-int": [dumped("0x0", 0, 0, "", "NORMAL")] } };
+    const live = {
+      ...host({ ...converged(), failMode: "standalone" }),
+      flows: { "br-int": [dumped("0x0", 0, 0, "", "NORMAL")] },
+    };
     assert.deepEqual(lines(planBridge(desired, live, OWNER)), ["ovs-vsctl set Bridge br-int fail_mode=secure"]);
   });
 });
 
 describe("planBridgeDelete", () => {
   it("deletes the whole bridge when only our ports are on it", () => {
-    assert.deepEqual(lines(planBridgeDelete("br-int", host(converged()), OWNER)), ["ovs-vsctl --if-exists del-br br-int"]);
+    assert.deepEqual(lines(planBridgeDelete("br-int", host(converged()), OWNER)), [
+      "ovs-vsctl --if-exists del-br br-int",
+    ]);
   });
 
   it("keeps the bridge, without our mark but marked kept by us, when someone else's port is on it", () => {
@@ -159,7 +183,10 @@ describe("planBridgeDelete", () => {
       ({ cookie, table: 0, priority, idleTimeout: 0, hardTimeout: 0, importance: 0, flags: [], match, actions });
     const withDefault = { ...host(converged()), flows: { "br-int": [flow("0x0", 0, "", "NORMAL")] } };
     assert.deepEqual(lines(planBridgeDelete("br-int", withDefault, OWNER)), ["ovs-vsctl --if-exists del-br br-int"]);
-    const withTheirs = { ...host(converged()), flows: { "br-int": [flow("0x0", 0, "", "NORMAL"), flow("0x77", 9, "arp", "drop")] } };
+    const withTheirs = {
+      ...host(converged()),
+      flows: { "br-int": [flow("0x0", 0, "", "NORMAL"), flow("0x77", 9, "arp", "drop")] },
+    };
     assert.deepEqual(lines(planBridgeDelete("br-int", withTheirs, OWNER)), [
       "ovs-vsctl --if-exists del-port br-int foo -- --if-exists del-port br-int int-br-ex -- remove Bridge br-int external_ids ovslab-owner" +
         " -- set Bridge br-int external_ids:ovslab-kept-by=lab/dev/br-int",
@@ -172,7 +199,10 @@ describe("planBridgeDelete", () => {
     assert.deepEqual(lines(planBridge(spec({ ...desired, ports: [] }), host(kept), OWNER)), [
       "ovs-vsctl set Bridge br-int external_ids:ovslab-owner=lab/dev/br-int -- remove Bridge br-int external_ids ovslab-kept-by",
     ]);
-    assert.throws(() => planBridge(desired, host(kept), "lab/other/br-int"), /not owned by lab\/other\/br-int \(external_ids:ovslab-owner=<unset>, kept by lab\/dev\/br-int for what others have on it\)/);
+    assert.throws(
+      () => planBridge(desired, host(kept), "lab/other/br-int"),
+      /not owned by lab\/other\/br-int \(external_ids:ovslab-owner=<unset>, kept by lab\/dev\/br-int for what others have on it\)/,
+    );
   });
 
   it("does nothing to a bridge that is gone or not ours", () => {

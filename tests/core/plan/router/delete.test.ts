@@ -6,17 +6,23 @@ import { converged, empty, fixture, link, OWNER, script } from "./fixture";
 
 /** What readNamespaceTenants prints: iptables-save of every table, then the pids. */
 function tenants(extraNat: string[], filter: string[], pids = "") {
-  return parseTenants([
-    "@@ovslab iptables",
-    "*nat",
-    ":PREROUTING ACCEPT [0:0]", ":POSTROUTING ACCEPT [0:0]", ":ovslab-POSTROUTING - [0:0]", ...extraNat.filter((l) => l.startsWith(":")),
-    "-A POSTROUTING -j ovslab-POSTROUTING", ...extraNat.filter((l) => l.startsWith("-A")),
-    "-A ovslab-POSTROUTING -s 10.0.0.0/24 -o qg-b -j SNAT --to-source 172.24.4.2",
-    "COMMIT",
-    ...(filter.length ? ["*filter", ":INPUT ACCEPT [0:0]", ...filter, "COMMIT"] : []),
-    "@@ovslab pids",
-    pids,
-  ].join("\n"))!;
+  return parseTenants(
+    [
+      "@@ovslab iptables",
+      "*nat",
+      ":PREROUTING ACCEPT [0:0]",
+      ":POSTROUTING ACCEPT [0:0]",
+      ":ovslab-POSTROUTING - [0:0]",
+      ...extraNat.filter((l) => l.startsWith(":")),
+      "-A POSTROUTING -j ovslab-POSTROUTING",
+      ...extraNat.filter((l) => l.startsWith("-A")),
+      "-A ovslab-POSTROUTING -s 10.0.0.0/24 -o qg-b -j SNAT --to-source 172.24.4.2",
+      "COMMIT",
+      ...(filter.length ? ["*filter", ":INPUT ACCEPT [0:0]", ...filter, "COMMIT"] : []),
+      "@@ovslab pids",
+      pids,
+    ].join("\n"),
+  )!;
 }
 
 describe("planRouterDelete with what else lives in the namespace", () => {
@@ -39,7 +45,10 @@ describe("planRouterDelete with what else lives in the namespace", () => {
         "-F ovslab-OUTPUT\n-F ovslab-POSTROUTING\n-F ovslab-PREROUTING\n-X ovslab-OUTPUT\n-X ovslab-POSTROUTING\n-X ovslab-PREROUTING\nCOMMIT\nOVSLAB_EOF",
       "ip -n qrouter-1 link set dev lo alias ''",
     ]);
-    assert.match(ops.at(-1)!.why, /keep namespace qrouter-1, unmarked, for what we do not own \(nat chain neutron-l3-agent-snat, 1 nat rule, filter chain neutron-filter-top, 1 filter rule\)/);
+    assert.match(
+      ops.at(-1)!.why,
+      /keep namespace qrouter-1, unmarked, for what we do not own \(nat chain neutron-l3-agent-snat, 1 nat rule, filter chain neutron-filter-top, 1 filter rule\)/,
+    );
   });
 
   it("keeps it for a device or a process of someone else's", () => {
@@ -61,7 +70,9 @@ describe("planRouterDelete", () => {
   it("leaves a namespace that is not ours, and plans nothing when all is gone", () => {
     const foreign = converged();
     link(foreign, "lo").alias = "other/stack/r9";
-    assert.deepEqual(script(planRouterDelete("qrouter-1", foreign, OWNER)), ["ovs-vsctl --if-exists del-port br-ex qg-b -- --if-exists del-port br-int qr-a"]);
+    assert.deepEqual(script(planRouterDelete("qrouter-1", foreign, OWNER)), [
+      "ovs-vsctl --if-exists del-port br-ex qg-b -- --if-exists del-port br-int qr-a",
+    ]);
     assert.deepEqual(planRouterDelete("qrouter-1", empty(), OWNER), []);
   });
 
