@@ -2,13 +2,26 @@
 import { RouterNamespaceArgs, routerNamespaceSpec, RouterNamespaceSpec } from "../schema/router";
 import { documented } from "../schema/documented";
 import { readBridges } from "../compile/vsctl";
-import { readRouter } from "../compile/router";
-import { interfaceProblem, parseBridges } from "../live/bridge";
-import { LiveRouter, parseNamespace } from "../live/router";
-import { allPorts, planRouter, planRouterDelete } from "../plan/router";
+import { readNamespaceTenants, readRouter } from "../compile/router";
+import { interfaceProblem, LiveBridges, parseBridges } from "../live/bridge";
+import { LiveRouter, parseHostLinks, parseNamespace, parseTenants } from "../live/router";
+import { allPorts, planRouter } from "../plan/router";
+import { planRouterDelete } from "../plan/router/delete";
 import { observeRouter } from "../plan/router/observe";
 import { KindDefinition, vlanOf } from "./kind";
 import { query, reading } from "./reading";
+
+/** The router from its read: the host's links and the namespace (one command), and every OVS port. */
+function routerOf(spec: RouterNamespaceSpec, stdout: string, ovs: LiveBridges): LiveRouter {
+  return { namespace: parseNamespace(spec.name, stdout), hostLinks: parseHostLinks(stdout), ovs };
+}
+
+// Two commands: the host's links and the namespace's whole state, and every OVS port (ours may be on any bridge).
+const readLive = (spec: RouterNamespaceSpec) =>
+  reading(
+    [query(readRouter(spec.name, Object.keys(spec.sysctls)), (stdout) => stdout), query(readBridges([]), parseBridges)],
+    (stdout, ovs) => routerOf(spec, stdout, ovs),
+  );
 
 export const routerNamespaceKind: KindDefinition<RouterNamespaceSpec, LiveRouter, "routerNamespace"> = {
   key: "routerNamespace",
@@ -17,14 +30,23 @@ export const routerNamespaceKind: KindDefinition<RouterNamespaceSpec, LiveRouter
   schema: documented<RouterNamespaceArgs>()(routerNamespaceSpec),
   idOf: (spec) => spec.name,
   replaceOn: ["name"],
-  // Two commands: the namespace's whole state, and every OVS port (ours may be on any bridge).
-  read: (spec) =>
+  read: readLive,
+  // Before a delete, also what else lives in the namespace: anything not ours keeps it.
+  readForDelete: (spec) =>
     reading(
       [
-        query(readRouter(spec.name, Object.keys(spec.sysctls)), (stdout) => parseNamespace(spec.name, stdout)),
+        query(readRouter(spec.name, Object.keys(spec.sysctls)), (stdout) => stdout),
         query(readBridges([]), parseBridges),
       ],
-      (namespace, ovs) => ({ namespace, ovs }),
+      (stdout, ovs) => {
+        const live = routerOf(spec, stdout, ovs);
+        if (!live.namespace) return live;
+        const namespace = live.namespace;
+        return reading([query(readNamespaceTenants(spec.name), parseTenants)], (tenants) => ({
+          ...live,
+          namespace: { ...namespace, ...(tenants ? { tenants } : {}) },
+        }));
+      },
     ),
   plan: planRouter,
   planDelete: (spec, live, owner) => planRouterDelete(spec.name, live, owner),
