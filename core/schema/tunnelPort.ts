@@ -30,7 +30,7 @@ export interface TunnelPortArgs {
 }
 
 const address = (field: string) =>
-  z.string().refine((text) => parseIp(text) !== undefined, `must be an IPv4 or IPv6 address (got a ${field} OVS would refuse)`);
+  z.string().refine((text) => parseIp(text) !== undefined, `must be an IPv4 or IPv6 address, as OVS's ${field} takes`);
 
 export const tunnelPortSpec = z
   .object({

@@ -10,8 +10,8 @@ describe("TunnelPort check (through the provider entry point)", () => {
     const news = { bridge: "br-tun", name: "vx", remoteIp: "10.250.0", key: -1, connection: { host: "127.0.0.1" }, owner: "lab/dev/TunnelPort/t" };
     const result = await call("tunnelPort", "check", {}, news);
     assert.deepEqual(result.failures?.map((f: { reason: string }) => f.reason), [
-      "remoteIp: must be an IPv4 or IPv6 address (got a remote_ip OVS would refuse)",
-      "key: must be 0 or more",
+      "remoteIp: must be an IPv4 or IPv6 address, as OVS's remote_ip takes, got \"10.250.0\"",
+      "key: must be 0 or more, got -1",
     ]);
   });
 });

@@ -22,7 +22,7 @@ describe("tunnelPortSpec", () => {
   it("names each bad field and its rule", () => {
     assert.deepEqual(fieldProblems({ bridge: "br-tun", name: "br-tun", type: "stt", remoteIp: "10.250.0.300", dstPort: 0 }), [
       "type: must be one of vxlan, gre, geneve",
-      "remoteIp: must be an IPv4 or IPv6 address (got a remote_ip OVS would refuse)",
+      "remoteIp: must be an IPv4 or IPv6 address, as OVS's remote_ip takes",
       "dstPort: must be 1-65535",
     ]);
     assert.deepEqual(fieldProblems({ bridge: "br-tun", name: "br-tun", remoteIp: "10.0.0.1", localIp: "fd00::1", key: 16777216 }), [
@@ -31,7 +31,7 @@ describe("tunnelPortSpec", () => {
       "localIp: must be of the same IP version as remoteIp",
     ]);
     assert.deepEqual(fieldProblems({ bridge: "br-tun", name: "v", remoteIp: "10.0.0.1", localIp: "10.0.0.1", extra: 1 }), [
-      "Unrecognized key: \"extra\"",
+      "extra: unknown field",
       "localIp: is also remoteIp; a tunnel joins two hosts",
     ]);
   });
