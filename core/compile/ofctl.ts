@@ -20,10 +20,14 @@ export interface FlowText {
   hardTimeout: number;
 }
 
-/** Our flows only: `--names` and `--no-stats` explicitly (their defaults depend on the terminal). */
+/**
+ * Our flows only: `--no-names` and `--no-stats` explicitly (their defaults depend on the
+ * terminal). Port numbers, not names: `parse-flows` prints the desired flows that way too,
+ * so the two compare as OVS's own text.
+ */
 export function dumpFlows(bridge: string, cookie: string): Op {
   return {
-    argv: ["ovs-ofctl", "-O", FLOW_PROTOCOL, "--no-stats", "--names", "dump-flows", bridge, `cookie=${cookie}/-1`],
+    argv: ["ovs-ofctl", "-O", FLOW_PROTOCOL, "--no-stats", "--no-names", "dump-flows", bridge, `cookie=${cookie}/-1`],
     why: `read the flows of cookie ${cookie} on bridge ${bridge}`,
   };
 }
@@ -34,7 +38,7 @@ export function dumpFlows(bridge: string, cookie: string): Op {
  */
 export function dumpTable(bridge: string, table: number): Op {
   return {
-    argv: ["ovs-ofctl", "-O", FLOW_PROTOCOL, "--no-stats", "--names", "dump-flows", bridge, `table=${table}`],
+    argv: ["ovs-ofctl", "-O", FLOW_PROTOCOL, "--no-stats", "--no-names", "dump-flows", bridge, `table=${table}`],
     why: `read table ${table} of bridge ${bridge}, to see flows ours would collide with`,
   };
 }
@@ -50,19 +54,53 @@ export function dumpAllFlows(bridge: string): Op {
   };
 }
 
-/** `add table=0,priority=4,cookie=C,in_port=phy-br-ex,dl_vlan=1,actions=strip_vlan,NORMAL`. */
-export function addLine(flow: FlowText, cookie: string): string {
-  const parts = [`table=${flow.table}`, `priority=${flow.priority}`, `cookie=${cookie}`];
+/** `table=0,priority=4[,cookie=C],in_port=phy-br-ex,dl_vlan=1,actions=strip_vlan,NORMAL`, as ovs-ofctl reads it. */
+export function flowLine(flow: FlowText, cookie?: string): string {
+  const parts = [`table=${flow.table}`, `priority=${flow.priority}`];
+  if (cookie !== undefined) parts.push(`cookie=${cookie}`);
   if (flow.idleTimeout) parts.push(`idle_timeout=${flow.idleTimeout}`);
   if (flow.hardTimeout) parts.push(`hard_timeout=${flow.hardTimeout}`);
   if (flow.match) parts.push(flow.match);
   parts.push(`actions=${flow.actions}`);
-  return `add ${parts.join(",")}`;
+  return parts.join(",");
+}
+
+/** `add table=0,priority=4,cookie=C,in_port=phy-br-ex,dl_vlan=1,actions=strip_vlan,NORMAL`. */
+export function addLine(flow: FlowText, cookie: string): string {
+  return `add ${flowLine(flow, cookie)}`;
+}
+
+/**
+ * Changes the actions of the one flow of this table, priority and match, keeping its
+ * counters and age (an add would reset them: counters are how people debug a lab).
+ */
+export function modifyLine(flow: FlowText, cookie: string): string {
+  return `modify_strict ${flowLine(flow, cookie)}`;
+}
+
+/** Deletes the one flow of this table, priority and match, and only if it carries our cookie. */
+export function deleteStrictLine(flow: Pick<FlowText, "table" | "priority" | "match">, cookie: string): string {
+  const parts = [`table=${flow.table}`, `priority=${flow.priority}`, `cookie=${cookie}/-1`];
+  if (flow.match) parts.push(flow.match);
+  return `delete_strict ${parts.join(",")}`;
 }
 
 /** Every flow with exactly this cookie, in every table, and no other. */
 export function deleteLine(cookie: string): string {
   return `delete cookie=${cookie}/-1`;
+}
+
+/**
+ * What OVS makes of flows, without a bridge and without writing anything: each flow
+ * encoded in OpenFlow 1.4 (as our bundles send it) and printed back, or OVS's reason for
+ * refusing the first one it cannot take. The flows go on stdin, one per line.
+ */
+export function parseFlows(lines: readonly string[]): Op {
+  return {
+    argv: ["ovs-ofctl", "-O", FLOW_PROTOCOL, "parse-flows", "-"],
+    stdin: lines.join("\n") + "\n",
+    why: `read ${lines.length} flow(s) the way Open vSwitch reads them`,
+  };
 }
 
 /** One atomic bundle: the lines (add/delete ...) go on stdin. */

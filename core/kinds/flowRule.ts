@@ -2,7 +2,7 @@
 import { FlowRuleArgs, flowRuleSpec, FlowRuleSpec } from "../schema/flow";
 import { documented } from "../schema/documented";
 import { flowBridgeOf, LiveFlows } from "../live/flows";
-import { flowRuleCookie, observeFlowRule, planFlowRule, planFlowRuleDelete } from "../plan/flowRule";
+import { flowOf, flowRuleCookie, observeFlowRule, planFlowRule, planFlowRuleDelete } from "../plan/flowRule";
 import { KindDefinition } from "./kind";
 import { readFlows } from "./flowRead";
 
@@ -14,7 +14,7 @@ export const flowRuleKind: KindDefinition<FlowRuleSpec, LiveFlows, "flowRule"> =
   idOf: (spec, owner) => `${spec.bridge}/cookie=${flowRuleCookie(spec, owner)}`,
   // A new cookie or bridge is another rule: the old one is deleted, the new one created.
   replaceOn: ["bridge", "cookie"],
-  read: (spec, owner) => readFlows(spec.bridge, flowRuleCookie(spec, owner), [spec.table]),
+  read: (spec, owner) => readFlows(spec.bridge, flowRuleCookie(spec, owner), [spec.table], [flowOf(spec)]),
   plan: planFlowRule,
   planDelete: planFlowRuleDelete,
   observe: observeFlowRule,

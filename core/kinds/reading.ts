@@ -4,10 +4,19 @@
 // reads of many resources can later be batched and shared per host.
 import { Op } from "../shell";
 
+/** What a command printed, and how it exited. */
+export interface Output {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
 /** One read-only command and how to read its stdout. */
 export interface Query<T> {
   op: Op;
-  parse(stdout: string): T;
+  parse(stdout: string, output: Output): T;
+  /** Parse the output even when the command exits non-zero (the tool's refusal is the answer). */
+  mayFail?: boolean;
 }
 
 const READING: unique symbol = Symbol("ovslab.reading");
@@ -21,7 +30,12 @@ export interface Reading<Live> {
 }
 
 export function query<T>(op: Op, parse: (stdout: string) => T): Query<T> {
-  return { op, parse };
+  return { op, parse: (stdout) => parse(stdout) };
+}
+
+/** A query whose answer may be a refusal: `parse` sees the exit code and stderr too. */
+export function queryOutput<T>(op: Op, parse: (output: Output) => T): Query<T> {
+  return { op, parse: (_stdout, output) => parse(output), mayFail: true };
 }
 
 type Results<Q extends readonly Query<unknown>[]> = { [I in keyof Q]: Q[I] extends Query<infer T> ? T : never };

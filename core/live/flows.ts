@@ -31,6 +31,8 @@ export interface LiveFlows {
   bridge?: FlowBridge;
   /** Our flows (every table), and the flows of other cookies in the tables we write to. */
   flows: DumpedFlow[];
+  /** What OVS on the host makes of the desired flows; absent without a host (mocks, `ovslab plan`). */
+  ovs?: OvsReading;
 }
 
 const FLAGS = new Set(["send_flow_rem", "check_overlap", "reset_counts", "no_packet_counts", "no_byte_counts", "no_readonly_table", "no_buffer"]);
@@ -73,6 +75,59 @@ export function parseFlowDump(stdout: string): DumpedFlow[] {
     .map((line) => line.trim())
     .filter((line) => line !== "" && !/^(OFPST|NXST)_FLOW/.test(line))
     .map(parseLine);
+}
+
+/**
+ * What OVS makes of the desired flows (`ovs-ofctl parse-flows` on the host): each flow in
+ * OVS's own words, index for index, or the first flow it refuses and why.
+ */
+export type OvsReading = { flows: DumpedFlow[] } | { refused: { index: number; reason: string } };
+
+const FLOW_MOD_SETTINGS: Record<string, keyof DumpedFlow> = { cookie: "cookie", idle: "idleTimeout", hard: "hardTimeout", importance: "importance" };
+
+/**
+ * `parse-flows` output: one `OFPT_FLOW_MOD (OF1.4) (xid=0x1): ADD table:3 priority=7,in_port=1
+ * idle:5 send_flow_rem actions=...` per flow; the header lines and log lines are skipped.
+ * The match is printed by the same code as in `dump-flows`, so the two compare as text.
+ */
+export function parseFlowMods(stdout: string): DumpedFlow[] {
+  const flows: DumpedFlow[] = [];
+  for (const line of stdout.split("\n")) {
+    const head = /^OFPT_FLOW_MOD \([^)]*\) \(xid=[^)]*\): ADD /.exec(line);
+    if (!head) continue;
+    const rest = line.slice(head[0].length);
+    const at = rest.startsWith("actions=") ? 0 : rest.indexOf(" actions=") + 1;
+    const flow: DumpedFlow = { cookie: "0x0", table: 0, priority: DEFAULT_PRIORITY, idleTimeout: 0, hardTimeout: 0, importance: 0, flags: [], match: "", actions: rest.slice(at + 8).trim() };
+    for (const word of rest.slice(0, at).split(" ").filter(Boolean)) {
+      const [key, value] = word.split(":", 2);
+      if (key === "table" && value !== undefined) flow.table = Number(value);
+      else if (value !== undefined && Object.prototype.hasOwnProperty.call(FLOW_MOD_SETTINGS, key)) {
+        (flow as unknown as Record<string, unknown>)[FLOW_MOD_SETTINGS[key]] = key === "cookie" ? value : Number(value);
+      } else if (FLAGS.has(word)) flow.flags.push(word);
+      else {
+        const items = splitTopLevel(word);
+        if (items[0]?.startsWith("priority=")) flow.priority = Number(items.shift()!.slice(9));
+        flow.match = items.join(",");
+      }
+    }
+    flows.push(flow);
+  }
+  return flows;
+}
+
+/** `ovs-ofctl: -:3: reason` -> the flow at index 2 and OVS's reason; undefined for other failures. */
+export function parseFlowsRefusal(stderr: string): { index?: number; reason: string } {
+  const lines = stderr.split("\n").filter((l) => l.startsWith("ovs-ofctl: "));
+  const last = lines.at(-1) ?? stderr.trim();
+  const at = /^ovs-ofctl: -:(\d+): (.*)$/.exec(last);
+  if (at) return { index: Number(at[1]) - 1, reason: at[2] };
+  return { reason: last.replace(/^ovs-ofctl: /, "") };
+}
+
+/** Port name -> number, the other way round from the bridge's port table. */
+export function portNumbers(bridge: FlowBridge): Map<string, number> {
+  // The bridge's own port is LOCAL (65534), whether or not the port table lists it.
+  return new Map([...[...bridge.ports.byNumber].map(([n, name]): [string, number] => [name, n]), [bridge.name, 65534]]);
 }
 
 /** The bridge as flows see it: its protocols and port number -> name (the bridge's own port is LOCAL). */

@@ -3,9 +3,10 @@
 // is written with OpenFlow 1.4 (our bundles), so user text and dump-flows output compare
 // equal: strip_vlan -> pop_vlan, mod_vlan_vid:5 -> [push_vlan:0x8100,]set_field:4101->vlan_vid,
 // mod_nw_src -> set_field:..->ip_src, and so on (each checked on OVS 3.1).
-import { badCharacter, balanced, splitTopLevel, unknownWord, unquote } from "./syntax";
+import { badCharacter, balanced, clip, closest, lookup, sizeProblem, splitTopLevel, unknownWord } from "./syntax";
 import { anyValue, integerValue, ipv4Value, macValue, Parsed, parseInteger } from "./values";
-import { NO_PORT_NAMES, PortNames, portValue } from "./ports";
+import { NO_PORT_NAMES, PORT_NAME, PortNames, portValue } from "./ports";
+import { OTHER_ACTIONS } from "./fields";
 import { fieldName, subfield } from "./subfields";
 import { MatchFacts } from "./match";
 
@@ -31,6 +32,8 @@ interface State {
   vlan: boolean;
   out: string[];
   problems: string[];
+  /** What to do with a form OVS takes that is read no further here. */
+  otherwise: (s: State, item: string) => void;
 }
 
 const BARE_PORT_ACTIONS = new Set(["NORMAL", "FLOOD", "ALL", "LOCAL", "IN_PORT"]);
@@ -42,7 +45,7 @@ const l4Name = (s: State) => (ip(s) ? ({ 6: "tcp", 17: "udp", 132: "sctp" } as R
 type Handler = (s: State, arg: string | undefined, shown: string) => void;
 
 function need(s: State, ok: boolean, shown: string, what: string): boolean {
-  if (!ok) s.problems.push(`${shown} needs the match to select ${what} first (OVS refuses it otherwise)`);
+  if (!ok) s.problems.push(`${shown} needs the match to select ${what} first (${OF14_RULE})`);
   return ok;
 }
 
@@ -63,10 +66,17 @@ function withArg(handler: (s: State, arg: string, shown: string) => void): Handl
   return (s, arg, shown) => (arg === undefined || arg === "" ? s.problems.push(`${shown} needs an argument (${shown}:...)`) : handler(s, arg, shown));
 }
 
-/** After a pop OVS knows of no VLAN header (an inner tag is never matched here), so a later mod_vlan_vid pushes one. */
-function popVlan(s: State): boolean {
+/** Why a missing prerequisite is refused although OVS's OpenFlow 1.0 would take it. */
+export const OF14_RULE = "OpenFlow 1.4, which ovslab's atomic bundles use, requires it; only OpenFlow 1.0 would take it";
+
+/**
+ * pop_vlan needs a VLAN header matched (or pushed) first in OpenFlow 1.1+. After a pop OVS
+ * knows of no VLAN header (an inner tag is never matched here), so a later mod_vlan_vid pushes one.
+ */
+function popVlan(s: State, shown: string): boolean {
+  const ok = need(s, s.vlan, shown, "a VLAN (e.g. dl_vlan=1, or vlan_tci=0x1000/0x1000 for any)");
   s.vlan = false;
-  return true;
+  return ok;
 }
 
 function pushVlanIfNeeded(s: State): void {
@@ -105,7 +115,9 @@ function loadOrMove(kind: "load" | "move"): Handler {
 }
 
 function output(s: State, arg: string, shown: string): void {
-  const r = portValue(unquote(arg), s.ports);
+  const field = arg.includes("[") || /^[A-Z]+_/.test(arg) ? subfield(arg) : undefined;
+  if (field?.ok) return void s.out.push(`output:${field.value}`); // output:reg1[16..31]: the port is in a field
+  const r = portValue(arg, s.ports);
   if (!r.ok) return void s.problems.push(`${shown}: ${r.error}`);
   if (r.value === "CONTROLLER") s.out.push("CONTROLLER:65535");
   else s.out.push(BARE_PORT_ACTIONS.has(r.value) ? r.value : `output:${r.value}`);
@@ -118,7 +130,7 @@ function outputParen(s: State, inner: string, shown: string): void {
   const port = kv.get("port");
   const maxLen = kv.get("max_len");
   if (!port || [...kv.keys()].some((k) => k !== "port" && k !== "max_len")) return void s.problems.push(`${shown}: write output(port=P,max_len=N)`);
-  const p = portValue(unquote(port), s.ports);
+  const p = portValue(port, s.ports);
   const len = maxLen === undefined ? undefined : integerValue(maxLen, 16);
   if (!p.ok) return void s.problems.push(`${shown}: ${p.error}`);
   if (len && !len.ok) return void s.problems.push(`${shown}: max_len ${len.error}`);
@@ -129,7 +141,7 @@ function outputParen(s: State, inner: string, shown: string): void {
 function resubmit(s: State, port: string, table: string | undefined, shown: string): void {
   let p = "";
   if (port !== "") {
-    const r = portValue(unquote(port), s.ports);
+    const r = portValue(port, s.ports);
     if (!r.ok) return void s.problems.push(`${shown}: ${r.error}`);
     p = r.value === "IN_PORT" ? "" : r.value;
   }
@@ -160,7 +172,7 @@ function ct(s: State, inner: string, shown: string): void {
       const inner: State = { ...s, out: [], problems: s.problems };
       for (const item of splitTopLevel(a.slice(5, -1))) readAction(inner, item);
       canonical.push(`exec(${inner.out.join(",")})`);
-    } else s.problems.push(`${shown}: unknown ct argument "${a}" (known: commit, force, table=N, zone=N|FIELD[bits], exec(...), alg=ftp|tftp, nat(...))`);
+    } else canonical.push(a.replace(/ /g, "")); // another argument OVS takes (mark, label...): OVS judges it
   }
   s.out.push(`ct(${canonical.sort().join(",")})`);
 }
@@ -232,8 +244,8 @@ const PAREN_ACTIONS: Record<string, (s: State, inner: string, shown: string) => 
   output: outputParen,
   resubmit: (s, inner, shown) => {
     const args = inner.split(",");
-    if (args.length === 2) resubmit(s, args[0], args[1], shown);
-    else s.problems.push(`${shown}: write resubmit(PORT,TABLE) or resubmit(,TABLE)`);
+    if (args.length <= 2) resubmit(s, args[0], args[1], shown);
+    else s.otherwise(s, `resubmit(${inner})`); // resubmit(PORT,TABLE,ct): OVS reads the rest
   },
   ct: ct,
   write_actions: (s, inner) => {
@@ -243,27 +255,40 @@ const PAREN_ACTIONS: Record<string, (s: State, inner: string, shown: string) => 
   },
 };
 
-/** Actions ovslab does not read (yet): refused rather than compared wrongly forever. */
-const UNSUPPORTED = new Set(["learn", "note", "group", "enqueue", "meter", "conjunction", "multipath", "bundle", "bundle_load", "sample", "clone", "check_pkt_larger", "encap", "decap", "push_mpls", "pop_mpls", "fin_timeout", "dec_mpls_ttl", "set_mpls_label", "set_mpls_tc", "set_mpls_ttl", "stack_push", "stack_pop", "debug_recirc", "delete_field"]);
+/** Every action name ovslab knows, modeled or not: a bare word near one of them is a typo, not a port. */
+const ACTION_NAMES = () => [...Object.keys(ACTIONS), ...OTHER_ACTIONS];
+
+/** Whether a bare word is an action rather than a port name. */
+export const isActionName = (word: string) => lookup(ACTIONS, word.toLowerCase()) !== undefined || OTHER_ACTIONS.has(word.toLowerCase());
+
+/**
+ * An action OVS knows that ovslab does not read in depth (learn, conjunction, the `name(...)`
+ * forms of load, set_field...): kept as written. OVS reads it on the host at plan time.
+ */
+function keepAsWritten(s: State, item: string): void {
+  s.out.push(item.replace(/ /g, ""));
+}
 
 function readAction(s: State, item: string): void {
   const paren = /^([A-Za-z_0-9]+)\((.*)\)$/s.exec(item);
   const colon = item.indexOf(":");
   const name = (paren ? paren[1] : colon >= 0 ? item.slice(0, colon) : item).toLowerCase();
-  const shown = item;
-  if (UNSUPPORTED.has(name)) return void s.problems.push(`${shown}: the ${name} action is not supported by ovslab's flow reader`);
+  const shown = clip(item);
+  if (OTHER_ACTIONS.has(name)) return keepAsWritten(s, item);
   if (paren) {
-    const handler = PAREN_ACTIONS[name];
-    if (!handler) return void s.problems.push(name in ACTIONS ? `${shown}: write ${name}:... (no parentheses)` : unknownWord("action", name, Object.keys(ACTIONS)));
-    return handler(s, paren[2], shown);
+    const handler = lookup(PAREN_ACTIONS, name);
+    if (handler) return handler(s, paren[2], shown);
+    if (lookup(ACTIONS, name)) return keepAsWritten(s, item);
+    return void s.problems.push(unknownWord("action", name, ACTION_NAMES()));
   }
-  if (/^[0-9]+$/.test(item)) return output(s, item, shown); // a bare port number outputs there
-  const handler = ACTIONS[name];
-  if (!handler) {
-    const hint = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(item) ? `; to send to a port of that name, write output:${item}` : "";
-    return void s.problems.push(unknownWord("action", name, Object.keys(ACTIONS)) + hint);
-  }
-  handler(s, colon >= 0 ? item.slice(colon + 1) : undefined, shown);
+  if (/^[0-9]+$/.test(item) || /^"[^"]*"$/.test(item)) return output(s, item, shown); // a bare port outputs there
+  const handler = lookup(ACTIONS, name);
+  if (handler) return handler(s, colon >= 0 ? item.slice(colon + 1) : undefined, shown);
+  // A bare word is a port name to OVS (`actions=veth_r0`), unless it looks like a misspelt action.
+  const typo = name.length <= 40 ? closest(name, ACTION_NAMES()) : undefined;
+  if (colon < 0 && PORT_NAME.test(item) && !typo) return output(s, item, shown);
+  const hint = PORT_NAME.test(item) ? `; to send to a port of that name, write output:${item}` : "";
+  s.problems.push(unknownWord("action", name, ACTION_NAMES()) + hint);
 }
 
 /**
@@ -272,11 +297,12 @@ function readAction(s: State, item: string): void {
  */
 export function parseActions(text: string, ctx: ActionContext): ParsedActions {
   const problems: string[] = [];
+  const size = sizeProblem(text);
+  if (size) return { canonical: "", problems: [size] };
   if (!balanced(text)) return { canonical: "", problems: ["has unbalanced brackets"] };
-  const items = splitTopLevel(text);
-  if (items.length === 0) problems.push('is empty; write "drop" for a rule that drops');
+  const items = splitTopLevel(text); // none: an empty list drops, as `drop` does (the OVS FAQ's way)
   if (items.some((i) => i.toLowerCase() === "drop") && items.length > 1) problems.push('"drop" must be the only action (OVS refuses it beside others)');
-  const s: State = { ctx, ports: ctx.ports ?? NO_PORT_NAMES, vlan: ctx.match.hasVlan, out: [], problems };
+  const s: State = { ctx, ports: ctx.ports ?? NO_PORT_NAMES, vlan: ctx.match.hasVlan, out: [], problems, otherwise: keepAsWritten };
   for (const item of items) readAction(s, item);
   return { canonical: s.out.filter((a) => a !== "").join(","), problems };
 }

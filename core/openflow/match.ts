@@ -2,9 +2,10 @@
 // and prerequisites, and one canonical form. OVS drops a field whose prerequisite is
 // missing WITHOUT an error (`tp_dst=80` alone installs a flow matching everything: checked
 // on OVS 3.1), so prerequisites are refused here rather than discovered as endless drift.
-import { badCharacter, balanced, keyValue, splitTopLevel, unknownWord, unquote } from "./syntax";
+import { badCharacter, balanced, clip, keyValue, lookup, splitTopLevel, unknownWord, unquote } from "./syntax";
 import { flagsValue, integerValue, ipv4Value, ipv6Value, macValue, Parsed, parseInteger } from "./values";
 import { NO_PORT_NAMES, PortNames, portValue } from "./ports";
+import { FLOW_FLAGS, OTHER_FIELDS } from "./fields";
 
 const ETH = { ip: 0x0800, arp: 0x0806, rarp: 0x8035, ipv6: 0x86dd, mpls: 0x8847, mplsm: 0x8848 } as const;
 const PROTO = { icmp: 1, tcp: 6, udp: 17, sctp: 132, icmp6: 58 } as const;
@@ -91,7 +92,9 @@ const NW_PROTO = new Set(["nw_proto", "ip_proto"]);
 const VLAN_FIELDS = new Set(["dl_vlan", "dl_vlan_pcp", "vlan_tci", "vlan_vid", "vlan_pcp"]);
 /** Flow-mod settings that have their own argument. */
 /** Every name the match accepts, for "did you mean" hints. */
-const KNOWN_NAMES = () => [...Object.keys(MATCH_FIELDS), ...DL_TYPE, ...NW_PROTO, ...VLAN_FIELDS, ...Object.keys(SHORTHANDS)];
+const KNOWN_NAMES = () => [
+  ...Object.keys(MATCH_FIELDS), ...DL_TYPE, ...NW_PROTO, ...VLAN_FIELDS, ...Object.keys(SHORTHANDS), ...OTHER_FIELDS,
+];
 const NOT_MATCH: Record<string, string> = {
   actions: "actions", table: "table", priority: "priority", cookie: "cookie",
   idle_timeout: "idleTimeout", hard_timeout: "hardTimeout",
@@ -124,6 +127,8 @@ export interface MatchFacts {
 export interface ParsedMatch extends MatchFacts {
   /** Sorted `key=value` items in canonical spelling, joined with `,`. */
   canonical: string;
+  /** Flow-mod flags written among the match (`send_flow_rem`), as OVS takes them there. */
+  flags: string[];
   problems: string[];
 }
 
@@ -177,21 +182,21 @@ export function parseMatch(text: string, ports: PortNames = NO_PORT_NAMES): Pars
     seen.add(key);
   };
 
-  // Pass 1: the protocol, which decides prerequisites and field aliases.
+  // Pass 1: the protocol, which decides prerequisites and field aliases. OVS takes it
+  // repeated (`ip,tcp`); only a contradiction (`ip,ipv6`) is refused.
+  const setProto = (key: "dlType" | "nwProto", value: number, name: string) => {
+    if (facts[key] !== undefined && facts[key] !== value) problems.push(`${clip(name)} contradicts the protocol given before it`);
+    facts[key] = value;
+  };
   for (const [name, value] of items) {
-    const short = SHORTHANDS[name];
+    const short = lookup(SHORTHANDS, name);
     if (short && value === undefined) {
-      once("dl_type", name);
-      facts.dlType = short.dlType;
-      if (short.nwProto !== undefined) (once("nw_proto", name), (facts.nwProto = short.nwProto));
-    } else if (DL_TYPE.has(name) && value !== undefined) {
-      once("dl_type", name);
-      const r = integerValue(value, 16);
-      r.ok ? (facts.dlType = Number(BigInt(r.value))) : problems.push(`${name}=${value}: ${r.error}`);
-    } else if (NW_PROTO.has(name) && value !== undefined) {
-      once("nw_proto", name);
-      const r = integerValue(value, 8);
-      r.ok ? (facts.nwProto = Number(BigInt(r.value))) : problems.push(`${name}=${value}: ${r.error}`);
+      setProto("dlType", short.dlType, name);
+      if (short.nwProto !== undefined) setProto("nwProto", short.nwProto, name);
+    } else if ((DL_TYPE.has(name) || NW_PROTO.has(name)) && value !== undefined) {
+      const dl = DL_TYPE.has(name);
+      const r = integerValue(value, dl ? 16 : 8);
+      r.ok ? setProto(dl ? "dlType" : "nwProto", Number(BigInt(r.value)), name) : problems.push(`${clip(`${name}=${value}`)}: ${r.error}`);
     }
   }
 
@@ -205,27 +210,41 @@ export function parseMatch(text: string, ports: PortNames = NO_PORT_NAMES): Pars
   }
 
   const tci = { value: 0, mask: 0 };
+  const flags: string[] = [];
   for (const [rawName, rawValue] of items) {
     const name = rawName;
-    if (SHORTHANDS[name] && rawValue === undefined) continue;
+    if (lookup(SHORTHANDS, name) && rawValue === undefined) continue;
     if (DL_TYPE.has(name) || NW_PROTO.has(name)) continue;
-    const shown = rawValue === undefined ? name : `${name}=${rawValue}`;
-    if (name in NOT_MATCH) {
-      problems.push(`${name} is not a match field; use the rule's ${NOT_MATCH[name]} argument`);
+    const shown = clip(rawValue === undefined ? name : `${name}=${rawValue}`);
+    const instead = lookup(NOT_MATCH, name);
+    if (instead) {
+      problems.push(`${name} is not a match field; use the rule's ${instead} argument`);
+      continue;
+    }
+    if (rawValue === undefined && FLOW_FLAGS.has(name)) {
+      flags.push(name);
+      continue;
+    }
+    const other = otherField(name);
+    if (other !== undefined) {
+      // A field ovslab does not model: OVS reads it (on the host, at plan time); kept as written.
+      if (rawValue === undefined || rawValue === "") problems.push(`${clip(name)} needs a value (${clip(name)}=...)`);
+      else entries.push(`${other}=${unquote(rawValue)}`);
       continue;
     }
     if (rawValue === undefined || rawValue === "") {
-      problems.push(MATCH_FIELDS[name] || VLAN_FIELDS.has(name) ? `${name} needs a value (${name}=...)` : unknownWord("match field", name, KNOWN_NAMES()));
+      const known = lookup(MATCH_FIELDS, name) || VLAN_FIELDS.has(name);
+      problems.push(known ? `${name} needs a value (${name}=...)` : unknownWord("match field", name, KNOWN_NAMES()));
       continue;
     }
-    const value = unquote(rawValue);
+    const value = name === "in_port" ? rawValue : unquote(rawValue);
     if (VLAN_FIELDS.has(name)) {
       once(name === "vlan_pcp" ? "dl_vlan_pcp" : name === "vlan_vid" ? "dl_vlan" : name, name);
       const error = readVlan(name, value, tci);
       if (error) problems.push(`${shown}: ${error}`);
       continue;
     }
-    const known = MATCH_FIELDS[name];
+    const known = lookup(MATCH_FIELDS, name);
     if (!known) {
       problems.push(unknownWord("match field", name, KNOWN_NAMES()));
       continue;
@@ -239,11 +258,22 @@ export function parseMatch(text: string, ports: PortNames = NO_PORT_NAMES): Pars
     }
     const r = known.read(value, ports);
     if (!r.ok) problems.push(`${shown}: ${r.error}`);
-    else entries.push(`${key}=${r.value}`);
+    else if (r.value !== "") entries.push(`${key}=${r.value}`); // "": a zero mask, which OVS drops
   }
+  // Without a VLAN header (present bit matched as 0) the other TCI bits mean nothing: OVS stores 0/0x1fff.
+  if ((tci.mask & 0x1000) !== 0 && (tci.value & 0x1000) === 0) [tci.value, tci.mask] = [0, 0x1fff];
   if (tci.mask !== 0) entries.push(`vlan_tci=${hex(tci.value)}/${hex(tci.mask)}`);
   facts.hasVlan = (tci.mask & 0x1000) !== 0 && (tci.value & 0x1000) !== 0;
-  return { ...facts, canonical: entries.sort().join(","), problems };
+  return { ...facts, canonical: entries.sort().join(","), flags: flags.sort(), problems };
+}
+
+/** The canonical name of a field ovslab does not model (or its subrange), else undefined. */
+function otherField(name: string): string | undefined {
+  const bracket = name.indexOf("[");
+  const base = bracket < 0 ? name : name.slice(0, bracket);
+  const known = OTHER_FIELDS.has(base) || (bracket >= 0 && lookup(MATCH_FIELDS, base) !== undefined);
+  if (!known) return undefined;
+  return bracket < 0 ? name : `${lookup(MATCH_FIELDS, base)?.key ?? base}${name.slice(bracket)}`;
 }
 
 function example(needs: Prerequisite): string {

@@ -1,7 +1,10 @@
 // Port references in flows (`in_port=phy-br-ex`, `output:2`, `LOCAL`). OVS prints a port
 // by name with `--names` and by number without; the canonical form is the name when the
-// bridge's port table knows it, so both spellings compare equal.
+// bridge's port table knows it, so both spellings compare equal. A port NUMBER nobody
+// named reads as `#N`, so that it never equals a port NAMED with digits (`output:123` and
+// `output:"123"` are two different ports to OVS).
 import { Parsed } from "./values";
+import { clip, unquote } from "./syntax";
 
 /** What a bridge's port table tells us: OpenFlow port number -> name, and the bridge's own name (LOCAL). */
 export interface PortNames {
@@ -16,19 +19,27 @@ export const RESERVED_PORTS = ["LOCAL", "IN_PORT", "NORMAL", "FLOOD", "ALL", "CO
 const RESERVED = new Set<string>(RESERVED_PORTS);
 const OFPP_LOCAL = [65534, 0xfffffffe];
 
-const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,14}$/;
+/** A port name: what Linux takes for an interface, and what OVS prints bare or quoted. */
+export const PORT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,14}$/;
 
-/** A port number, a reserved port or a port name, in canonical spelling. */
+/**
+ * A port number, a reserved port or a port name, in canonical spelling. `token` is as
+ * written: quoted (`"123"`) it is always a name, as OVS reads it.
+ */
 export function portValue(token: string, ports: PortNames = NO_PORT_NAMES): Parsed {
-  const upper = token.toUpperCase();
-  if (RESERVED.has(upper)) return { ok: true, value: upper };
-  if (/^[0-9]+$/.test(token)) {
-    const n = Number(token);
-    if (n > 0xffffffff) return { ok: false, error: `port number ${token} is out of range` };
+  const quoted = token.length >= 2 && token.startsWith('"') && token.endsWith('"');
+  const name = quoted ? unquote(token) : token;
+  const upper = name.toUpperCase();
+  if (!quoted && RESERVED.has(upper)) return { ok: true, value: upper };
+  if (!quoted && /^[0-9]+$/.test(name)) {
+    const n = Number(name);
+    if (n > 0xffffffff) return { ok: false, error: `port number ${clip(name)} is out of range` };
     if (OFPP_LOCAL.includes(n)) return { ok: true, value: "LOCAL" };
-    return { ok: true, value: ports.byNumber.get(n) ?? String(n) };
+    return { ok: true, value: ports.byNumber.get(n) ?? `#${n}` };
   }
-  if (!NAME.test(token)) return { ok: false, error: `"${token}" is neither a port number nor a port name (1-15 letters, digits, '_', '.', '-')` };
-  if (ports.bridge !== undefined && token === ports.bridge) return { ok: true, value: "LOCAL" };
-  return { ok: true, value: token };
+  if (!PORT_NAME.test(name)) {
+    return { ok: false, error: `"${clip(name)}" is neither a port number nor a port name (1-15 letters, digits, '_', '.', '-')` };
+  }
+  if (ports.bridge !== undefined && name === ports.bridge) return { ok: true, value: "LOCAL" };
+  return { ok: true, value: name };
 }

@@ -2,6 +2,8 @@
 // `eth_src`; OVS prints `NXM_NX_REG0[0..3]` and `NXM_OF_ETH_SRC[]` (load/move) or
 // `eth_src` (set_field). All spellings read into one canonical name and bit range.
 import { Parsed } from "./values";
+import { clip } from "./syntax";
+import { OTHER_FIELDS } from "./fields";
 
 interface Subfield {
   /** Canonical name (OVS's set_field spelling). */
@@ -51,17 +53,28 @@ export const SUBFIELDS: ReadonlyMap<string, Subfield> = new Map(
   TABLE.flatMap(([names, name, bits]) => names.map((n): [string, Subfield] => [n, { name, bits }])),
 );
 
+/**
+ * A field ovslab does not model but OVS knows (ovs-fields(7): its NXM/OXM names, or the
+ * other field names): kept as written, for OVS on the host to read at plan time.
+ */
+function otherField(name: string): boolean {
+  return /^(NXM_(OF|NX)|OXM_OF|NXOXM_(ET|NSH)|ONFOXM_ET|OXM_OF_PKT)_[A-Z0-9_]+$/.test(name) || OTHER_FIELDS.has(name);
+}
+
 /** A whole field by any of its names, for set_field: canonical name or an error. */
 export function fieldName(text: string): Parsed {
   const f = SUBFIELDS.get(text);
-  return f ? { ok: true, value: f.name } : { ok: false, error: `unknown field "${text}"` };
+  if (f) return { ok: true, value: f.name };
+  if (otherField(text)) return { ok: true, value: text };
+  return { ok: false, error: `unknown field "${clip(text)}"` };
 }
 
 /** `reg0[0..3]`, `NXM_NX_REG0[]`, `reg0[5]` or `reg0` -> `reg0[0..3]`; the whole field prints as `name[]`. */
 export function subfield(text: string): Parsed {
   const m = /^([A-Za-z0-9_]+)(?:\[(?:(\d+)(?:\.\.(\d+))?)?\])?$/.exec(text);
   const f = m && SUBFIELDS.get(m[1]);
-  if (!m || !f) return { ok: false, error: `unknown field "${text}" (write e.g. reg0[0..15] or NXM_NX_REG0[])` };
+  if (m && !f && otherField(m[1])) return { ok: true, value: text };
+  if (!m || !f) return { ok: false, error: `unknown field "${clip(text)}" (write e.g. reg0[0..15] or NXM_NX_REG0[])` };
   if (m[2] === undefined) return { ok: true, value: `${f.name}[]` };
   const start = Number(m[2]);
   const end = m[3] === undefined ? start : Number(m[3]);

@@ -1,7 +1,9 @@
 // Values of the flow language, each read into ONE canonical spelling so that what a user
 // writes (`dl_vlan=0x1`, `nw_src=10.0.0.5/255.255.255.0`, `dl_src=0:1:2:3:4:AA`) and what
 // OVS prints back (`dl_vlan=1`, `nw_src=10.0.0.0/24`, `dl_src=00:01:02:03:04:aa`) compare
-// equal. Like OVS, a mask is applied to its value and a full mask is dropped.
+// equal. Like OVS, a mask is applied to its value, a full mask is dropped, and a zero mask
+// (`nw_dst=0.0.0.0/0`) reads as "" (the field matches everything and OVS drops it).
+import { clip } from "./syntax";
 
 export type Parsed = { ok: true; value: string } | { ok: false; error: string };
 const ok = (value: string): Parsed => ({ ok: true, value });
@@ -23,15 +25,16 @@ function hex(n: bigint): string {
 /** An unsigned integer of `bits`, optionally `/mask`ed when the field allows it. */
 export function integerValue(text: string, bits: number, o: { maskable?: boolean; max?: bigint } = {}): Parsed {
   const [v, m, extra] = text.split("/");
-  if (extra !== undefined) return fail(`"${text}" has more than one "/"`);
+  if (extra !== undefined) return fail(`"${clip(text)}" has more than one "/"`);
   const value = parseInteger(v);
   const max = o.max ?? allOnes(bits);
-  if (value === undefined) return fail(`"${v}" is not a number (decimal or 0x-hex)`);
+  if (value === undefined) return fail(`"${clip(v)}" is not a number (decimal or 0x-hex)`);
   if (value > max) return fail(`must be 0-${max}`);
   if (m === undefined) return ok(hex(value));
   if (!o.maskable) return fail("takes no mask");
   const mask = parseInteger(m);
-  if (mask === undefined || mask > allOnes(bits)) return fail(`mask "${m}" is not a ${bits}-bit number`);
+  if (mask === undefined || mask > allOnes(bits)) return fail(`mask "${clip(m)}" is not a ${bits}-bit number`);
+  if (mask === 0n) return ok(""); // matches everything: OVS drops the field
   return ok(mask === allOnes(bits) ? hex(value) : `${hex(value & mask)}/${hex(mask)}`);
 }
 
@@ -52,11 +55,12 @@ function macText(n: bigint): string {
 export function macValue(text: string, o: { maskable?: boolean } = { maskable: true }): Parsed {
   const [v, m, extra] = text.split("/");
   const value = macBits(v);
-  if (value === undefined || extra !== undefined) return fail(`"${text}" is not an Ethernet address (xx:xx:xx:xx:xx:xx)`);
+  if (value === undefined || extra !== undefined) return fail(`"${clip(text)}" is not an Ethernet address (xx:xx:xx:xx:xx:xx)`);
   if (m === undefined) return ok(macText(value));
   if (!o.maskable) return fail("takes no mask");
   const mask = macBits(m);
-  if (mask === undefined) return fail(`mask "${m}" is not an Ethernet address`);
+  if (mask === undefined) return fail(`mask "${clip(m)}" is not an Ethernet address`);
+  if (mask === 0n) return ok("");
   return ok(mask === allOnes(48) ? macText(value) : `${macText(value & mask)}/${macText(mask)}`);
 }
 
@@ -82,14 +86,15 @@ function prefixLength(mask: bigint, bits: number): number | undefined {
 export function ipv4Value(text: string, o: { maskable?: boolean } = { maskable: true }): Parsed {
   const [v, m, extra] = text.split("/");
   const value = ipv4Bits(v);
-  if (value === undefined || extra !== undefined) return fail(`"${text}" is not an IPv4 address`);
+  if (value === undefined || extra !== undefined) return fail(`"${clip(text)}" is not an IPv4 address`);
   if (m === undefined) return ok(ipv4Text(value));
   if (!o.maskable) return fail("takes no mask");
   let mask: bigint | undefined;
   if (/^[0-9]{1,2}$/.test(m) && Number(m) <= 32) mask = (allOnes(Number(m)) << BigInt(32 - Number(m))) & allOnes(32);
   else mask = ipv4Bits(m);
-  if (mask === undefined) return fail(`mask "${m}" is neither a prefix length (0-32) nor an IPv4 mask`);
+  if (mask === undefined) return fail(`mask "${clip(m)}" is neither a prefix length (0-32) nor an IPv4 mask`);
   const len = prefixLength(mask, 32);
+  if (len === 0) return ok("");
   if (len === 32) return ok(ipv4Text(value));
   return ok(`${ipv4Text(value & mask)}/${len !== undefined ? len : ipv4Text(mask)}`);
 }
@@ -129,14 +134,15 @@ export function ipv6Value(text: string, o: { maskable?: boolean } = { maskable: 
   const v = slash < 0 ? text : text.slice(0, slash);
   const m = slash < 0 ? undefined : text.slice(slash + 1);
   const value = ipv6Bits(v);
-  if (value === undefined) return fail(`"${text}" is not an IPv6 address`);
+  if (value === undefined) return fail(`"${clip(text)}" is not an IPv6 address`);
   if (m === undefined) return ok(ipv6Text(value));
   if (!o.maskable) return fail("takes no mask");
   let mask: bigint | undefined;
   if (/^[0-9]{1,3}$/.test(m) && Number(m) <= 128) mask = (allOnes(Number(m)) << BigInt(128 - Number(m))) & allOnes(128);
   else mask = ipv6Bits(m);
-  if (mask === undefined) return fail(`mask "${m}" is neither a prefix length (0-128) nor an IPv6 mask`);
+  if (mask === undefined) return fail(`mask "${clip(m)}" is neither a prefix length (0-128) nor an IPv6 mask`);
   if (mask === allOnes(128)) return ok(ipv6Text(value));
+  if (mask === 0n) return ok("");
   return ok(`${ipv6Text(value & mask)}/${ipv6Text(mask)}`);
 }
 
@@ -149,12 +155,12 @@ export function flagsValue(text: string, flags: Record<string, number>, bits: nu
     let value = 0n;
     let mask = 0n;
     for (const [, sign, name] of text.matchAll(/([+-])([a-z_]+)/g)) {
-      const bit = flags[name];
-      if (bit === undefined) return fail(`unknown flag "${name}" (known: ${Object.keys(flags).join(", ")})`);
+      const bit = Object.prototype.hasOwnProperty.call(flags, name) ? flags[name] : undefined;
+      if (bit === undefined) return fail(`unknown flag "${clip(name, 40)}" (known: ${Object.keys(flags).join(", ")})`);
       mask |= BigInt(bit);
       if (sign === "+") value |= BigInt(bit);
     }
-    if (text.replace(/[+-][a-z_]+/g, "") !== "") return fail(`"${text}" is not a list of +flag/-flag`);
+    if (text.replace(/[+-][a-z_]+/g, "") !== "") return fail(`"${clip(text)}" is not a list of +flag/-flag`);
     return ok(mask === allOnes(bits) ? hex(value) : `${hex(value)}/${hex(mask)}`);
   }
   return integerValue(text, bits, { maskable: true });

@@ -10,7 +10,8 @@ export const FLOW_RULE_COOKIE_KIND = "FlowRule";
 
 export const flowRuleCookie = (spec: FlowRuleSpec, owner: string) => cookieOf(spec, FLOW_RULE_COOKIE_KIND, owner);
 
-function flowOf(spec: FlowRuleSpec): FlowSpec {
+/** The rule as one flow of the shared planner. */
+export function flowOf(spec: FlowRuleSpec): FlowSpec {
   const { table, priority, match, actions, idleTimeout, hardTimeout } = spec;
   return { table, priority, match, actions, idleTimeout, hardTimeout };
 }

@@ -1,11 +1,12 @@
-// Desired flows vs the flows of our cookie on the host -> at most ONE atomic bundle, and
-// the host's flows in the spec's shape. Used by FlowRule (one flow) and FlowTable (many).
+// Desired flows vs the flows of our cookie on the host -> at most ONE atomic bundle that
+// adds, changes (`modify_strict`, keeping counters) and deletes only the flows that
+// differ; and the host's flows in the spec's shape. Used by FlowRule and FlowTable.
 //
-// Comparison is on a canonical form (flowMatch.ts, flowActions.ts) into which both the
-// user's text and OVS's dump are read, so `dl_vlan=0x1,actions=strip_vlan,normal` and
-// OVS's `dl_vlan=1 actions=pop_vlan,NORMAL` are the same flow. Whatever OVS prints that
-// the reader does not know makes the flow differ: it is treated as drift and rewritten,
-// which is safe because a rewrite is idempotent.
+// Comparison: on the host, OVS itself reads the desired flows (`ovs-ofctl parse-flows`,
+// LiveFlows.ovs) and prints them as `dump-flows` prints the live ones, so the two compare
+// as OVS's own text and OVS is the one judge of what a flow means. Without a host (mocks,
+// `ovslab plan`) ovslab's grammar reads both sides into its own canonical form instead.
+// Whatever differs is rewritten, which is safe because a rewrite is idempotent.
 //
 // Flows of other cookies are never written. They are read in the tables we write to for
 // one reason: OVS keeps one flow per (table, priority, match), so our `add` of the same
@@ -18,7 +19,8 @@ import { parseActions } from "../openflow/actions";
 import { unquoteAll } from "../openflow/syntax";
 import { NO_PORT_NAMES, PortNames } from "../openflow/ports";
 import { DumpedFlow, FlowBridge, LiveFlows } from "../live/flows";
-import { addLine, bundle, deleteLine, FLOW_PROTOCOL } from "../compile/ofctl";
+import { addLine, bundle, deleteLine, deleteStrictLine, FLOW_PROTOCOL, modifyLine } from "../compile/ofctl";
+import { clip } from "../openflow/syntax";
 
 /** The bridge's protocols rule out the OpenFlow version our bundles need. */
 export class OpenFlowVersionError extends Error {
@@ -28,7 +30,14 @@ export class OpenFlowVersionError extends Error {
   }
 }
 
-/** Flows cannot be planned for a bridge that is not there. */
+/** Open vSwitch refuses one of the desired flows (its reason, or a clearer one). */
+export class FlowRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "FlowRefusedError";
+  }
+}
+
 /**
  * Why OVS would refuse our bundles on this bridge, or undefined. We refuse up front, with
  * the fix, rather than let `ovs-ofctl --bundle` fail with "version negotiation failed".
@@ -46,21 +55,40 @@ export function bundleProblem(bridge: FlowBridge): string | undefined {
 type ComparableFlow = Pick<DumpedFlow, "table" | "priority" | "match" | "actions" | "idleTimeout" | "hardTimeout"> &
   Partial<Pick<DumpedFlow, "flags" | "importance">>;
 
-/**
- * One line that is equal for two flows exactly when OVS holds them as the same flow.
- * `reset_counts` is left out: OVS sets it on flows added with OpenFlow 1.2+ on its own.
- */
-export function canonicalFlow(flow: ComparableFlow, ports: PortNames = NO_PORT_NAMES): string {
+/** Flags OVS does not keep with a flow: `check_overlap` acts at add time only (checked on OVS 3.1). */
+const UNKEPT_FLAGS = new Set(["check_overlap"]);
+const keptFlags = (flags: readonly string[]) => flags.filter((f) => !UNKEPT_FLAGS.has(f)).sort().join("+");
+
+/** A flow as two keys: its identity (one flow per table, priority and match) and all of it. */
+interface Keyed {
+  identity: string;
+  whole: string;
+  /** The fields beside the actions: when only the actions differ, modify_strict keeps the counters. */
+  settings: string;
+}
+
+/** Keys of a flow OVS printed (dump-flows or parse-flows): its own text is canonical. */
+function ovsKeys(flow: ComparableFlow): Keyed {
+  const identity = `table=${flow.table} priority=${flow.priority} match=${flow.match}`;
+  const settings = `idle=${flow.idleTimeout} hard=${flow.hardTimeout} flags=${keptFlags(flow.flags ?? [])} importance=${flow.importance ?? 0}`;
+  return { identity, settings, whole: `${identity} ${settings} actions=${flow.actions}` };
+}
+
+/** Keys of a flow in ovslab's own canonical form (no host to ask). */
+function grammarKeys(flow: ComparableFlow, ports: PortNames): Keyed {
   const match = parseMatch(flow.match, ports);
   const actions = parseActions(flow.actions, { match, table: flow.table, ports });
-  const parts = [`table=${flow.table}`, `priority=${flow.priority}`, `idle_timeout=${flow.idleTimeout}`, `hard_timeout=${flow.hardTimeout}`];
-  const flags = (flow.flags ?? []).filter((f) => f !== "reset_counts");
-  if (flags.length) parts.push(`flags=${[...flags].sort().join("+")}`);
-  if (flow.importance) parts.push(`importance=${flow.importance}`);
-  parts.push(`match=${match.canonical}`, `actions=${actions.canonical}`);
   // Text the reader could not read stays in, verbatim: such a flow equals nothing we want.
-  if (match.problems.length || actions.problems.length) parts.push(`unreadable=${flow.match} ${flow.actions}`);
-  return parts.join(" ");
+  const unreadable = match.problems.length || actions.problems.length ? ` unreadable=${flow.match} ${flow.actions}` : "";
+  const identity = `table=${flow.table} priority=${flow.priority} match=${match.canonical}${match.problems.length ? unreadable : ""}`;
+  const flags = keptFlags([...(flow.flags ?? []), ...match.flags]);
+  const settings = `idle=${flow.idleTimeout} hard=${flow.hardTimeout} flags=${flags} importance=${flow.importance ?? 0}`;
+  return { identity, settings, whole: `${identity} ${settings} actions=${actions.canonical}${unreadable}` };
+}
+
+/** One line that is equal for two flows exactly when they are the same flow (ovslab's grammar). */
+export function canonicalFlow(flow: ComparableFlow, ports: PortNames = NO_PORT_NAMES): string {
+  return grammarKeys(flow, ports).whole;
 }
 
 const sameCookie = (a: string, b: string) => BigInt(a) === BigInt(b);
@@ -68,42 +96,6 @@ const sameCookie = (a: string, b: string) => BigInt(a) === BigInt(b);
 /** Our flows on the host: the dump is filtered by cookie already; this guards fixtures and old OVS. */
 export function flowsOf(live: LiveFlows, cookie: string): DumpedFlow[] {
   return live.flows.filter((f) => sameCookie(f.cookie, cookie));
-}
-
-/** What makes two flows one to OVS (a second `add` replaces the first): table, priority and match. */
-function identity(flow: Pick<DumpedFlow, "table" | "priority" | "match">, ports: PortNames): string {
-  const match = parseMatch(flow.match, ports);
-  // A match with fields we cannot read (someone else's conj_id, recirc_id...) is no flow of ours.
-  const unreadable = match.problems.length ? ` unreadable=${flow.match}` : "";
-  return `table=${flow.table},priority=${flow.priority},${match.canonical}${unreadable}`;
-}
-
-/**
- * Refuses to add a flow that would replace someone else's: OVS holds one flow per table,
- * priority and match, and an `add` overwrites it, cookie and all.
- */
-function checkCollisions(bridge: string, desired: readonly FlowSpec[], live: LiveFlows, cookie: string, ports: PortNames): void {
-  const slots = new Set(desired.map((f) => `${f.table}/${f.priority}`));
-  const foreign = live.flows.filter((f) => !sameCookie(f.cookie, cookie) && slots.has(`${f.table}/${f.priority}`));
-  if (foreign.length === 0) return;
-  const byIdentity = new Map(foreign.map((f) => [identity(f, ports), f]));
-  for (const want of desired) {
-    const theirs = byIdentity.get(identity(want, ports));
-    if (theirs) {
-      throw new OwnershipConflict(
-        `bridge ${bridge} already has a flow with table=${want.table}, priority=${want.priority} and match "${want.match}" ` +
-          `under cookie ${theirs.cookie}, which is not ours (${cookie}); OVS keeps one flow per table, priority and match, ` +
-          `so adding ours would replace it. Change the priority or the match, or remove that flow first.`,
-      );
-    }
-  }
-}
-
-function sameFlows(desired: readonly FlowSpec[], live: readonly DumpedFlow[], ports: PortNames): boolean {
-  if (desired.length !== live.length) return false;
-  const a = desired.map((f) => canonicalFlow(f, ports)).sort();
-  const b = live.map((f) => canonicalFlow(f, ports)).sort();
-  return a.every((line, i) => line === b[i]);
 }
 
 function requireBridge(bridge: string, live: LiveFlows, subject: string): FlowBridge {
@@ -115,19 +107,93 @@ function requireBridge(bridge: string, live: LiveFlows, subject: string): FlowBr
   return live.bridge;
 }
 
-const count = (n: number) => `${n} flow${n === 1 ? "" : "s"}`;
+/** Both sides keyed the same way: by OVS's reading when the host gave one, else by ovslab's grammar. */
+function keyed(desired: readonly FlowSpec[], live: LiveFlows, subject: string): { want: Keyed[]; keyOf: (f: ComparableFlow) => Keyed } {
+  const ports = live.bridge?.ports ?? NO_PORT_NAMES;
+  const reading = live.ovs;
+  if (reading && "refused" in reading) throw refusal(desired, reading.refused, subject);
+  if (reading && reading.flows.length === desired.length) return { want: reading.flows.map(ovsKeys), keyOf: ovsKeys };
+  return { want: desired.map((f) => grammarKeys(f, ports)), keyOf: (f) => grammarKeys(f, ports) };
+}
+
+function refusal(desired: readonly FlowSpec[], refused: { index: number; reason: string }, subject: string): FlowRefusedError {
+  const flow = desired[refused.index];
+  const where = subject === "FlowTable" ? `flows[${refused.index}]` : "the flow";
+  const text = flow ? ` (${clip(`${flow.match ? flow.match + "," : ""}actions=${flow.actions}`)})` : "";
+  return new FlowRefusedError(`${subject}: Open vSwitch refuses ${where}${text}: ${refused.reason}`);
+}
 
 /**
- * Nothing when the flows of `cookie` are exactly `desired`; otherwise ONE bundle that
- * deletes every flow of `cookie` and adds `desired`, applied by OVS all or nothing.
+ * Refuses to add a flow that would replace someone else's: OVS holds one flow per table,
+ * priority and match, and an `add` overwrites it, cookie and all.
+ */
+function checkCollisions(bridge: string, adds: ReadonlyArray<[FlowSpec, Keyed]>, live: LiveFlows, cookie: string, keyOf: (f: ComparableFlow) => Keyed): void {
+  const slots = new Set(adds.map(([f]) => `${f.table}/${f.priority}`));
+  const foreign = live.flows.filter((f) => !sameCookie(f.cookie, cookie) && slots.has(`${f.table}/${f.priority}`));
+  if (foreign.length === 0) return;
+  const byIdentity = new Map(foreign.map((f) => [keyOf(f).identity, f]));
+  for (const [want, keys] of adds) {
+    const theirs = byIdentity.get(keys.identity);
+    if (theirs) {
+      throw new OwnershipConflict(
+        `bridge ${bridge} already has a flow with table=${want.table}, priority=${want.priority} and match "${clip(want.match)}" ` +
+          `under cookie ${theirs.cookie}, which is not ours (${cookie}); OVS keeps one flow per table, priority and match, ` +
+          `so adding ours would replace it. Change the priority or the match, or remove that flow first.`,
+      );
+    }
+  }
+}
+
+const count = (n: number, what = "flow") => `${n} ${what}${n === 1 ? "" : "s"}`;
+
+/**
+ * Nothing when the flows of `cookie` are exactly `desired`; otherwise ONE bundle, applied by
+ * OVS all or nothing, that deletes our flows no longer wanted, changes the actions of
+ * those whose actions alone differ (counters kept) and adds the missing ones.
  */
 export function planFlows(bridge: string, desired: readonly FlowSpec[], live: LiveFlows, cookie: string, subject: string): Op[] {
-  const { ports } = requireBridge(bridge, live, subject);
-  const ours = flowsOf(live, cookie);
-  if (sameFlows(desired, ours, ports)) return [];
-  checkCollisions(bridge, desired, live, cookie, ports);
-  const what = ours.length ? `replace ${count(ours.length)} with ${count(desired.length)}` : `add ${count(desired.length)}`;
-  return [bundle(bridge, [deleteLine(cookie), ...desired.map((f) => addLine(f, cookie))], `${subject}: ${what} of cookie ${cookie} on bridge ${bridge}, atomically`)];
+  requireBridge(bridge, live, subject);
+  const { want, keyOf } = keyed(desired, live, subject);
+  const ours = new Map<string, { flow: DumpedFlow; keys: Keyed }>();
+  const deletes: DumpedFlow[] = [];
+  for (const flow of flowsOf(live, cookie)) {
+    const keys = keyOf(flow);
+    if (ours.has(keys.identity)) deletes.push(flow); // cannot happen in OVS; a fixture or a reader gap
+    else ours.set(keys.identity, { flow, keys });
+  }
+  const adds: Array<[FlowSpec, Keyed]> = [];
+  const modifies: FlowSpec[] = [];
+  const wanted = new Map<string, number>();
+  desired.forEach((flow, i) => {
+    const keys = want[i];
+    const earlier = wanted.get(keys.identity);
+    if (earlier !== undefined) {
+      throw new FlowRefusedError(`${subject}: flows[${i}] is the same flow to Open vSwitch as flows[${earlier}] (same table, priority and match); OVS would keep only one of them`);
+    }
+    wanted.set(keys.identity, i);
+    const there = ours.get(keys.identity);
+    if (!there) return void adds.push([flow, keys]);
+    ours.delete(keys.identity);
+    if (there.keys.whole === keys.whole) return;
+    if (there.keys.settings === keys.settings) modifies.push(flow);
+    else (deletes.push(there.flow), adds.push([flow, keys]));
+  });
+  deletes.push(...[...ours.values()].map((o) => o.flow));
+  if (deletes.length + modifies.length + adds.length === 0) return [];
+  checkCollisions(bridge, adds, live, cookie, keyOf);
+  const lines = [
+    // Nothing of ours read: a delete of our cookie first costs nothing and makes the same
+    // bundle right on any host, e.g. as a line of an `ovslab plan` script run twice.
+    ...(ours.size + deletes.length === 0 && flowsOf(live, cookie).length === 0 ? [deleteLine(cookie)] : []),
+    ...deletes.map((f) => deleteStrictLine(f, cookie)),
+    ...modifies.map((f) => modifyLine(f, cookie)),
+    ...adds.map(([f]) => addLine(f, cookie)),
+  ];
+  const what = [
+    adds.length && `add ${count(adds.length)}`, modifies.length && `change the actions of ${count(modifies.length)}`,
+    deletes.length && `delete ${count(deletes.length)}`,
+  ].filter(Boolean).join(", ");
+  return [bundle(bridge, lines, `${subject}: ${what} of cookie ${cookie} on bridge ${bridge}, in one atomic bundle`)];
 }
 
 /** One bundle deleting the flows of `cookie` (and no other), or nothing when none are there. */
@@ -151,13 +217,21 @@ export function renderFlow(flow: DumpedFlow): FlowSpec {
  */
 export function observeFlows(desired: readonly FlowSpec[], live: LiveFlows, cookie: string): { found: FlowSpec[]; extra: FlowSpec[] } | undefined {
   if (!live.bridge) return undefined;
-  const ports = live.bridge.ports;
-  const remaining = flowsOf(live, cookie).map((f) => ({ flow: f, key: canonicalFlow(f, ports) }));
-  const found: FlowSpec[] = [];
-  for (const want of desired) {
-    const key = canonicalFlow(want, ports);
-    const at = remaining.findIndex((r) => r.key === key);
-    if (at >= 0) (found.push(want), remaining.splice(at, 1));
+  let keys: ReturnType<typeof keyed>;
+  try {
+    keys = keyed(desired, live, "observe");
+  } catch {
+    keys = keyed(desired, { ...live, ovs: undefined }, "observe"); // a refused flow is simply not there
   }
-  return { found, extra: remaining.map((r) => renderFlow(r.flow)) };
+  const remaining = new Map<string, DumpedFlow[]>();
+  for (const flow of flowsOf(live, cookie)) {
+    const key = keys.keyOf(flow).whole;
+    remaining.set(key, [...(remaining.get(key) ?? []), flow]);
+  }
+  const found: FlowSpec[] = [];
+  desired.forEach((want, i) => {
+    const left = remaining.get(keys.want[i].whole);
+    if (left?.length) (found.push(want), left.pop());
+  });
+  return { found, extra: [...remaining.values()].flat().map(renderFlow) };
 }

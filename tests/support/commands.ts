@@ -44,7 +44,8 @@ export function isWrite(argv: string[]): boolean {
     }
     case "ovs-ofctl": {
       const [verb] = wordsOf(args, OFCTL_VALUE_OPTIONS);
-      return !(verb === "show" || verb?.startsWith("dump-") || verb === "diff-flows");
+      // parse-flows reads flows without a bridge: OVS judging text, nothing written.
+      return !(verb === "show" || verb?.startsWith("dump-") || verb === "diff-flows" || verb === "parse-flows");
     }
     case "ip":
       return ipIsWrite(args);

@@ -56,7 +56,7 @@ describe("loadLab", function () {
   it("rejects invalid specs with the reasons the provider's own check gives, each naming its resource", async () => {
     const problems = await problemsOf(loadLab(() => {
       const br = new Bridge("br0", { connection });
-      new FlowRule("bad", { connection, bridge: br.name, table: 300, actions: "frobnicate" });
+      new FlowRule("bad", { connection, bridge: br.name, table: 300, actions: "frobnicate:1" });
     }, { project: "p", stack: "s" }));
     const check = await call("flowRule", "check", {}, { bridge: "br0", table: 300, actions: "frobnicate", connection, owner: "p/s/FlowRule/bad" });
     assert.ok(check.failures.length >= 2);

@@ -5,15 +5,15 @@ import { formatArgv, formatCommand } from "../../../core/shell";
 const seedFlow = { table: 0, priority: 4, match: "in_port=phy-br-ex,dl_vlan=1", actions: "strip_vlan,NORMAL", idleTimeout: 0, hardTimeout: 0 };
 
 describe("ofctl compile", () => {
-  it("dumps only one cookie's flows, with --names and --no-stats spelt out", () => {
+  it("dumps only one cookie's flows, with --no-names (port numbers, as parse-flows prints) and --no-stats spelt out", () => {
     assert.equal(
       formatArgv(dumpFlows("br-ex", "0x6f76e5b9f9ecb492").argv),
-      "ovs-ofctl -O OpenFlow14 --no-stats --names dump-flows br-ex cookie=0x6f76e5b9f9ecb492/-1",
+      "ovs-ofctl -O OpenFlow14 --no-stats --no-names dump-flows br-ex cookie=0x6f76e5b9f9ecb492/-1",
     );
   });
 
   it("reads a whole table (whoever owns its flows) only to find collisions", () => {
-    assert.equal(formatArgv(dumpTable("br-ex", 3).argv), "ovs-ofctl -O OpenFlow14 --no-stats --names dump-flows br-ex table=3");
+    assert.equal(formatArgv(dumpTable("br-ex", 3).argv), "ovs-ofctl -O OpenFlow14 --no-stats --no-names dump-flows br-ex table=3");
   });
 
   it("writes an add line with table, priority and cookie always, timeouts only when set", () => {

@@ -18,9 +18,9 @@ describe("FlowRule check (through the provider entry point)", () => {
         [{ match: "dl_vlan=4096" }, "match: dl_vlan=4096: must be 0-4095 (or 0xffff for frames without a VLAN header)"],
         [{ priority: 65536 }, "priority: must be 0-65535"],
         [{ table: 255 }, "table: must be 0-253 (OVS keeps table 254 for itself)"],
-        [{ match: "in_port=1;reboot" }, 'match: contains ";"; only letters, digits and _ . , : = / + - [ ] ( ) > are allowed'],
-        [{ actions: "NORMAL\ndelete" }, "actions: contains a newline; only letters, digits and _ . , : = / + - [ ] ( ) > are allowed"],
-        [{ actions: "output:'x'" }, "actions: contains a single quote ('); only letters, digits and _ . , : = / + - [ ] ( ) > are allowed"],
+        [{ match: "in_port=1;reboot" }, 'match: contains ";"; only letters, digits, spaces and _ . , : = / + - [ ] ( ) > \" are allowed'],
+        [{ actions: "NORMAL\ndelete" }, "actions: contains a newline; only letters, digits, spaces and _ . , : = / + - [ ] ( ) > \" are allowed"],
+        [{ actions: "output:'x'" }, "actions: contains a single quote ('); only letters, digits, spaces and _ . , : = / + - [ ] ( ) > \" are allowed"],
       ];
       for (const [fields, reason] of rows) {
         const news = { bridge: "br-ex", actions: "NORMAL", ...fields, connection, owner: "lab/dev/rule" };
@@ -197,6 +197,58 @@ describe("the seed article's flows on a real lab host over SSH @host", function 
     console.log(`      (${updates} atomic updates during ${sent} pings, ${received} answered)`);
     assert.equal(Number(received), 500, `lost ${Number(sent) - Number(received)} of ${sent} packets over ${updates} updates`);
     await update(name);
+  });
+
+  /** n_packets and duration of each flow of a cookie, keyed by priority (dump-flows with statistics). */
+  async function counters(bridge: string, c: string): Promise<Map<number, { packets: number; seconds: number }>> {
+    const dump = await ofctl("dump-flows", bridge, `cookie=${c}/-1`);
+    const out = new Map<number, { packets: number; seconds: number }>();
+    for (const line of dump.split("\n")) {
+      const m = /duration=([\d.]+)s.*n_packets=(\d+).*priority=(\d+)/.exec(line);
+      if (m) out.set(Number(m[3]), { seconds: Number(m[1]), packets: Number(m[2]) });
+    }
+    return out;
+  }
+
+  it("updates a FlowTable while 100 packets a second cross it: none lost, unchanged flows keep n_packets and duration", async () => {
+    const name = "int-flows";
+    const base = specs[name][1] as { flows: Array<Record<string, unknown>> };
+    const extra = { priority: 5, match: "in_port=int-br-ex,dl_vlan=77", actions: "drop" };
+    const forms = [base, { ...base, flows: [extra, ...base.flows] }];
+    const c = cookie(name);
+    const before = await counters("br-int", c);
+    const started = Date.now();
+    // 100 pps for 4 s: requests hit priority=1 (NORMAL), replies priority=3 (mod_vlan_vid:1,NORMAL).
+    const pinging = lab.exec(["ip", "netns", "exec", "ns1", "ping", "-c", "400", "-i", "0.01", "-W", "1", "10.0.1.100"]);
+    let done = false;
+    void pinging.then(() => (done = true));
+    let updates = 0;
+    await lab.resetCommandLog();
+    while (!done) await update(name, forms[++updates % 2]);
+    const result = await pinging;
+    const elapsed = (Date.now() - started) / 1000;
+    const [, sent, received] = /(\d+) packets transmitted, (\d+) received/.exec(result.stdout) ?? [];
+    const bundles = writesIn(await lab.commandLog()).filter((argv) => argv.includes("--bundle"));
+    assert.ok(bundles.length >= 10 && bundles.length === updates, `only ${bundles.length} bundles ran during the ping`);
+    assert.equal(Number(received), 400, `lost ${Number(sent) - Number(received)} of ${sent} packets over ${updates} FlowTable updates`);
+    const after = await counters("br-int", c);
+    for (const priority of [1, 3]) {
+      const [b, a] = [before.get(priority)!, after.get(priority)!];
+      console.log(`      (priority=${priority}: ${b.packets} packets / ${b.seconds} s before, ${a.packets} / ${a.seconds} s after ${updates} updates)`);
+      assert.ok(a.packets >= b.packets + 400, `priority=${priority} kept its count: ${b.packets} -> ${a.packets}`);
+      assert.ok(a.seconds >= b.seconds + elapsed - 1, `priority=${priority} kept its age: ${b.seconds} s -> ${a.seconds} s over ${elapsed} s`);
+    }
+    if (updates % 2) await update(name);
+  });
+
+  it("is a test that can fail: rewriting a FlowTable as delete-by-cookie + add (the old bundle) resets the counters", async () => {
+    const c = cookie("int-flows");
+    assert.ok((await counters("br-int", c)).get(1)!.packets > 0);
+    const flows = (specs["int-flows"][1] as { flows: Array<{ priority: number; match?: string; actions: string }> }).flows;
+    const lines = [`delete cookie=${c}/-1`, ...flows.map((f) => `add priority=${f.priority},cookie=${c},${f.match ? f.match + "," : ""}actions=${f.actions}`)];
+    await lab.sh(["ovs-ofctl", "-O", "OpenFlow14", "--bundle", "add-flows", "br-int", "-"], lines.join("\n") + "\n");
+    assert.equal((await counters("br-int", c)).get(1)!.packets, 0);
+    assert.equal((await diff("int-flows")).changes, false, "the same flows, so nothing to do");
   });
 
   it("is a test that can fail: the same ping across a delete and an add that are NOT one bundle loses packets", async () => {

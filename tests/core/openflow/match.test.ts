@@ -40,6 +40,7 @@ describe("parseMatch", () => {
     assert.match(parseMatch("icmp_type=8").problems[0], /icmp_type needs icmp or icmp6 first/);
     assert.match(parseMatch("udp,tcp_flags=+syn").problems[0], /tcp_flags needs tcp first/);
     assert.match(parseMatch("ip,ipv6_src=::1").problems[0], /ipv6_src needs ipv6 first/);
-    assert.deepEqual(parseMatch("ipv6,tcp6,tp_src=1").problems, ["tcp6 is given twice (or also set by a shorthand like tcp)"]);
+    assert.deepEqual(parseMatch("ipv6,tcp6,tp_src=1").problems, [], "OVS takes a protocol repeated");
+    assert.deepEqual(parseMatch("ip,ipv6").problems, ["ipv6 contradicts the protocol given before it"]);
   });
 });

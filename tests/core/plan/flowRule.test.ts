@@ -29,9 +29,9 @@ describe("planFlowRule", () => {
     assert.match(op.stdin!, /^delete cookie=0xbeef\/-1\nadd table=0,priority=4,cookie=0xbeef,/);
   });
 
-  it("changes the idle timeout in one bundle that deletes the old flow and adds the new one", () => {
+  it("changes the idle timeout in one bundle that deletes the old flow (strictly, ours only) and adds the new one", () => {
     const [op] = planFlowRule(spec({ ...rule, idleTimeout: 30 }), host(ours), OWNER);
-    assert.equal(op.stdin, `delete cookie=${COOKIE}/-1\nadd table=0,priority=4,cookie=${COOKIE},idle_timeout=30,in_port=phy-br-ex,dl_vlan=1,actions=strip_vlan,NORMAL\n`);
+    assert.equal(op.stdin, `delete_strict table=0,priority=4,cookie=${COOKIE}/-1,in_port="phy-br-ex",dl_vlan=1\nadd table=0,priority=4,cookie=${COOKIE},idle_timeout=30,in_port=phy-br-ex,dl_vlan=1,actions=strip_vlan,NORMAL\n`);
   });
 
   it("deletes only its own cookie", () => {
@@ -55,6 +55,6 @@ describe("observeFlowRule", () => {
   });
 
   it("shows the rule as declared when the changed flow is text its schema refuses (state must stay valid)", () => {
-    assert.deepEqual(observeFlowRule(host(ours.replace("pop_vlan,NORMAL", "learn(table=1)")), rule, OWNER), rule);
+    assert.deepEqual(observeFlowRule(host(ours.replace("pop_vlan,NORMAL", "pop_vlan;NORMAL")), rule, OWNER), rule);
   });
 });

@@ -29,14 +29,22 @@ describe("planFlowTable", () => {
     assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
   });
 
-  it("rewrites all 2000 flows in ONE bundle when one of them changed", () => {
+  it("changes only the one flow of 2000 whose actions changed, with modify_strict (its counters stay)", () => {
     const { spec, dump } = acl(2000);
     const ops = planFlowTable(spec, host(dump.replace("tp_dst=1500 actions=drop", "tp_dst=1500 actions=NORMAL")), OWNER);
     assert.equal(ops.length, 1);
-    const lines = ops[0].stdin!.trim().split("\n");
-    assert.equal(lines.length, 2001);
-    assert.equal(lines[0], `delete cookie=${COOKIE}/-1`);
-    assert.ok(lines.slice(1).every((l) => l.startsWith(`add table=1,priority=100,cookie=${COOKIE},tcp,tp_dst=`)));
+    assert.deepEqual(ops[0].stdin!.trim().split("\n"), [`modify_strict table=1,priority=100,cookie=${COOKIE},tcp,tp_dst=1500,actions=drop`]);
+  });
+
+  it("adds one flow and deletes another without touching the 1999 unchanged ones", () => {
+    const { spec, dump } = acl(2000);
+    const flows = [...spec.flows.filter((f) => f.match !== "tcp,tp_dst=1000"), { ...spec.flows[0], match: "tcp,tp_dst=9999" }];
+    const [op] = planFlowTable({ ...spec, flows }, host(dump), OWNER);
+    assert.deepEqual(op.stdin!.trim().split("\n"), [
+      `delete_strict table=1,priority=100,cookie=${COOKIE}/-1,tcp,tp_dst=1000`,
+      `add table=1,priority=100,cookie=${COOKIE},tcp,tp_dst=9999,actions=drop`,
+    ]);
+    assert.match(op.why, /add 1 flow, delete 1 flow of cookie/);
   });
 
   it("deletes all its flows with one line, and nothing of other cookies", () => {

@@ -30,12 +30,16 @@ describe("flowRuleSpec", () => {
     ["a priority over 65535", { priority: 65536 }, ["priority: must be 0-65535"]],
     ["a table over 254", { table: 255 }, ["table: must be 0-253 (OVS keeps table 254 for itself)"]],
     ["table 254, which OVS refuses with EPERM", { table: 254 }, ["table: must be 0-253 (OVS keeps table 254 for itself)"]],
-    ["a ; in the match", { match: "in_port=1;reboot" }, ['match: contains ";"; only letters, digits and _ . , : = / + - [ ] ( ) > are allowed']],
-    ["a newline in the actions (it would start a second bundle line)", { actions: "NORMAL\ndelete" }, ["actions: contains a newline; only letters, digits and _ . , : = / + - [ ] ( ) > are allowed"]],
-    ["a double quote", { actions: 'output:"x"' }, ['actions: contains a double quote ("); only letters, digits and _ . , : = / + - [ ] ( ) > are allowed']],
-    ["a single quote", { match: "in_port='x'" }, ["match: contains a single quote ('); only letters, digits and _ . , : = / + - [ ] ( ) > are allowed"]],
-    ["a $(...) in the match", { match: "in_port=$(id)" }, ['match: contains "$"; only letters, digits and _ . , : = / + - [ ] ( ) > are allowed']],
-    ["a space", { actions: "strip_vlan, NORMAL" }, ["actions: contains a space; only letters, digits and _ . , : = / + - [ ] ( ) > are allowed"]],
+    ["a ; in the match", { match: "in_port=1;reboot" }, ['match: contains ";"; only letters, digits, spaces and _ . , : = / + - [ ] ( ) > \" are allowed']],
+    ["a newline in the actions (it would start a second bundle line)", { actions: "NORMAL\ndelete" }, ["actions: contains a newline; only letters, digits, spaces and _ . , : = / + - [ ] ( ) > \" are allowed"]],
+    ["a single quote", { match: "in_port='x'" }, ["match: contains a single quote ('); only letters, digits, spaces and _ . , : = / + - [ ] ( ) > \" are allowed"]],
+    ["a $(...) in the match", { match: "in_port=$(id)" }, ['match: contains "$"; only letters, digits, spaces and _ . , : = / + - [ ] ( ) > \" are allowed']],
+    ["a tab", { actions: "strip_vlan,\tNORMAL" }, ["actions: contains a tab; only letters, digits, spaces and _ . , : = / + - [ ] ( ) > \" are allowed"]],
+    ["strip_vlan without a VLAN match (OpenFlow 1.0 only)", { actions: "strip_vlan,output:1" }, [
+      "actions: strip_vlan needs the match to select a VLAN (e.g. dl_vlan=1, or vlan_tci=0x1000/0x1000 for any) first " +
+        "(OpenFlow 1.4, which ovslab's atomic bundles use, requires it; only OpenFlow 1.0 would take it)",
+    ]],
+    ["an action word close to a known action", { actions: "NORMAL,pop_vlon" }, ['actions: unknown action "pop_vlon" (did you mean "pop_vlan"?); to send to a port of that name, write output:pop_vlon']],
     ["a negative priority", { priority: -1 }, ["priority: must be 0-65535"]],
     ["a fractional timeout", { idleTimeout: 1.5 }, ["idleTimeout: must be a whole number"]],
     ["a timeout over 65535", { hardTimeout: 70000 }, ["hardTimeout: must be 0-65535"]],
@@ -49,11 +53,9 @@ describe("flowRuleSpec", () => {
     ["a bad Ethernet address", { match: "dl_src=00:11:22" }, ['match: dl_src=00:11:22: "00:11:22" is not an Ethernet address (xx:xx:xx:xx:xx:xx)']],
     ["a bad port name", { match: "in_port=way-too-long-port-name" }, ['match: in_port=way-too-long-port-name: "way-too-long-port-name" is neither a port number nor a port name (1-15 letters, digits, \'_\', \'.\', \'-\')']],
     ["drop beside other actions", { actions: "NORMAL,drop" }, ['actions: "drop" must be the only action (OVS refuses it beside others)']],
-    ["empty actions", { actions: "" }, ['actions: is empty; write "drop" for a rule that drops']],
     ["a goto_table backwards", { table: 3, actions: "goto_table:2" }, ["actions: goto_table:2: must name a later table than this rule's (4-253); use resubmit(,N) to go back"]],
-    ["mod_nw_src without ip", { actions: "mod_nw_src:10.0.0.1,NORMAL" }, ["actions: mod_nw_src:10.0.0.1 needs the match to select ip first (OVS refuses it otherwise)"]],
+    ["mod_nw_src without ip", { actions: "mod_nw_src:10.0.0.1,NORMAL" }, ["actions: mod_nw_src:10.0.0.1 needs the match to select ip first (OpenFlow 1.4, which ovslab's atomic bundles use, requires it; only OpenFlow 1.0 would take it)"]],
     ["a vlan_vid set_field without the present bit", { match: "dl_vlan=1", actions: "set_field:5->vlan_vid,NORMAL" }, ["actions: set_field:5->vlan_vid: a vlan_vid value carries the present bit 0x1000: write 4101, or use mod_vlan_vid"]],
-    ["an action ovslab cannot compare", { actions: "learn(table=1)" }, ["actions: learn(table=1): the learn action is not supported by ovslab's flow reader"]],
     ["unbalanced brackets", { actions: "ct(commit" }, ["actions: has unbalanced brackets"]],
     ["cookie 0, which every flow added without a cookie has", { cookie: "0x0" }, ["cookie: must not be 0: that is the cookie of every flow added without one, which ovslab would then own"]],
     ["an all-ones cookie", { cookie: "0xffffffffffffffff" }, ["cookie: must not be 0xffffffffffffffff (reserved by OpenFlow)"]],
@@ -66,10 +68,10 @@ describe("flowRuleSpec", () => {
   }
 
   it("reports every problem at once, match and actions both", () => {
-    assert.deepEqual(rule({ priority: 70000, match: "in_prot=1", actions: "bogus" }), [
+    assert.deepEqual(rule({ priority: 70000, match: "in_prot=1", actions: "bogus:1" }), [
       "priority: must be 0-65535",
       'match: unknown match field "in_prot" (did you mean "in_port"?)',
-      'actions: unknown action "bogus"; to send to a port of that name, write output:bogus',
+      'actions: unknown action "bogus"',
     ]);
   });
 
@@ -82,6 +84,23 @@ describe("flowRuleSpec", () => {
       ["reg0=5,metadata=0x5/0xff,tun_id=0x10", "load:0x1->reg0[0..3],move:NXM_NX_REG0[]->NXM_NX_REG1[],goto_table:3"],
       ["dl_vlan=1,dl_vlan_pcp=3,dl_src=00:11:22:33:44:55", "pop_vlan,controller:100"],
       ["", "1,LOCAL,IN_PORT,flood"],
+    ];
+    for (const [match, actions] of ok) assert.deepEqual(rule({ match, actions }), [], `${match} ${actions}`);
+  });
+
+  it("accepts the forms OVS takes that issue 13 found refused: other actions, fields, flags and pasted text", () => {
+    const ok: Array<[string, string]> = [
+      ["conj_id=7,ip", "note:ab.cd,resubmit(,3)"],
+      ["ip,nw_src=10.0.0.1", "conjunction(1,1/2)"],
+      ["", "learn(table=10,NXM_OF_VLAN_TCI[0..11],output:NXM_OF_IN_PORT[]),bundle(eth_src,0,hrw,ofport,members:1,2)"],
+      ["tun_metadata0=0x1/0xff,ct_label=0x1", "multipath(eth_src, 50, modulo_n, 1, 0, NXM_NX_REG0[0..5]),meter:1"],
+      ["ipv6,icmp6,icmp_type=135,nd_target=fe80::1", "sample(probability=65535,collector_set_id=1),fin_timeout(idle_timeout=5)"],
+      ["mpls,mpls_label=5", "pop_mpls:0x0800,push:NXM_NX_REG0[],pop:NXM_NX_REG1[]"],
+      ["tcp,tp_src[6..10]=19", "load(0x1->reg0[0..3]),set_field(5->reg1),controller(reason=no_match),dec_ttl(),resubmit(2)"],
+      ["in_port=\"phy-br-ex\", dl_vlan=1", "strip_vlan, output:\"123\""],
+      ["ip,send_flow_rem,check_overlap", "veth_r0"],
+      ["", ""],
+      ["ip,nw_dst=0.0.0.0/0,vlan_tci=0", "push_mpls:0x8847,set_mpls_label:5"],
     ];
     for (const [match, actions] of ok) assert.deepEqual(rule({ match, actions }), [], `${match} ${actions}`);
   });

@@ -6,4 +6,4 @@ const { Bridge, FlowRule } = require("ovslab");
 const connection = { host: "192.0.2.1" };
 const br = new Bridge("br-ex", { connection });
 new Bridge("br-bad", { connection, name: br.name.apply(() => "br-bad"), ports: [{ name: "p1", tag: 5000 }] });
-new FlowRule("bad-rule", { connection, bridge: br.name, priority: 70000, actions: "frobnicate" });
+new FlowRule("bad-rule", { connection, bridge: br.name, priority: 70000, actions: "frobnicate:1" });
