@@ -3,13 +3,13 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { formatProblem, validate } from "../core/validation";
 import { ownerSchema } from "../core/schema/common";
-import { formatArgv, Op } from "../core/shell";
+import { formatArgv } from "../core/shell";
 import { connectionLabel, connectionSchema, ConnectionArgs } from "../transport/connection";
 import { transportFor } from "../transport/pool";
-import { runChecked, Transport } from "../transport/types";
+import { Transport } from "../transport/types";
 import { KindDefinition } from "../core/kinds/kind";
 import { containsUnknown, sameValue, splitProps } from "./props";
-import { runReading } from "./read";
+import { runReading, runWrites } from "./read";
 
 type Props = Record<string, unknown>;
 
@@ -50,10 +50,6 @@ function outputs<Spec>(observed: Spec, p: Parsed<Spec>): Props {
   return { ...(observed as Props), connection: p.connection, owner: p.owner };
 }
 
-async function execute(host: Transport, ops: Op[]): Promise<void> {
-  for (const op of ops) await runChecked(host, op);
-}
-
 export async function diff<Spec, Live>(kind: KindDefinition<Spec, Live>, olds: Props, news: Props): Promise<dynamic.DiffResult> {
   if (containsUnknown(news)) return { changes: true };
   const before = splitProps(olds);
@@ -71,7 +67,7 @@ export async function diff<Spec, Live>(kind: KindDefinition<Spec, Live>, olds: P
 
 async function converge<Spec, Live>(kind: KindDefinition<Spec, Live>, p: Parsed<Spec>, previous?: Spec): Promise<Props> {
   const live = await runReading(p.host, kind.read(p.spec, p.owner));
-  await execute(p.host, kind.plan(p.spec, live, p.owner, previous));
+  await runWrites(p.host, kind.plan(p.spec, live, p.owner, previous));
   const after = await runReading(p.host, kind.read(p.spec, p.owner));
   const where = `${connectionLabel(p.connection)}: ${kind.title} ${kind.idOf(p.spec, p.owner)}`;
   const problems = kind.verify?.(p.spec, after) ?? [];
@@ -102,5 +98,5 @@ export async function read<Spec, Live>(kind: KindDefinition<Spec, Live>, id: str
 export async function remove<Spec, Live>(kind: KindDefinition<Spec, Live>, props: Props): Promise<void> {
   const p = parse(kind, props);
   const live = await runReading(p.host, (kind.readForDelete ?? kind.read)(p.spec, p.owner));
-  await execute(p.host, kind.planDelete(p.spec, live, p.owner));
+  await runWrites(p.host, kind.planDelete(p.spec, live, p.owner));
 }

@@ -1,15 +1,15 @@
 // Bridge: an OVS bridge and the ports it owns.
 import { BridgeArgs, bridgeSpec, BridgeSpec } from "../schema/bridge";
 import { documented } from "../schema/documented";
-import { readBridges } from "../compile/vsctl";
 import { dumpAllFlows } from "../compile/ofctl";
-import { interfaceProblem, LiveBridges, parseBridges } from "../live/bridge";
+import { interfaceProblem, LiveBridges } from "../live/bridge";
 import { parseFlowDump } from "../live/flows";
 import { observeBridge, planBridge, planBridgeDelete } from "../plan/bridge";
 import { KindDefinition, vlanOf } from "./kind";
 import { query, reading } from "./reading";
+import { readOvs } from "./shared";
 
-const readLive = (spec: BridgeSpec) => reading([query(readBridges([spec.name]), parseBridges)], (live) => live);
+const readLive = (spec: BridgeSpec) => readOvs([spec.name], (live) => live);
 
 export const bridgeKind: KindDefinition<BridgeSpec, LiveBridges, "bridge"> = {
   key: "bridge",
@@ -21,7 +21,7 @@ export const bridgeKind: KindDefinition<BridgeSpec, LiveBridges, "bridge"> = {
   read: readLive,
   // Before a delete, also every flow on the bridge: someone else's keep the bridge alive.
   readForDelete: (spec) =>
-    reading([query(readBridges([spec.name]), parseBridges)], (live) => {
+    readOvs([spec.name], (live) => {
       if (!live.bridges.some((b) => b.name === spec.name)) return live;
       return reading([query(dumpAllFlows(spec.name), parseFlowDump)], (flows) => ({ ...live, flows: { [spec.name]: flows } }));
     }),

@@ -3,30 +3,27 @@
 // there are only read, to refuse replacing one). Shared by FlowRule and FlowTable.
 // With the desired flows, OVS on the host also reads those (`parse-flows`, no write), so
 // that the plan compares OVS's reading of both sides.
-import { dumpFlows, dumpTable, flowLine, parseFlows } from "../compile/ofctl";
-import { readBridges } from "../compile/vsctl";
-import { parseBridges } from "../live/bridge";
+import { flowLine, parseFlows } from "../compile/ofctl";
 import {
-  DumpedFlow, flowBridgeOf, LiveFlows, OvsReading, parseFlowDump, parseFlowMods, parseFlowsRefusal, portNumbers,
+  flowBridgeOf, LiveFlows, OvsReading, parseFlowMods, parseFlowsRefusal, portNumbers,
 } from "../live/flows";
 import { bundleProblem, OpenFlowVersionError } from "../plan/flows";
 import { FlowSpec } from "../schema/flow";
 import { numberActions, numberMatch, PortNumbers } from "../openflow/resolve";
 import { openFlow10Only } from "../openflow/versions";
-import { Output, Query, query, queryOutput, Reading, reading } from "./reading";
+import { Output, queryOutput, Reading, reading } from "./reading";
+import { readFlowDumps, readOvs } from "./shared";
 
 export function readFlows(
   bridge: string, cookie: string, tables: readonly number[], desired?: readonly FlowSpec[],
 ): Reading<LiveFlows> {
-  return reading([query(readBridges([bridge]), parseBridges)], (ovs): LiveFlows | Reading<LiveFlows> => {
+  return readOvs([bridge], (ovs): LiveFlows | Reading<LiveFlows> => {
     const flowBridge = flowBridgeOf(ovs, bridge);
     if (!flowBridge) return { flows: [] };
     // Refuse before OVS does: a dump or bundle in OpenFlow 1.4 would fail obscurely on this bridge.
     const problem = bundleProblem(flowBridge);
     if (problem) throw new OpenFlowVersionError(problem);
-    const dumps: Query<DumpedFlow[]>[] = [dumpFlows(bridge, cookie), ...[...new Set(tables)].map((t) => dumpTable(bridge, t))]
-      .map((op) => query(op, parseFlowDump));
-    return reading(dumps, (ours, ...tabled) => {
+    return readFlowDumps(bridge, cookie, [...new Set(tables)], (ours, tabled) => {
       const flows = [...ours, ...tabled.flat().filter((f) => BigInt(f.cookie) !== BigInt(cookie))];
       if (!desired) return { bridge: flowBridge, flows };
       return readAsOvs(desired, portNumbers(flowBridge), (ovsReading) => ({ bridge: flowBridge, flows, ovs: ovsReading }));

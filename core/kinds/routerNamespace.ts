@@ -1,14 +1,12 @@
 // RouterNamespace: a network namespace with OVS internal ports, routes, SNAT and floating IPs.
 import { RouterNamespaceArgs, routerNamespaceSpec, RouterNamespaceSpec } from "../schema/router";
 import { documented } from "../schema/documented";
-import { readBridges } from "../compile/vsctl";
-import { readRouter } from "../compile/router";
-import { interfaceProblem, parseBridges } from "../live/bridge";
-import { LiveRouter, parseNamespace } from "../live/router";
+import { interfaceProblem } from "../live/bridge";
+import { LiveRouter } from "../live/router";
 import { allPorts, planRouter, planRouterDelete } from "../plan/router";
 import { observeRouter } from "../plan/router/observe";
 import { KindDefinition, vlanOf } from "./kind";
-import { query, reading } from "./reading";
+import { readNamespace, readOvs } from "./shared";
 
 export const routerNamespaceKind: KindDefinition<RouterNamespaceSpec, LiveRouter, "routerNamespace"> = {
   key: "routerNamespace",
@@ -17,12 +15,8 @@ export const routerNamespaceKind: KindDefinition<RouterNamespaceSpec, LiveRouter
   schema: documented<RouterNamespaceArgs>()(routerNamespaceSpec),
   idOf: (spec) => spec.name,
   replaceOn: ["name"],
-  // Two commands: the namespace's whole state, and every OVS port (ours may be on any bridge).
-  read: (spec) =>
-    reading(
-      [query(readRouter(spec.name, Object.keys(spec.sysctls)), (stdout) => parseNamespace(spec.name, stdout)), query(readBridges([]), parseBridges)],
-      (namespace, ovs) => ({ namespace, ovs }),
-    ),
+  // The namespace's whole state, and every OVS port (ours may be on any bridge).
+  read: (spec) => readNamespace(spec.name, Object.keys(spec.sysctls), (namespace) => readOvs([], (ovs) => ({ namespace, ovs }))),
   plan: planRouter,
   planDelete: (spec, live, owner) => planRouterDelete(spec.name, live, owner),
   observe: observeRouter,

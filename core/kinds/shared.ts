@@ -1,0 +1,60 @@
+// The host-wide reads that many resources share (reading.ts `shared`): every bridge with
+// its ports, every flow of a bridge, every namespace. Each comes with what one resource
+// takes from it, equal to what its own scoped read returns, so a planner cannot tell which
+// one ran. The providers run the shared read once per host and operation, while no write of
+// ours has touched what it covers (providers/read.ts).
+import { dumpBridge, dumpFlows, dumpTable } from "../compile/ofctl";
+import { NAMESPACE, readRouter, readRouters } from "../compile/router";
+import { readBridges } from "../compile/vsctl";
+import { LiveBridges, parseBridges } from "../live/bridge";
+import { DumpedFlow, parseFlowDump } from "../live/flows";
+import { LiveNamespace, parseNamespace } from "../live/router";
+import { query, Reading, reading, sharedReading } from "./reading";
+
+const everyBridge = query(readBridges([]), parseBridges);
+
+/** What `readBridges(names)` returns, taken from a read of every bridge. */
+export function pickBridges(whole: LiveBridges, names: readonly string[]): LiveBridges {
+  if (names.length !== 1) return whole; // readBridges lists every bridge then too
+  const bridges = whole.bridges.filter((b) => b.name === names[0]);
+  return { bridges, portBridge: new Map([...whole.portBridge].filter(([, bridge]) => bridge === names[0])) };
+}
+
+/** The OVSDB read of `names` (every bridge when none), then `then`. */
+export function readOvs<Live>(names: readonly string[], then: (ovs: LiveBridges) => Live | Reading<Live>): Reading<Live> {
+  return sharedReading(everyBridge, (whole) => then(pickBridges(whole, names)), reading([query(readBridges(names), parseBridges)], then));
+}
+
+const sameCookie = (a: string, b: string) => BigInt(a) === BigInt(b);
+
+/** The flows of `cookie` on `bridge`, and every flow of each of `tables`, then `then`. */
+export function readFlowDumps<Live>(
+  bridge: string, cookie: string, tables: readonly number[],
+  then: (ours: DumpedFlow[], tabled: DumpedFlow[][]) => Live | Reading<Live>,
+): Reading<Live> {
+  const scoped = reading([dumpFlows(bridge, cookie), ...tables.map((t) => dumpTable(bridge, t))].map((op) => query(op, parseFlowDump)),
+    (ours, ...tabled) => then(ours, tabled));
+  const whole = query(dumpBridge(bridge), parseFlowDump);
+  return sharedReading(whole, (all) => then(all.filter((f) => sameCookie(f.cookie, cookie)), tables.map((t) => all.filter((f) => f.table === t))), scoped);
+}
+
+/** Splits `readRouters` output by namespace. */
+export function parseNamespaces(stdout: string): Map<string, LiveNamespace | undefined> {
+  const found = new Map<string, LiveNamespace | undefined>();
+  const parts = stdout.split(`\n${NAMESPACE}`);
+  parts[0] = parts[0].startsWith(NAMESPACE) ? parts[0].slice(NAMESPACE.length) : parts[0];
+  for (const part of parts) {
+    if (!part.trim()) continue;
+    const eol = part.indexOf("\n");
+    const name = eol < 0 ? part : part.slice(0, eol);
+    found.set(name, parseNamespace(name, eol < 0 ? "" : part.slice(eol + 1)));
+  }
+  return found;
+}
+
+/** Namespace `ns` (undefined when absent) with the values of `sysctlKeys`, then `then`. */
+export function readNamespace<Live>(ns: string, sysctlKeys: readonly string[], then: (namespace: LiveNamespace | undefined) => Live | Reading<Live>): Reading<Live> {
+  const keys = [...sysctlKeys].sort();
+  const scoped = reading([query(readRouter(ns, sysctlKeys), (stdout) => parseNamespace(ns, stdout), `netns:${ns}`)], then);
+  return sharedReading(query(readRouters(keys), parseNamespaces, "netns:*"), (all) => then(all.get(ns)), scoped);
+}
