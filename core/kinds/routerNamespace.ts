@@ -6,7 +6,7 @@ import { LiveRouter } from "../live/router";
 import { allPorts, planRouter, planRouterDelete } from "../plan/router";
 import { observeRouter } from "../plan/router/observe";
 import { KindDefinition, vlanOf } from "./kind";
-import { readNamespace, readOvs } from "./shared";
+import { readNamespace, readOwnPorts } from "./shared";
 
 export const routerNamespaceKind: KindDefinition<RouterNamespaceSpec, LiveRouter, "routerNamespace"> = {
   key: "routerNamespace",
@@ -15,8 +15,10 @@ export const routerNamespaceKind: KindDefinition<RouterNamespaceSpec, LiveRouter
   schema: documented<RouterNamespaceArgs>()(routerNamespaceSpec),
   idOf: (spec) => spec.name,
   replaceOn: ["name"],
-  // The namespace's whole state, and every OVS port (ours may be on any bridge).
-  read: (spec) => readNamespace(spec.name, Object.keys(spec.sysctls), (namespace) => readOvs([], (ovs) => ({ namespace, ovs }))),
+  // The namespace's whole state, and the OVS ports we own or name (ours may be on any bridge).
+  read: (spec, owner) =>
+    readNamespace(spec.name, Object.keys(spec.sysctls), (namespace) =>
+      readOwnPorts(owner, spec.interfaces.map((i) => i.name), (ovs) => ({ namespace, ovs }))),
   plan: planRouter,
   planDelete: (spec, live, owner) => planRouterDelete(spec.name, live, owner),
   observe: observeRouter,

@@ -5,8 +5,10 @@
 // ours has touched what it covers (providers/read.ts).
 import { dumpBridge, dumpFlows, dumpTable } from "../compile/ofctl";
 import { NAMESPACE, readRouter, readRouters } from "../compile/router";
-import { readBridges } from "../compile/vsctl";
-import { LiveBridges, parseBridges } from "../live/bridge";
+import { readBridges, readInterfaces, readMarkedPorts } from "../compile/vsctl";
+import { bridgesOf, LiveBridges, parseBridges } from "../live/bridge";
+import { listOf, parseTables, Row } from "../live/ovsdb";
+import { OWNER_KEY } from "../schema/common";
 import { DumpedFlow, parseFlowDump } from "../live/flows";
 import { LiveNamespace, parseNamespace } from "../live/router";
 import { query, Reading, reading, sharedReading } from "./reading";
@@ -23,6 +25,30 @@ export function pickBridges(whole: LiveBridges, names: readonly string[]): LiveB
 /** The OVSDB read of `names` (every bridge when none), then `then`. */
 export function readOvs<Live>(names: readonly string[], then: (ovs: LiveBridges) => Live | Reading<Live>): Reading<Live> {
   return sharedReading(everyBridge, (whole) => then(pickBridges(whole, names)), reading([query(readBridges(names), parseBridges)], then));
+}
+
+/** Only the ports `keep` names (and their bridges' entries in portBridge). */
+function keepPorts(whole: LiveBridges, keep: (port: { name: string; externalIds: Record<string, string> }) => boolean): LiveBridges {
+  const bridges = whole.bridges.map((b) => ({ ...b, ports: b.ports.filter(keep) }));
+  const kept = new Set(bridges.flatMap((b) => b.ports.map((p) => p.name)));
+  return { bridges, portBridge: new Map([...whole.portBridge].filter(([port]) => kept.has(port))) };
+}
+
+/**
+ * A router's view of OVS: every bridge, with only the ports it owns (`owner`'s mark, wherever
+ * they are) or names. Scoped, two small reads instead of every Port and Interface row, so
+ * routers x ports does not grow with the host.
+ */
+export function readOwnPorts<Live>(owner: string, names: readonly string[], then: (ovs: LiveBridges) => Live | Reading<Live>): Reading<Live> {
+  const wanted = new Set(names);
+  const keep = (p: { name: string; externalIds: Record<string, string> }) => p.externalIds[OWNER_KEY] === owner || wanted.has(p.name);
+  const scoped = reading([query(readMarkedPorts(OWNER_KEY, owner, names), parseTables)], ([bridgeRows, ...found]) => {
+    const ports = new Map<string, Row>(found.flat().map((r) => [r._uuid as string, r]));
+    const uuids = [...ports.values()].map((p) => listOf<string>(p.interfaces)[0]).filter((u) => u !== undefined);
+    const build = (ifaces: Row[]) => then(bridgesOf(bridgeRows ?? [], [...ports.values()], ifaces));
+    return uuids.length ? reading([query(readInterfaces(uuids), (s) => parseTables(s)[0] ?? [])], build) : build([]);
+  });
+  return sharedReading(everyBridge, (whole) => then(keepPorts(whole, keep)), scoped);
 }
 
 const sameCookie = (a: string, b: string) => BigInt(a) === BigInt(b);
