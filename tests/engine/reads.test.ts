@@ -22,7 +22,8 @@ function sortReads(log: string[][]): { namespaces: Map<string, number>; others: 
   for (const argv of log.filter((a) => !isWrite(a))) {
     const [tool, a1, a2] = argv;
     // Inside a namespace (`ip -n NS`, `ip netns exec NS`): the read script's tools; its first one counts the read.
-    const inside = tool === "ip" && (a1 === "-n" || (a1 === "netns" && a2 === "exec"));
+    // (`ip netns exec` runs the tool through PATH, so the log has it twice: as `ip` and as itself.)
+    const inside = (tool === "ip" && (a1 === "-n" || (a1 === "netns" && a2 === "exec"))) || (tool === "sysctl" && a1 === "-e") || tool === "iptables-save";
     if (inside && argv.includes("-details")) namespaces.set(a2, (namespaces.get(a2) ?? 0) + 1);
     else if (!inside) others.push(argv);
   }
