@@ -76,18 +76,32 @@ function report(seed: Samples, empty: Samples, noop: Samples, runs: number): voi
   const columns = ["operation", "seed lab", "empty prog.", "noop dynamic", "ours", "ssh logins", "commands"];
   const widths = [11, 10, 13, 14, 8, 12, 8];
   const line = (cells: string[]) => console.log(cells.map((c, i) => c.padEnd(widths[i])).join(" "));
-  console.log(`\nseed lab (examples/openstack-aio: 11 resources: 2 bridges, a patch pair, 2 flow tables, a router, 5 VM namespaces) on one throwaway host; median of ${runs} run(s)`);
+  console.log(
+    `\nseed lab (examples/openstack-aio: 11 resources: 2 bridges, a patch pair, 2 flow tables, a router, 5 VM namespaces) on one throwaway host; median of ${runs} run(s)`,
+  );
   console.log("empty prog.: a program that imports @pulumi/pulumi and declares nothing");
-  console.log("noop dynamic: one dynamic resource whose provider does nothing (the plugin start any dynamic provider costs)");
+  console.log(
+    "noop dynamic: one dynamic resource whose provider does nothing (the plugin start any dynamic provider costs)",
+  );
   console.log("ours: seed lab minus noop dynamic (ovslab's code, SSH and OVS)\n");
   line(columns);
   for (const op of OPERATIONS) {
     const seedMs = ms(seed[op]);
-    line([op, sec(seedMs), sec(ms(empty[op])), sec(ms(noop[op])), sec(seedMs - ms(noop[op])), `${median(seed[op].map((s) => s.logins))}`, `${median(seed[op].map((s) => s.commands))}`]);
+    line([
+      op,
+      sec(seedMs),
+      sec(ms(empty[op])),
+      sec(ms(noop[op])),
+      sec(seedMs - ms(noop[op])),
+      `${median(seed[op].map((s) => s.logins))}`,
+      `${median(seed[op].map((s) => s.commands))}`,
+    ]);
   }
   const ourPreview = ms(seed.preview) - ms(noop.preview);
   const maxLogins = Math.max(...seed.preview.map((s) => s.logins));
-  console.log(`\nno-op preview: at most ${maxLogins} SSH login(s) per host (target 1): ${maxLogins <= 1 ? "met" : "MISSED"}`);
+  console.log(
+    `\nno-op preview: at most ${maxLogins} SSH login(s) per host (target 1): ${maxLogins <= 1 ? "met" : "MISSED"}`,
+  );
   console.log(`no-op preview, our share: ${sec(ourPreview)} (target < 1 s): ${ourPreview < 1000 ? "met" : "MISSED"}`);
 }
 

@@ -80,7 +80,9 @@ const methods: Method[] = [
         },
         teardown: async () => {
           const s = transport.stats();
-          console.error(`  ovslab stats: ${s.connectionsOpened} connection(s), ${s.channelsOpened} channel(s), ${s.commandsRun} commands`);
+          console.error(
+            `  ovslab stats: ${s.connectionsOpened} connection(s), ${s.channelsOpened} channel(s), ${s.commandsRun} commands`,
+          );
           await transport.close();
         },
       };
@@ -94,7 +96,12 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function measure(method: Method, connection: LabConnection, argv: string[], n: number): Promise<{ median: number; p90: number }> {
+async function measure(
+  method: Method,
+  connection: LabConnection,
+  argv: string[],
+  n: number,
+): Promise<{ median: number; p90: number }> {
   const { run, teardown } = await method.setup(connection);
   try {
     await run(argv); // warm-up: first connection, first channel, page cache
@@ -115,7 +122,8 @@ const ms = (x: number) => (x >= 10 ? x.toFixed(0) : x.toFixed(2)) + " ms";
 
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 50);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`commands per cell must be a positive integer, got ${process.argv[2]}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`commands per cell must be a positive integer, got ${process.argv[2]}`);
   console.error(`starting a throwaway lab host...`);
   let lab: LabHost | undefined;
   try {
@@ -141,7 +149,9 @@ async function main(): Promise<void> {
     ]);
     const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => r[i]!.length)));
     const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ");
-    console.log(`\nSSH transport, lab VM on loopback: time per command, median / p90, xN = median vs ovslab (${n} commands per cell)\n`);
+    console.log(
+      `\nSSH transport, lab VM on loopback: time per command, median / p90, xN = median vs ovslab (${n} commands per cell)\n`,
+    );
     console.log(line(header));
     console.log(widths.map((w) => "-".repeat(w)).join("-|-"));
     for (const row of rows) console.log(line(row));

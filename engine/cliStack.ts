@@ -80,7 +80,14 @@ export class CliStack {
   /** Sets config; secret values go through standard input, never the command line. */
   async setConfig(entries: Record<string, ConfigEntry>): Promise<void> {
     for (const [key, entry] of Object.entries(entries)) {
-      const args = ["config", "set", key, ...(entry.secret ? ["--secret"] : [entry.value]), "--config-file", this.configFile];
+      const args = [
+        "config",
+        "set",
+        key,
+        ...(entry.secret ? ["--secret"] : [entry.value]),
+        "--config-file",
+        this.configFile,
+      ];
       await this.run(args, entry.secret ? { stdin: entry.value } : {});
     }
   }

@@ -5,7 +5,11 @@ import { quote } from "../core/shell";
 import { StateDir } from "./stateDir";
 import { EngineTools } from "./tools";
 
-export function engineEnv(state: StateDir, tools: EngineTools, base: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function engineEnv(
+  state: StateDir,
+  tools: EngineTools,
+  base: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
   return {
     PATH: [...tools.pathPrefix, base.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin"].join(path.delimiter),
     PULUMI_HOME: state.pulumiHome,

@@ -36,7 +36,8 @@ export function parseEnvFile(text: string): Record<string, string> {
 
 export function engineTools(repo: string = repoRoot()): EngineTools {
   const file = path.join(repo, ".ovslab", "env");
-  if (!fs.existsSync(file)) throw new Error(`ovslab: ${file} is missing: run \`npm run setup\` (scripts/setup.sh) first`);
+  if (!fs.existsSync(file))
+    throw new Error(`ovslab: ${file} is missing: run \`npm run setup\` (scripts/setup.sh) first`);
   const vars = parseEnvFile(fs.readFileSync(file, "utf8"));
   const pulumiBin = vars.OVSLAB_PULUMI_BIN;
   if (!pulumiBin || !fs.existsSync(path.join(pulumiBin, "pulumi"))) {

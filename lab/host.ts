@@ -78,7 +78,9 @@ const liveNames = new Set<string>();
 export async function startLabHost(options: LabHostOptions = {}): Promise<LabHost> {
   const name = options.name ?? `ovslab-vm-${randomBytes(3).toString("hex")}`;
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(name)) {
-    throw new Error(`lab host name "${name}": must be 1-63 lowercase letters, digits or dashes (it becomes the hostname)`);
+    throw new Error(
+      `lab host name "${name}": must be 1-63 lowercase letters, digits or dashes (it becomes the hostname)`,
+    );
   }
   if (liveNames.has(name)) throw new Error(`lab host name "${name}": a VM of that name is already running`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
@@ -169,7 +171,9 @@ class VmHost implements LabHost, Killable {
     this.initPid = childrenOf(child.pid!)[0];
     this.pidNamespace = this.initPid === undefined ? undefined : namespaceId(this.initPid, "pid");
     if (this.initPid === undefined || this.pidNamespace === undefined) {
-      throw new Error(`lab host ${this.name}: VM reported ready but its init process is gone: ${this.tail("init.log")}`);
+      throw new Error(
+        `lab host ${this.name}: VM reported ready but its init process is gone: ${this.tail("init.log")}`,
+      );
     }
   }
 

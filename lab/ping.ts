@@ -26,7 +26,9 @@ export function formatPingResults(results: PingResult[]): string {
   const lines = [`  ${"from".padEnd(12)} ${"to".padEnd(12)} ${"expect".padEnd(8)} ${"got".padEnd(8)}      why`];
   for (const { row, answered } of results) {
     const [from, to, answers, why] = row;
-    lines.push(`  ${from.padEnd(12)} ${to.padEnd(12)} ${word(answers).padEnd(8)} ${word(answered).padEnd(8)} ${answered === answers ? "ok  " : "FAIL"} ${why}`);
+    lines.push(
+      `  ${from.padEnd(12)} ${to.padEnd(12)} ${word(answers).padEnd(8)} ${word(answered).padEnd(8)} ${answered === answers ? "ok  " : "FAIL"} ${why}`,
+    );
   }
   return lines.join("\n");
 }

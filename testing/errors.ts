@@ -4,7 +4,9 @@
 
 export class LabError extends Error {
   constructor(readonly problems: string[]) {
-    super(problems.length === 1 ? problems[0] : `${problems.length} problems:\n` + problems.map((p) => `  ${p}`).join("\n"));
+    super(
+      problems.length === 1 ? problems[0] : `${problems.length} problems:\n` + problems.map((p) => `  ${p}`).join("\n"),
+    );
     this.name = "LabError";
   }
 }

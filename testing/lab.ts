@@ -16,7 +16,9 @@ export interface LabFlow extends FlowSpec {
   resource: string;
   /** The cookie marking it as that resource's, e.g. `0x6f76a1b2c3d4e5f6`. */
   cookie: string;
-  /** Its line in the `ovs-ofctl --bundle` input: `add table=0,priority=4,cookie=0x...,in_port=phy-br-ex,actions=NORMAL`. */
+  /**
+   * Its line in the `ovs-ofctl --bundle` input: `add table=0,priority=4,cookie=0x...,in_port=phy-br-ex,actions=NORMAL`.
+   */
   line: string;
 }
 
@@ -42,27 +44,40 @@ export class Lab {
   resource(name: string, kind?: Kind): LabResource {
     const found = this.resources.filter((r) => r.name === name && (!kind || r.kind === kind));
     if (found.length === 1) return found[0];
-    if (found.length > 1) throw new Error(`${found.map(subjectOf).join(" and ")} share the name "${name}": pass the kind too`);
-    throw new Error(`no resource "${name}"${kind ? ` of kind ${kind}` : ""} in this lab (resources: ${list(this.resources.map((r) => r.name))})`);
+    if (found.length > 1)
+      throw new Error(`${found.map(subjectOf).join(" and ")} share the name "${name}": pass the kind too`);
+    throw new Error(
+      `no resource "${name}"${kind ? ` of kind ${kind}` : ""} in this lab ` +
+        `(resources: ${list(this.resources.map((r) => r.name))})`,
+    );
   }
 
   /** The Bridge resource of bridge `name` (the OVS name, which is also the default resource name). */
   bridge(name: string): LabResource<"bridge"> {
     const found = this.ofKind("bridge").find((r) => r.spec.name === name);
-    if (!found) throw new Error(`no bridge "${name}" in this lab (bridges: ${list(this.ofKind("bridge").map((r) => r.spec.name))})`);
+    if (!found)
+      throw new Error(
+        `no bridge "${name}" in this lab (bridges: ${list(this.ofKind("bridge").map((r) => r.spec.name))})`,
+      );
     return found;
   }
 
   /** The RouterNamespace resource of namespace `name`. */
   router(name: string): LabResource<"routerNamespace"> {
     const found = this.ofKind("routerNamespace").find((r) => r.spec.name === name);
-    if (!found) throw new Error(`no router namespace "${name}" in this lab (namespaces: ${list(this.ofKind("routerNamespace").map((r) => r.spec.name))})`);
+    if (!found)
+      throw new Error(
+        `no router namespace "${name}" in this lab ` +
+          `(namespaces: ${list(this.ofKind("routerNamespace").map((r) => r.spec.name))})`,
+      );
     return found;
   }
 
   /** Patch pairs with an end on `bridge`, or all of them. */
   patchPairs(bridge?: string): LabResource<"patchPair">[] {
-    return this.ofKind("patchPair").filter((r) => bridge === undefined || r.spec.a.bridge === bridge || r.spec.b.bridge === bridge);
+    return this.ofKind("patchPair").filter(
+      (r) => bridge === undefined || r.spec.a.bridge === bridge || r.spec.b.bridge === bridge,
+    );
   }
 
   /** The specs by kind: what `core/graph` draws. */
@@ -86,7 +101,10 @@ export class Lab {
       } else if (r.kind === "flowTable") {
         const spec = (r as LabResource<"flowTable">).spec;
         const cookie = flowTableCookie(spec, r.owner);
-        if (spec.bridge === bridge) flows.push(...spec.flows.map((flow) => ({ ...flow, bridge, resource: r.name, cookie, line: addLine(flow, cookie) })));
+        if (spec.bridge === bridge)
+          flows.push(
+            ...spec.flows.map((flow) => ({ ...flow, bridge, resource: r.name, cookie, line: addLine(flow, cookie) })),
+          );
       }
     }
     return flows;

@@ -71,9 +71,13 @@ export function problemsOf(error: unknown, dir?: string): string[] {
   const missing = /Missing required configuration variable '([^']+)'/.exec(first);
   if (missing) {
     const key = missing[1];
-    return [`the program requires config ${key}: set it in Pulumi.<stack>.yaml (pulumi config set ${key} ...), or pass it (ovslab --config ${key}=VALUE; loadLab's config option)`];
+    return [
+      `the program requires config ${key}: set it in Pulumi.<stack>.yaml (pulumi config set ${key} ...), ` +
+        `or pass it (ovslab --config ${key}=VALUE; loadLab's config option)`,
+    ];
   }
-  if ((error as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND") return [`${first}${whereIn(error, dir)}: is it installed (npm install)?`];
+  if ((error as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND")
+    return [`${first}${whereIn(error, dir)}: is it installed (npm install)?`];
   return [`the program failed: ${first}${whereIn(error, dir)}`];
 }
 
@@ -89,13 +93,27 @@ export async function loadLab(program: Program, options: LoadOptions = {}): Prom
   const projectName = options.project ?? found?.name ?? "project";
   const stack = options.stack ?? "dev";
   const fromFile = found ? readStackConfig(found, stack) : { config: {}, secretKeys: [] };
-  const given = Object.fromEntries(Object.entries(options.config ?? {}).map(([k, v]) => [qualify(k, projectName), configText(v)]));
+  const given = Object.fromEntries(
+    Object.entries(options.config ?? {}).map(([k, v]) => [qualify(k, projectName), configText(v)]),
+  );
   const config = { ...found?.defaults, ...OFFLINE_CONNECTION_CONFIG, ...fromFile.config, ...given };
-  const secretKeys = [...new Set(["ovslab:privateKey", ...fromFile.secretKeys, ...(options.secrets ?? []).map((k) => qualify(k, projectName))])];
+  const secretKeys = [
+    ...new Set([
+      "ovslab:privateKey",
+      ...fromFile.secretKeys,
+      ...(options.secrets ?? []).map((k) => qualify(k, projectName)),
+    ]),
+  ];
   const dir = found?.dir ?? (typeof program === "string" ? path.dirname(path.resolve(program)) : undefined);
   let run;
   try {
-    run = await runProgram(found?.main ?? program, { project: projectName, stack, config, secretKeys, answer: createdState });
+    run = await runProgram(found?.main ?? program, {
+      project: projectName,
+      stack,
+      config,
+      secretKeys,
+      answer: createdState,
+    });
   } catch (error) {
     throw new LabError(problemsOf(error, dir));
   }

@@ -58,7 +58,8 @@ export function readProject(dir: string): Project {
   }
   const defaults: Record<string, string> = {};
   for (const [key, entry] of Object.entries((doc.config ?? {}) as Record<string, unknown>)) {
-    const declared = entry && typeof entry === "object" && !Array.isArray(entry) ? (entry as Record<string, unknown>) : undefined;
+    const declared =
+      entry && typeof entry === "object" && !Array.isArray(entry) ? (entry as Record<string, unknown>) : undefined;
     const value = declared ? (declared.value ?? declared.default) : entry;
     if (value !== undefined) defaults[qualify(key, doc.name)] = configText(value);
   }

@@ -85,7 +85,10 @@ export function labResources(registrations: readonly Registration[]): { resource
     const kind = kindOfType(registration.type);
     if (!kind) return;
     if (kind === "unknown") {
-      problems.push(`${registration.type} "${registration.name}": no ovslab kind has this type (kinds: ${KINDS.map((k) => kinds[k].title).join(", ")})`);
+      problems.push(
+        `${registration.type} "${registration.name}": no ovslab kind has this type ` +
+          `(kinds: ${KINDS.map((k) => kinds[k].title).join(", ")})`,
+      );
       return;
     }
     const type = kinds[kind].title;
@@ -98,13 +101,24 @@ export function labResources(registrations: readonly Registration[]): { resource
     checked.push({ kind, type, name: registration.name, owner: owner as string, spec, order });
   });
   checked.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.order - b.order);
-  const ovs = declaredOvs(checked.filter((r) => r.kind === "bridge").map((r) => ({ spec: r.spec as BridgeSpec, owner: r.owner })));
+  const ovs = declaredOvs(
+    checked.filter((r) => r.kind === "bridge").map((r) => ({ spec: r.spec as BridgeSpec, owner: r.owner })),
+  );
   const resources: LabResource[] = [];
   for (const r of checked) {
     try {
       const ops = planFromEmpty(r, ovs);
       const id = kindOf(r.kind)!.idOf(r.spec, r.owner);
-      resources.push({ kind: r.kind, type: r.type, name: r.name, owner: r.owner, id, spec: r.spec as never, ops, commands: ops.map(formatCommand) });
+      resources.push({
+        kind: r.kind,
+        type: r.type,
+        name: r.name,
+        owner: r.owner,
+        id,
+        spec: r.spec as never,
+        ops,
+        commands: ops.map(formatCommand),
+      });
     } catch (error) {
       problems.push(`${subjectOf(r)} (planned for an empty host with this lab's bridges): ${(error as Error).message}`);
     }

@@ -12,7 +12,9 @@ import * as pulumi from "@pulumi/pulumi";
 /* eslint-disable @typescript-eslint/no-require-imports */
 const runtimeState: { withLocalStorage<T>(fn: () => Promise<T>): Promise<T> } = require("@pulumi/pulumi/runtime/state");
 const runtimeSettings: { waitForRPCs(): Promise<void> } = require("@pulumi/pulumi/runtime/settings");
-const runtimeStack: { runInPulumiStack(init: () => Promise<unknown>): Promise<Record<string, unknown> | undefined> } = require("@pulumi/pulumi/runtime/stack");
+const runtimeStack: {
+  runInPulumiStack(init: () => Promise<unknown>): Promise<Record<string, unknown> | undefined>;
+} = require("@pulumi/pulumi/runtime/stack");
 const runtimeRpc: { specialSigKey: string; specialSecretSig: string } = require("@pulumi/pulumi/runtime/rpc");
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -97,7 +99,8 @@ function ensureTypeScript(entry: string): void {
 function forgetModules(dir: string): void {
   const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
   for (const file of Object.keys(require.cache)) {
-    if (file.startsWith(prefix) && !file.slice(prefix.length).split(path.sep).includes("node_modules")) delete require.cache[file];
+    if (file.startsWith(prefix) && !file.slice(prefix.length).split(path.sep).includes("node_modules"))
+      delete require.cache[file];
   }
 }
 
@@ -141,7 +144,10 @@ export async function runProgram(program: Program, options: RunOptions): Promise
       const { __provider: _provider, ...rest } = args.inputs as Record<string, unknown>;
       const declared = constructed.indexOf(`${args.type}::${args.name}`);
       const registration: Registration = {
-        type: args.type, name: args.name, inputs: unwrapSecrets(rest) as Record<string, unknown>, custom: args.custom ?? false,
+        type: args.type,
+        name: args.name,
+        inputs: unwrapSecrets(rest) as Record<string, unknown>,
+        custom: args.custom ?? false,
         declared: declared < 0 ? constructed.length + registrations.length : declared,
       };
       registrations.push(registration);
@@ -160,11 +166,17 @@ export async function runProgram(program: Program, options: RunOptions): Promise
       // The program's own throw is kept here, not passed to the stack resource, which
       // would report it again through several promises of its own.
       let thrown: { error: unknown } | undefined;
-      const outputs = await runtimeStack.runInPulumiStack(() => execute(program, constructed).catch((error) => void (thrown = { error })));
+      const outputs = await runtimeStack.runInPulumiStack(() =>
+        execute(program, constructed).catch((error) => void (thrown = { error })),
+      );
       await runtimeSettings.waitForRPCs();
       await new Promise((resolve) => setImmediate(resolve)); // rejections are reported after the microtasks drain
       registrations.sort((a, b) => a.declared - b.declared);
-      return { registrations, outputs: unwrapSecrets(outputs ?? {}) as Record<string, unknown>, errors: [...(thrown ? [thrown.error] : []), ...distinct(errors)] };
+      return {
+        registrations,
+        outputs: unwrapSecrets(outputs ?? {}) as Record<string, unknown>,
+        errors: [...(thrown ? [thrown.error] : []), ...distinct(errors)],
+      };
     } finally {
       activeRuns.delete(errors);
       if (activeRuns.size === 0) process.off("unhandledRejection", onRejection);

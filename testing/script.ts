@@ -3,10 +3,13 @@
 // --may-exist / replace forms, or a check that skips a step already done), so a second
 // run changes nothing.
 import { formatScript } from "../core/shell";
-import type { Lab } from "./lab";
-import { subjectOf } from "./resources";
+import { LabResource, subjectOf } from "./resources";
 
-export function planScript(lab: Lab, source?: string): string {
+/** `lab` is a loaded Lab (testing/lab.ts), which calls this: only the fields the script needs. */
+export function planScript(
+  lab: { project: string; stack: string; resources: readonly LabResource[] },
+  source?: string,
+): string {
   const head = [
     "#!/usr/bin/env bash",
     `# ovslab plan: project ${lab.project}, stack ${lab.stack}${source ? `, from ${source}` : ""}.`,

@@ -42,7 +42,9 @@ export interface ConnectionArgs {
 
 /** A validated connection with defaults applied. */
 export type Connection = ConnectionArgs &
-  Required<Pick<ConnectionArgs, "port" | "user" | "dialErrorLimit" | "perDialTimeout" | "knownHostsPath" | "skipHostKeyCheck">>;
+  Required<
+    Pick<ConnectionArgs, "port" | "user" | "dialErrorLimit" | "perDialTimeout" | "knownHostsPath" | "skipHostKeyCheck">
+  >;
 
 const PUBLIC_KEY_LINE = /^(ssh|ecdsa|sk)-[a-z0-9@.-]+ [A-Za-z0-9+/]{20,}={0,2}( .*)?$/;
 const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}=?$/;

@@ -38,8 +38,20 @@ export interface DialHooks {
   retryDelayMs?(n: number): number;
 }
 
-const TRANSIENT_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"]);
-const TRANSIENT_MESSAGES = [/timed out while waiting for handshake/i, /connection lost before handshake/i, /closed during handshake/i];
+const TRANSIENT_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+]);
+const TRANSIENT_MESSAGES = [
+  /timed out while waiting for handshake/i,
+  /connection lost before handshake/i,
+  /closed during handshake/i,
+];
 
 /** Transient: the host may answer if we try again (sshd restarting, a port not yet open). */
 export function isTransientDialError(err: unknown): boolean {
@@ -50,7 +62,15 @@ export function isTransientDialError(err: unknown): boolean {
 }
 
 // ssh2 1.17's default host key algorithms, so we can reorder rather than restrict them.
-const HOST_KEY_ALGORITHMS = ["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"];
+const HOST_KEY_ALGORITHMS = [
+  "ssh-ed25519",
+  "ecdsa-sha2-nistp256",
+  "ecdsa-sha2-nistp384",
+  "ecdsa-sha2-nistp521",
+  "rsa-sha2-512",
+  "rsa-sha2-256",
+  "ssh-rsa",
+];
 
 /** Decides whether a host key is trusted; returns why not, or undefined when it is. */
 interface HostKeyPolicy {
@@ -128,7 +148,9 @@ function hostKeyAlgorithms(preferredTypes: string[]): string[] {
 function describe(err: unknown, c: Connection, methods: string[]): string {
   const { message, code, level } = err as { message?: string; code?: string; level?: string };
   if (level === "client-authentication") return `login as ${c.user} refused (tried ${methods.join(", ")})`;
-  return [code && !String(message).includes(code) ? code : undefined, message ?? String(err)].filter(Boolean).join(": ");
+  return [code && !String(message).includes(code) ? code : undefined, message ?? String(err)]
+    .filter(Boolean)
+    .join(": ");
 }
 
 function authMethods(c: Connection, agent: string | undefined): AuthenticationType[] {
@@ -146,13 +168,22 @@ function dialOnce(c: Connection, policy: HostKeyPolicy): Promise<Dialed> {
   return new Promise((resolve, reject) => {
     // noDelay: commands are small writes, and Nagle plus delayed ACKs adds ~40 ms to each.
     // keepAlive: the kernel notices a dead peer; an ssh2 keepalive timer would hold the process.
-    const socket = net.connect({ host: c.host, port: c.port, noDelay: true, keepAlive: true, keepAliveInitialDelay: 15_000 });
+    const socket = net.connect({
+      host: c.host,
+      port: c.port,
+      noDelay: true,
+      keepAlive: true,
+      keepAliveInitialDelay: 15_000,
+    });
     const client = new Client();
     let refusal: string | undefined;
     let settled = false;
     const timer =
       c.perDialTimeout > 0
-        ? setTimeout(() => fail(new DialError(`${label}: dial timed out after ${c.perDialTimeout} s`, true)), c.perDialTimeout * 1000)
+        ? setTimeout(
+            () => fail(new DialError(`${label}: dial timed out after ${c.perDialTimeout} s`, true)),
+            c.perDialTimeout * 1000,
+          )
         : undefined;
     function fail(err: unknown): void {
       if (settled) return;
@@ -204,7 +235,10 @@ export async function dialWithRetry(c: Connection, hooks: DialHooks): Promise<Di
   const label = connectionLabel(c);
   if (c.proxy) throw new DialError(`${label}: bastion (proxy) connections are not supported yet`, false);
   if (authMethods(c, c.agentSocketPath ?? process.env.SSH_AUTH_SOCK).length === 0) {
-    throw new DialError(`${label}: no credentials: set privateKey, password or agentSocketPath (or SSH_AUTH_SOCK)`, false);
+    throw new DialError(
+      `${label}: no credentials: set privateKey, password or agentSocketPath (or SSH_AUTH_SOCK)`,
+      false,
+    );
   }
   const policy = await hostKeyPolicy(c, hooks.warn);
   const limit = c.dialErrorLimit < 0 ? Infinity : Math.max(1, c.dialErrorLimit);

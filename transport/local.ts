@@ -39,7 +39,11 @@ export class LocalTransport implements Transport {
       child.on("close", (code, signal) => {
         clearTimeout(timer);
         const status = code ?? 128 + (signal ? constants.signals[signal] : 0);
-        resolve({ stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8"), code: status });
+        resolve({
+          stdout: Buffer.concat(stdout).toString("utf8"),
+          stderr: Buffer.concat(stderr).toString("utf8"),
+          code: status,
+        });
       });
       if (command.stdin !== undefined) {
         child.stdin!.on("error", () => undefined); // a command that exits without reading its input

@@ -171,7 +171,9 @@ export class ShellSession {
     if (!this.exit) return new Error(`${label}: connection lost while running ${command}`);
     const status = this.exit.signal ? `signal ${this.exit.signal}` : `exit ${this.exit.code}`;
     const said = this.err.take(this.err.length).toString("utf8").trim();
-    return new Error(`${label}: remote shell \`${shell}\` ended (${status}) while running ${command}${said ? `: ${said}` : ""}`);
+    return new Error(
+      `${label}: remote shell \`${shell}\` ended (${status}) while running ${command}${said ? `: ${said}` : ""}`,
+    );
   }
 
   private received(queue: ByteQueue, chunk: Buffer): void {

@@ -93,7 +93,8 @@ export class SshTransport implements Transport {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const job of this.queue.splice(0)) job.reject(new Error(`${this.label}: transport closed before running the command`));
+    for (const job of this.queue.splice(0))
+      job.reject(new Error(`${this.label}: transport closed before running the command`));
     const link = this.link;
     this.link = undefined;
     if (!link) return;
@@ -158,7 +159,14 @@ export class SshTransport implements Transport {
         this.connecting = false;
         if (this.closed) return void client.end();
         this.counters.connectionsOpened++;
-        const link: Link = { client, socket, sessions: new Set(), opening: 0, maxSessions: this.options.maxChannels ?? 4, alive: true };
+        const link: Link = {
+          client,
+          socket,
+          sessions: new Set(),
+          opening: 0,
+          maxSessions: this.options.maxChannels ?? 4,
+          alive: true,
+        };
         const lost = (err?: Error) => {
           const why = err ? ` (${redact(err.message, this.connection)})` : "";
           this.drop(link, (command) => new Error(`${this.label}: connection lost while running ${command}${why}`));
@@ -194,8 +202,11 @@ export class SshTransport implements Transport {
       link.opening--;
       if (!link.alive) return void channel?.close();
       if (err) {
-        if (link.sessions.size > 0) link.maxSessions = link.sessions.size; // sshd's MaxSessions
-        else for (const job of this.queue.splice(0)) job.reject(new Error(`${this.label}: cannot start \`${this.shell}\`: ${err.message}`));
+        if (link.sessions.size > 0)
+          link.maxSessions = link.sessions.size; // sshd's MaxSessions
+        else
+          for (const job of this.queue.splice(0))
+            job.reject(new Error(`${this.label}: cannot start \`${this.shell}\`: ${err.message}`));
         return this.dispatch();
       }
       const session = new ShellSession(channel, {

@@ -15,7 +15,11 @@ const NETNS_RUN_DIR = "/var/run/netns";
 
 /** `unless` (for scripts, see Op): `ip netns add` fails when the namespace exists. */
 export function netnsAdd(ns: string): Op {
-  return { argv: ["ip", "netns", "add", ns], why: `create network namespace ${ns}`, unless: ["test", "-e", `${NETNS_RUN_DIR}/${ns}`] };
+  return {
+    argv: ["ip", "netns", "add", ns],
+    why: `create network namespace ${ns}`,
+    unless: ["test", "-e", `${NETNS_RUN_DIR}/${ns}`],
+  };
 }
 
 export function netnsDelete(ns: string): Op {
@@ -34,7 +38,10 @@ export function namespaceMark(owner: string): string {
   if (Buffer.byteLength(owner) <= IFALIAS_MAX) return owner;
   let hash = 0xcbf29ce484222325n; // FNV-1a, 64 bits: stable everywhere, no crypto needed
   for (const byte of Buffer.from(owner)) hash = ((hash ^ BigInt(byte)) * 0x100000001b3n) & 0xffffffffffffffffn;
-  return `${Buffer.from(owner).subarray(0, 200).toString("utf8").replace(/\uFFFD+$/, "")}#${hash.toString(16).padStart(16, "0")}`;
+  return `${Buffer.from(owner)
+    .subarray(0, 200)
+    .toString("utf8")
+    .replace(/\uFFFD+$/, "")}#${hash.toString(16).padStart(16, "0")}`;
 }
 
 /**
@@ -42,14 +49,18 @@ export function namespaceMark(owner: string): string {
  * carries no metadata of its own, and the alias lives and dies with it.
  */
 export function markNamespace(ns: string, owner: string): Op {
-  return { argv: ["ip", "-n", ns, "link", "set", "dev", "lo", "up", "alias", namespaceMark(owner)], why: `mark namespace ${ns} as owned by ${owner}` };
+  return {
+    argv: ["ip", "-n", ns, "link", "set", "dev", "lo", "up", "alias", namespaceMark(owner)],
+    why: `mark namespace ${ns} as owned by ${owner}`,
+  };
 }
 
 /** `ip [-n NS] -batch -`: the lines run in order, in the namespace when given. `unless`: see Op. */
 export function ipBatch(lines: IpLine[], why: string, o: { netns?: string; unless?: string[] } = {}): Op | undefined {
   if (lines.length === 0) return undefined;
   for (const word of lines.flat()) {
-    if (!BATCH_WORD.test(word)) throw new Error(`ip batch word ${JSON.stringify(word)} is not a plain name, address or number`);
+    if (!BATCH_WORD.test(word))
+      throw new Error(`ip batch word ${JSON.stringify(word)} is not a plain name, address or number`);
   }
   return {
     argv: ["ip", ...(o.netns ? ["-n", o.netns] : []), "-batch", "-"],
@@ -110,10 +121,18 @@ function destinationWord(r: RouteLine): string {
 }
 
 export function routeReplace(r: RouteLine): IpLine {
-  return ["route", "replace", destinationWord(r), ...(r.via ? ["via", r.via] : []), ...(r.device ? ["dev", r.device] : [])];
+  return [
+    "route",
+    "replace",
+    destinationWord(r),
+    ...(r.via ? ["via", r.via] : []),
+    ...(r.device ? ["dev", r.device] : []),
+  ];
 }
 
-/** Deletes exactly one route: as the host reported it, type, metric and all (metric 0 matches any, so it is left out). */
+/**
+ * Deletes exactly one route: as the host reported it, type, metric and all (metric 0 matches any, so it is left out).
+ */
 export function routeDel(r: RouteLine & { type?: string; metric?: number }): IpLine {
   return [
     "route", "del",

@@ -40,7 +40,10 @@ export function dnatRule(hook: "PREROUTING" | "OUTPUT", floatingIp: string, fixe
 
 /** The fixed IP leaves as its floating IP (only out of the interface that carries it). */
 export function floatSnatRule(fixedIp: string, outInterface: string, floatingIp: string): Rule {
-  return { chain: OUR_CHAINS.POSTROUTING, spec: `-s ${host(fixedIp)} -o ${outInterface} -j SNAT --to-source ${floatingIp}` };
+  return {
+    chain: OUR_CHAINS.POSTROUTING,
+    spec: `-s ${host(fixedIp)} -o ${outInterface} -j SNAT --to-source ${floatingIp}`,
+  };
 }
 
 export const formatRule = (r: Rule): string => `-A ${r.chain} ${r.spec}`;

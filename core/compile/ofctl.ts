@@ -57,7 +57,15 @@ export function dumpBridge(bridge: string): Op {
  */
 export function dumpAllFlows(bridge: string): Op {
   return {
-    argv: ["ovs-ofctl", "-O", "OpenFlow10,OpenFlow11,OpenFlow12,OpenFlow13,OpenFlow14,OpenFlow15", "--no-stats", "--no-names", "dump-flows", bridge],
+    argv: [
+      "ovs-ofctl",
+      "-O",
+      "OpenFlow10,OpenFlow11,OpenFlow12,OpenFlow13,OpenFlow14,OpenFlow15",
+      "--no-stats",
+      "--no-names",
+      "dump-flows",
+      bridge,
+    ],
     why: `read every flow of bridge ${bridge}, to keep it if someone else's flows are on it`,
   };
 }

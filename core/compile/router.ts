@@ -34,5 +34,8 @@ export function readRouters(sysctlKeys: readonly string[]): Op {
 }
 
 export function readRouter(ns: string, sysctlKeys: readonly string[]): Op {
-  return { argv: ["sh", "-c", SCRIPT, "sh", ns, ...sysctlKeys], why: `read namespace ${ns}: links, addresses, routes, sysctls, nat rules` };
+  return {
+    argv: ["sh", "-c", SCRIPT, "sh", ns, ...sysctlKeys],
+    why: `read namespace ${ns}: links, addresses, routes, sysctls, nat rules`,
+  };
 }

@@ -64,7 +64,16 @@ export function transaction(commands: Array<VsctlCommand | undefined>, why: stri
 }
 
 /** Columns each table's reader asks for (kept with the builders: both speak OVSDB). */
-export const BRIDGE_COLUMNS = ["_uuid", "name", "fail_mode", "datapath_type", "protocols", "external_ids", "other_config", "ports"];
+export const BRIDGE_COLUMNS = [
+  "_uuid",
+  "name",
+  "fail_mode",
+  "datapath_type",
+  "protocols",
+  "external_ids",
+  "other_config",
+  "ports",
+];
 export const PORT_COLUMNS = ["_uuid", "name", "tag", "trunks", "vlan_mode", "external_ids", "interfaces"];
 export const INTERFACE_COLUMNS = ["_uuid", "name", "type", "options", "ofport", "error", "external_ids"];
 

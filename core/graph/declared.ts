@@ -26,5 +26,8 @@ export function bridgeNames(lab: DeclaredLab): string[] {
 
 /** The flows on `bridge`, FlowRules and FlowTables alike, in declaration order. */
 export function flowsOn(lab: DeclaredLab, bridge: string): FlowSpec[] {
-  return specs(lab).flatMap(({ kind, spec }) => kind.graph.flows?.(spec) ?? []).filter((f) => f.bridge === bridge).map((f) => f.flow);
+  return specs(lab)
+    .flatMap(({ kind, spec }) => kind.graph.flows?.(spec) ?? [])
+    .filter((f) => f.bridge === bridge)
+    .map((f) => f.flow);
 }

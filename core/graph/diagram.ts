@@ -45,17 +45,27 @@ export interface DiagramOptions {
 }
 
 const vlanText = (p: { tag?: number; trunks?: number[]; vlanMode?: string }) =>
-  [p.tag !== undefined ? `tag ${p.tag}` : "", p.trunks?.length ? `trunks ${p.trunks.join(",")}` : "", p.vlanMode ?? ""].filter(Boolean).join(" · ");
+  [p.tag !== undefined ? `tag ${p.tag}` : "", p.trunks?.length ? `trunks ${p.trunks.join(",")}` : "", p.vlanMode ?? ""]
+    .filter(Boolean)
+    .join(" · ");
 
 // The link drawn to the router box says which namespace; the row says what the port is.
 function portDetail(port: PortView): string {
-  const role = port.role.kind === "patch" ? `patch ⇄ ${port.role.peerPort}` : port.role.kind === "router" ? "router port" : port.type;
+  const role =
+    port.role.kind === "patch"
+      ? `patch ⇄ ${port.role.peerPort}`
+      : port.role.kind === "router"
+        ? "router port"
+        : port.type;
   return [role, vlanText(port)].filter(Boolean).join(" · ");
 }
 
 /** `t0 p4 in_port=phy-br-ex,dl_vlan=1 → strip_vlan,NORMAL`: one flow on one line. */
 export function flowLine(flow: FlowSpec): string {
-  const timeouts = [flow.idleTimeout ? `idle ${flow.idleTimeout}s` : "", flow.hardTimeout ? `hard ${flow.hardTimeout}s` : ""].filter(Boolean);
+  const timeouts = [
+    flow.idleTimeout ? `idle ${flow.idleTimeout}s` : "",
+    flow.hardTimeout ? `hard ${flow.hardTimeout}s` : "",
+  ].filter(Boolean);
   return `t${flow.table} p${flow.priority} ${flow.match || "*"} → ${flow.actions}${timeouts.length ? ` (${timeouts.join(", ")})` : ""}`;
 }
 
@@ -65,24 +75,45 @@ function flowSection(flows: FlowSpec[], max: number): Array<{ title: string; lin
   const sorted = [...flows].sort((a, b) => a.table - b.table || b.priority - a.priority);
   const lines = sorted.slice(0, max).map(flowLine);
   if (sorted.length > max) lines.push(`+${sorted.length - max} more`);
-  return [{ title: `${flows.length} flow${flows.length === 1 ? "" : "s"} (t table, p priority: match → actions)`, lines }];
+  return [
+    { title: `${flows.length} flow${flows.length === 1 ? "" : "s"} (t table, p priority: match → actions)`, lines },
+  ];
 }
 
 function bridgeBox(lab: DeclaredLab, name: string, maxFlows: number): Box {
   const spec = lab.bridge.find((b) => b.name === name);
-  const subtitle = spec ? [spec.failMode, spec.datapathType, spec.protocols.join(",")].filter(Boolean).join(" · ") : "not declared by this lab";
+  const subtitle = spec
+    ? [spec.failMode, spec.datapathType, spec.protocols.join(",")].filter(Boolean).join(" · ")
+    : "not declared by this lab";
   const rows = portsOn(lab, name).map((p) => ({ key: p.name, label: p.name, detail: portDetail(p) }));
-  return { key: `bridge:${name}`, kind: "bridge", title: name, subtitle, rows, sections: flowSection(flowsOn(lab, name), maxFlows) };
+  return {
+    key: `bridge:${name}`,
+    kind: "bridge",
+    title: name,
+    subtitle,
+    rows,
+    sections: flowSection(flowsOn(lab, name), maxFlows),
+  };
 }
 
 function routerBox(router: DeclaredLab["routerNamespace"][number]): Box {
   // Floating IPs sit on their interface too (/32), but show once, under NAT.
   // A trunk interface lists its VLAN sub-interfaces right under it, indented.
   const rows = router.interfaces.flatMap((i) => [
-    { key: i.name, label: i.name, detail: i.addresses.join(", ") || (i.vlans?.length ? "VLAN devices:" : "no address") },
-    ...(i.vlans ?? []).map((v) => ({ key: `${i.name}.${v.id}`, label: ` └ ${i.name}.${v.id}`, detail: v.addresses.join(", ") || "no address" })),
+    {
+      key: i.name,
+      label: i.name,
+      detail: i.addresses.join(", ") || (i.vlans?.length ? "VLAN devices:" : "no address"),
+    },
+    ...(i.vlans ?? []).map((v) => ({
+      key: `${i.name}.${v.id}`,
+      label: ` └ ${i.name}.${v.id}`,
+      detail: v.addresses.join(", ") || "no address",
+    })),
   ]);
-  const routes = router.routes.map((r) => `${r.destination}${r.via ? ` via ${r.via}` : ""}${r.device ? ` dev ${r.device}` : ""}`);
+  const routes = router.routes.map(
+    (r) => `${r.destination}${r.via ? ` via ${r.via}` : ""}${r.device ? ` dev ${r.device}` : ""}`,
+  );
   const nat = [
     ...router.snat.flatMap((s) => s.sources.map((src) => `SNAT ${src} → ${s.toSource} (${s.interface})`)),
     ...router.floatingIps.map((f) => `FIP ${f.floatingIp} ⇄ ${f.fixedIp}`),
@@ -96,17 +127,30 @@ function routerBox(router: DeclaredLab["routerNamespace"][number]): Box {
 
 export function labDiagram(lab: DeclaredLab, options: DiagramOptions = {}): Diagram {
   const maxFlows = options.maxFlows ?? 8;
-  const boxes = [...bridgeNames(lab).map((name) => bridgeBox(lab, name, maxFlows)), ...lab.routerNamespace.map(routerBox)];
+  const boxes = [
+    ...bridgeNames(lab).map((name) => bridgeBox(lab, name, maxFlows)),
+    ...lab.routerNamespace.map(routerBox),
+  ];
   const links: Link[] = [];
   for (const pair of lab.patchPair) {
     // Each end's VLANs show on its row; the link repeats them only when both ends agree.
     const same = vlanText(pair.a) === vlanText(pair.b);
     const label = ["patch", same ? vlanText(pair.a) : ""].filter(Boolean).join(" · ");
-    links.push({ from: { box: `bridge:${pair.a.bridge}`, row: pair.a.port }, to: { box: `bridge:${pair.b.bridge}`, row: pair.b.port }, kind: "patch", label });
+    links.push({
+      from: { box: `bridge:${pair.a.bridge}`, row: pair.a.port },
+      to: { box: `bridge:${pair.b.bridge}`, row: pair.b.port },
+      kind: "patch",
+      label,
+    });
   }
   for (const router of lab.routerNamespace) {
     for (const i of router.interfaces) {
-      links.push({ from: { box: `bridge:${i.bridge}`, row: i.name }, to: { box: `router:${router.name}`, row: i.name }, kind: "router", label: "" });
+      links.push({
+        from: { box: `bridge:${i.bridge}`, row: i.name },
+        to: { box: `router:${router.name}`, row: i.name },
+        kind: "router",
+        label: "",
+      });
     }
   }
   return { boxes, links };

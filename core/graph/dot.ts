@@ -33,7 +33,9 @@ function table(box: Box): string {
   const width = Math.max(0, ...box.rows.map((r) => r.label.length));
   box.rows.forEach((row, i) => {
     const pad = " ".repeat(width - row.label.length + 2);
-    lines.push(`<tr><td port="r${i}" align="left" balign="left"><b>${escapeHtml(row.label)}</b>${pad}<font color="#444444">${escapeHtml(row.detail)}</font></td></tr>`);
+    lines.push(
+      `<tr><td port="r${i}" align="left" balign="left"><b>${escapeHtml(row.label)}</b>${pad}<font color="#444444">${escapeHtml(row.detail)}</font></td></tr>`,
+    );
   });
   for (const section of box.sections) {
     const body = section.lines.map((l) => escapeHtml(l)).join("<br/>");
@@ -49,9 +51,10 @@ function table(box: Box): string {
 function edge(diagram: Diagram, link: Link): string {
   const from = diagram.boxes.find((b) => b.key === link.from.box)!;
   const to = diagram.boxes.find((b) => b.key === link.to.box)!;
-  const style = link.kind === "patch"
-    ? `color="#1f4e79", penwidth=2, dir=both, arrowhead=none, arrowtail=none, fontcolor="#1f4e79", label=${id(link.label)}`
-    : `color="#2f6b3a", style=dashed, arrowhead=none`;
+  const style =
+    link.kind === "patch"
+      ? `color="#1f4e79", penwidth=2, dir=both, arrowhead=none, arrowtail=none, fontcolor="#1f4e79", label=${id(link.label)}`
+      : `color="#2f6b3a", style=dashed, arrowhead=none`;
   return `  ${id(from.key)}:${portOf(from, link.from.row)} -> ${id(to.key)}:${portOf(to, link.to.row)} [${style}];`;
 }
 
@@ -67,7 +70,8 @@ export function diagramToDot(diagram: Diagram, title = "lab"): string {
   for (const link of diagram.links) {
     const from = diagram.boxes.find((b) => b.key === link.from.box);
     const to = diagram.boxes.find((b) => b.key === link.to.box);
-    if (from?.rows.some((r) => r.key === link.from.row) && to?.rows.some((r) => r.key === link.to.row)) out.push(edge(diagram, link));
+    if (from?.rows.some((r) => r.key === link.from.row) && to?.rows.some((r) => r.key === link.to.row))
+      out.push(edge(diagram, link));
   }
   // Bridges stacked in one column and namespaces beside them: narrow enough to stay
   // readable at a README's width, patch pairs drawn along the bridges' left side.

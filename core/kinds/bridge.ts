@@ -23,7 +23,10 @@ export const bridgeKind: KindDefinition<BridgeSpec, LiveBridges, "bridge"> = {
   readForDelete: (spec) =>
     readOvs([spec.name], (live) => {
       if (!live.bridges.some((b) => b.name === spec.name)) return live;
-      return reading([query(dumpAllFlows(spec.name), parseFlowDump)], (flows) => ({ ...live, flows: { [spec.name]: flows } }));
+      return reading([query(dumpAllFlows(spec.name), parseFlowDump)], (flows) => ({
+        ...live,
+        flows: { [spec.name]: flows },
+      }));
     }),
   plan: planBridge,
   planDelete: (spec, live, owner) => planBridgeDelete(spec.name, live, owner),
@@ -39,7 +42,12 @@ export const bridgeKind: KindDefinition<BridgeSpec, LiveBridges, "bridge"> = {
     bridges: (spec) => [spec.name],
     ports: (spec) =>
       spec.ports.map((p) => ({
-        bridge: spec.name, name: p.name, type: p.type, ...vlanOf(p), ...(p.vlanMode ? { vlanMode: p.vlanMode } : {}), role: { kind: "bridge" },
+        bridge: spec.name,
+        name: p.name,
+        type: p.type,
+        ...vlanOf(p),
+        ...(p.vlanMode ? { vlanMode: p.vlanMode } : {}),
+        role: { kind: "bridge" },
       })),
   },
 };

@@ -23,7 +23,9 @@ export const kinds = registry({
 
 export type Kind = keyof typeof kinds;
 /** The validated spec of a kind (defaults applied, as the provider sees it). */
-export type SpecOf<K extends Kind> = { [P in Kind]: (typeof kinds)[P] extends KindDefinition<infer Spec, any, P> ? Spec : never }[K];
+export type SpecOf<K extends Kind> = {
+  [P in Kind]: (typeof kinds)[P] extends KindDefinition<infer Spec, any, P> ? Spec : never;
+}[K];
 /** A definition of any kind, as code that handles every kind alike sees it. */
 export type AnyKind = KindDefinition<any, any, Kind>;
 

@@ -60,7 +60,9 @@ export interface KindDefinition<Spec, Live, Key extends string = string> {
   idOf(spec: Spec, owner: string): string;
   /** Spec fields whose change replaces the resource instead of updating it. */
   replaceOn: ReadonlyArray<keyof Spec & string>;
-  /** What the plan needs from the host (queries only, never a write); `owner` to read only what is ours (a flow cookie). */
+  /**
+   * What the plan needs from the host (queries only, never a write); `owner` to read only what is ours (a flow cookie).
+   */
   read(spec: Spec, owner: string): Reading<Live>;
   /** The ops that take the host from `live` to `desired`; none when they agree. */
   plan(desired: Spec, live: Live, owner: string, previous?: Spec): Op[];

@@ -14,7 +14,7 @@ export interface Output {
 /** One read-only command and how to read its stdout. */
 export interface Query<T> {
   op: Op;
-  parse(stdout: string, output: Output): T;
+  parse(stdout: string, output?: Output): T;
   /** Parse the output even when the command exits non-zero (the tool's refusal is the answer). */
   mayFail?: boolean;
   /** What the read depends on (scopes.ts), when its argv does not say (a script). */
@@ -45,7 +45,7 @@ export function query<T>(op: Op, parse: (stdout: string) => T, scope?: string): 
 
 /** A query whose answer may be a refusal: `parse` sees the exit code and stderr too. */
 export function queryOutput<T>(op: Op, parse: (output: Output) => T): Query<T> {
-  return { op, parse: (_stdout, output) => parse(output), mayFail: true };
+  return { op, parse: (stdout, output) => parse(output ?? { code: 0, stdout, stderr: "" }), mayFail: true };
 }
 
 type Results<Q extends readonly Query<unknown>[]> = { [I in keyof Q]: Q[I] extends Query<infer T> ? T : never };

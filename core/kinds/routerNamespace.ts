@@ -31,7 +31,10 @@ export const routerNamespaceKind: KindDefinition<RouterNamespaceSpec, LiveRouter
     bridges: (spec) => spec.interfaces.map((i) => i.bridge),
     ports: (spec) =>
       spec.interfaces.map((i) => ({
-        bridge: i.bridge, name: i.name, type: "internal", ...vlanOf(i),
+        bridge: i.bridge,
+        name: i.name,
+        type: "internal",
+        ...vlanOf(i),
         role: { kind: "router", namespace: spec.name, addresses: i.addresses },
       })),
   },

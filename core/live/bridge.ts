@@ -1,5 +1,4 @@
 // A bridge as the host has it, from the output of compile/vsctl `readBridges`.
-import { DumpedFlow } from "./flows";
 import { listOf, optional, parseTables, Row, stringMapOf } from "./ovsdb";
 
 export interface LivePort {
@@ -29,12 +28,21 @@ export interface LiveBridge {
   ports: LivePort[];
 }
 
+/** A flow as much as a bridge's delete needs of it (live/flows.ts parses whole ones; it imports this file). */
+export interface BridgeFlow {
+  cookie: string;
+  table: number;
+  priority: number;
+  match: string;
+  actions: string;
+}
+
 export interface LiveBridges {
   bridges: LiveBridge[];
   /** Port name -> bridge name, for every port on the host. */
   portBridge: Map<string, string>;
   /** Every flow of a bridge, by bridge name: read only before a delete. */
-  flows?: Record<string, DumpedFlow[]>;
+  flows?: Record<string, BridgeFlow[]>;
 }
 
 /** Why OVS could not set a port's interface up; undefined when it could (or has not tried yet). */
@@ -44,7 +52,8 @@ export function interfaceProblem(port: LivePort): string | undefined {
 
 export function parseBridges(stdout: string): LiveBridges {
   const [bridgeRows, portRows, ifaceRows] = parseTables(stdout);
-  if (!bridgeRows || !portRows || !ifaceRows) throw new Error("expected three tables (Bridge, Port, Interface) from ovs-vsctl");
+  if (!bridgeRows || !portRows || !ifaceRows)
+    throw new Error("expected three tables (Bridge, Port, Interface) from ovs-vsctl");
   return bridgesOf(bridgeRows, portRows, ifaceRows);
 }
 

@@ -60,13 +60,16 @@ function parseJsonArray<T>(text: string, what: string): T[] {
 function vlanOf(l: JsonLink): LiveLink["vlan"] {
   if (l.linkinfo?.info_kind !== "vlan") return undefined;
   const id = l.linkinfo.info_data?.id;
-  if (typeof id !== "number" || l.link === undefined) throw new Error(`ip -json -details link: VLAN device ${l.ifname} lacks its id or parent link`);
+  if (typeof id !== "number" || l.link === undefined)
+    throw new Error(`ip -json -details link: VLAN device ${l.ifname} lacks its id or parent link`);
   return { id, parent: l.link };
 }
 
 /** Links from `ip -json [-details] link show`, with addresses from `ip -json address show` merged in by name. */
 export function parseLinks(linkJson: string, addressJson: string): LiveLink[] {
-  const addresses = new Map(parseJsonArray<JsonLink>(addressJson, "ip -json address").map((l) => [l.ifname, l.addr_info ?? []]));
+  const addresses = new Map(
+    parseJsonArray<JsonLink>(addressJson, "ip -json address").map((l) => [l.ifname, l.addr_info ?? []]),
+  );
   return parseJsonArray<JsonLink>(linkJson, "ip -json link").map((l) => ({
     name: l.ifname,
     up: (l.flags ?? []).includes("UP"),

@@ -10,7 +10,9 @@ export function decodeCell(cell: unknown): unknown {
   if (tag === "uuid" || tag === "named-uuid") return value;
   if (tag === "set") return (value as unknown[]).map(decodeCell);
   if (tag === "map") {
-    return Object.fromEntries((value as Array<[unknown, unknown]>).map(([k, v]) => [String(decodeCell(k)), decodeCell(v)]));
+    return Object.fromEntries(
+      (value as Array<[unknown, unknown]>).map(([k, v]) => [String(decodeCell(k)), decodeCell(v)]),
+    );
   }
   throw new Error(`unknown OVSDB JSON cell ${JSON.stringify(cell)}`);
 }

@@ -46,7 +46,10 @@ function parseIpv6(text: string): bigint | undefined {
   const given = left.length + right.length;
   if (halves.length === 1 ? given !== 8 : given > 7) return undefined;
   const zeros: string[] = Array(8 - given).fill("0");
-  return [...left, ...(halves.length === 2 ? zeros : []), ...right].reduce((acc, g) => (acc << 16n) | BigInt(`0x${g}`), 0n);
+  return [...left, ...(halves.length === 2 ? zeros : []), ...right].reduce(
+    (acc, g) => (acc << 16n) | BigInt(`0x${g}`),
+    0n,
+  );
 }
 
 /** An IPv4 or IPv6 address without a prefix; undefined when it is neither. */

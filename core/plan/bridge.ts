@@ -3,8 +3,7 @@
 import { Op } from "../shell";
 import { OWNER_KEY } from "../schema/common";
 import { BridgeSpec, PortSpec } from "../schema/bridge";
-import { LiveBridge, LiveBridges, LivePort } from "../live/bridge";
-import { DumpedFlow } from "../live/flows";
+import { BridgeFlow, LiveBridge, LiveBridges, LivePort } from "../live/bridge";
 import { addBr, addPort, clear, delBr, delPort, removeKeys, set, transaction, VsctlCommand } from "../compile/vsctl";
 import { pickKeys, planMap, sameList } from "./maps";
 import { OwnershipConflict } from "./errors";
@@ -95,7 +94,7 @@ export function planPort(br: string, port: PortSpec, live: LivePort | undefined,
 }
 
 /** The flow OVS itself puts in a standalone bridge: owned by nobody, gone with the bridge. */
-const isDefaultFlow = (f: DumpedFlow) => BigInt(f.cookie) === 0n && f.table === 0 && f.priority === 0 && f.match === "" && f.actions === "NORMAL";
+const isDefaultFlow = (f: BridgeFlow) => BigInt(f.cookie) === 0n && f.table === 0 && f.priority === 0 && f.match === "" && f.actions === "NORMAL";
 
 /**
  * Deleting a bridge resource: our ports go; the bridge goes too unless someone else's

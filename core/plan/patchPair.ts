@@ -14,7 +14,9 @@ import { sameList } from "./maps";
 
 /** Ports marked as this resource's, wherever they are. */
 function ownedPorts(live: LiveBridges, owner: string): Array<{ bridge: string; port: LivePort }> {
-  return live.bridges.flatMap((b) => b.ports.filter((p) => p.externalIds[OWNER_KEY] === owner).map((port) => ({ bridge: b.name, port })));
+  return live.bridges.flatMap((b) =>
+    b.ports.filter((p) => p.externalIds[OWNER_KEY] === owner).map((port) => ({ bridge: b.name, port })),
+  );
 }
 
 /** An end as a Bridge port spec: a patch port whose peer is the other end. */
@@ -38,17 +40,22 @@ export function planPatchPair(desired: PatchPairSpec, live: LiveBridges, owner: 
   const cmds: Array<VsctlCommand | undefined> = [];
   const owned = ownedPorts(live, owner);
   for (const { bridge, port } of owned) {
-    if (!ends.some(([end]) => end.port === port.name && end.bridge === bridge)) cmds.push(delPort(bridge, port.name, { ifExists: true }));
+    if (!ends.some(([end]) => end.port === port.name && end.bridge === bridge))
+      cmds.push(delPort(bridge, port.name, { ifExists: true }));
   }
   for (const [end, other] of ends) {
     const bridge = live.bridges.find((b) => b.name === end.bridge);
     if (!bridge) {
-      throw new MissingBridgeError(`bridge ${end.bridge} does not exist on the host; create it first (e.g. a Bridge resource, passing its name output as this end's bridge so the pair waits for it)`);
+      throw new MissingBridgeError(
+        `bridge ${end.bridge} does not exist on the host; create it first (e.g. a Bridge resource, passing its name output as this end's bridge so the pair waits for it)`,
+      );
     }
     const where = live.portBridge.get(end.port);
     const ours = owned.find((o) => o.port.name === end.port);
     if (where !== undefined && !ours) {
-      throw new OwnershipConflict(`port ${end.port} already exists on bridge ${where} and is not owned by ${owner}; remove it or pick another name`);
+      throw new OwnershipConflict(
+        `port ${end.port} already exists on bridge ${where} and is not owned by ${owner}; remove it or pick another name`,
+      );
     }
     const here = ours?.bridge === end.bridge ? ours.port : undefined; // one elsewhere was deleted above
     cmds.push(...planPort(end.bridge, portSpec(end, other), here, owner));
@@ -69,7 +76,11 @@ export function planPatchPairDelete(spec: PatchPairSpec, live: LiveBridges, owne
  * end is there any more. An end that is missing or is no longer a patch to its peer cannot
  * be said in the spec's words and shows as declared; `diff` reads the host and sees it.
  */
-export function observePatchPair(live: LiveBridges, reference: PatchPairSpec, owner: string): PatchPairSpec | undefined {
+export function observePatchPair(
+  live: LiveBridges,
+  reference: PatchPairSpec,
+  owner: string,
+): PatchPairSpec | undefined {
   const owned = ownedPorts(live, owner);
   if (owned.length === 0) return undefined;
   const end = (ref: PatchEndSpec): PatchEndSpec => {
@@ -93,7 +104,11 @@ export function observePatchPair(live: LiveBridges, reference: PatchPairSpec, ow
 export function patchPairProblems(desired: PatchPairSpec, live: LiveBridges): string[] {
   const ends = [desired.a, desired.b];
   return live.bridges
-    .flatMap((b) => b.ports.filter((p) => ends.some((e) => e.bridge === b.name && e.port === p.name)).map((port) => ({ bridge: b.name, port })))
+    .flatMap((b) =>
+      b.ports
+        .filter((p) => ends.some((e) => e.bridge === b.name && e.port === p.name))
+        .map((port) => ({ bridge: b.name, port })),
+    )
     .filter(({ port }) => interfaceProblem(port))
     .map(({ bridge, port }) => `port ${port.name} on ${bridge}: ${interfaceProblem(port)}`);
 }

@@ -6,7 +6,14 @@ export const PORT_TYPES = ["system", "internal", "patch", "vxlan", "gre", "genev
 export const VLAN_MODES = ["access", "trunk", "native-tagged", "native-untagged", "dot1q-tunnel"] as const;
 export const FAIL_MODES = ["secure", "standalone"] as const;
 export const DATAPATH_TYPES = ["system", "netdev"] as const;
-export const OPENFLOW_VERSIONS = ["OpenFlow10", "OpenFlow11", "OpenFlow12", "OpenFlow13", "OpenFlow14", "OpenFlow15"] as const;
+export const OPENFLOW_VERSIONS = [
+  "OpenFlow10",
+  "OpenFlow11",
+  "OpenFlow12",
+  "OpenFlow13",
+  "OpenFlow14",
+  "OpenFlow15",
+] as const;
 
 /** A port on a bridge, with its one interface of the same name. */
 export interface PortArgs {
@@ -66,7 +73,11 @@ export const portSpec = z
       ctx.addIssue({ code: "custom", path: ["options", "remote_ip"], message: `is required for a ${port.type} port` });
     }
     if (OWNER_KEY in port.externalIds) {
-      ctx.addIssue({ code: "custom", path: ["externalIds", OWNER_KEY], message: "is reserved for ovslab's ownership mark" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["externalIds", OWNER_KEY],
+        message: "is reserved for ovslab's ownership mark",
+      });
     }
     for (const dup of duplicates((port.trunks ?? []).map(String))) {
       ctx.addIssue({ code: "custom", path: ["trunks"], message: `lists VLAN ${dup} more than once` });
@@ -86,15 +97,27 @@ export const bridgeSpec = z
   .strict()
   .superRefine((bridge, ctx) => {
     if (Object.hasOwn(Object(bridge.externalIds), OWNER_KEY)) {
-      ctx.addIssue({ code: "custom", path: ["externalIds", OWNER_KEY], message: "is reserved for ovslab's ownership mark" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["externalIds", OWNER_KEY],
+        message: "is reserved for ovslab's ownership mark",
+      });
     }
     const names = (Array.isArray(bridge.ports) ? bridge.ports : []).map((p) => String(p?.name));
     for (const dup of duplicates(names)) {
-      ctx.addIssue({ code: "custom", path: ["ports", names.lastIndexOf(dup), "name"], message: `duplicates port "${dup}"` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["ports", names.lastIndexOf(dup), "name"],
+        message: `duplicates port "${dup}"`,
+      });
     }
     const self = names.indexOf(bridge.name);
     if (self >= 0) {
-      ctx.addIssue({ code: "custom", path: ["ports", self, "name"], message: "is the bridge's own internal port, which OVS creates" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["ports", self, "name"],
+        message: "is the bridge's own internal port, which OVS creates",
+      });
     }
   }, EVEN_IF_INVALID);
 

@@ -13,23 +13,21 @@ type At<Path extends string, K extends string> = Path extends "" ? K : `${Path}.
  * Each field present on one side only, as `path: where it is`; never when they agree.
  * Records (`Record<string, string>`) compare by their key type; arrays by their elements.
  */
-export type Drift<Args, Input, Path extends string = ""> =
-  [NonNullable<Args>] extends [readonly unknown[]]
-    ? Drift<Element<NonNullable<Args>>, Element<NonNullable<Input>>, `${Path}[]`>
-    : [NonNullable<Args>] extends [object]
-      ? string extends keyof NonNullable<Args>
-        ? never
-        :
-            | `${At<Path, Exclude<Fields<NonNullable<Input>>, Fields<NonNullable<Args>>>>}: in the schema, not documented`
-            | `${At<Path, Exclude<Fields<NonNullable<Args>>, Fields<NonNullable<Input>>>>}: documented, not in the schema`
-            | {
-                [K in Fields<NonNullable<Args>> & Fields<NonNullable<Input>>]: Drift<
-                  NonNullable<Args>[K & keyof NonNullable<Args>],
-                  NonNullable<Input>[K & keyof NonNullable<Input>],
-                  At<Path, K>
-                >;
-              }[Fields<NonNullable<Args>> & Fields<NonNullable<Input>>]
-      : never;
+export type Drift<Args, Input, Path extends string = ""> = [NonNullable<Args>] extends [readonly unknown[]]
+  ? Drift<Element<NonNullable<Args>>, Element<NonNullable<Input>>, `${Path}[]`>
+  : [NonNullable<Args>] extends [object]
+    ? string extends keyof NonNullable<Args>
+      ? never
+      : | `${At<Path, Exclude<Fields<NonNullable<Input>>, Fields<NonNullable<Args>>>>}: in the schema, not documented`
+        | `${At<Path, Exclude<Fields<NonNullable<Args>>, Fields<NonNullable<Input>>>>}: documented, not in the schema`
+        | {
+            [K in Fields<NonNullable<Args>> & Fields<NonNullable<Input>>]: Drift<
+              NonNullable<Args>[K & keyof NonNullable<Args>],
+              NonNullable<Input>[K & keyof NonNullable<Input>],
+              At<Path, K>
+            >;
+          }[Fields<NonNullable<Args>> & Fields<NonNullable<Input>>]
+    : never;
 
 /** Compiles only when `Problems` is never: `type _ = NoDrift<Drift<BridgeArgs, z.input<typeof bridgeSpec>>>`. */
 export type NoDrift<Problems extends never> = Problems;
@@ -45,6 +43,7 @@ export type DocumentedSchema<Spec> = z.ZodType<Spec> & { readonly [DOCUMENTED]: 
  * (`Property 'drift' is missing ... { drift: "ports[].mtu: in the schema, not documented" }`).
  */
 export function documented<Args>() {
-  return <S extends z.ZodType>(schema: S & ([Drift<Args, z.input<S>>] extends [never] ? unknown : { drift: Drift<Args, z.input<S>> })) =>
-    schema as unknown as S & DocumentedSchema<z.output<S>>;
+  return <S extends z.ZodType>(
+    schema: S & ([Drift<Args, z.input<S>>] extends [never] ? unknown : { drift: Drift<Args, z.input<S>> }),
+  ) => schema as unknown as S & DocumentedSchema<z.output<S>>;
 }

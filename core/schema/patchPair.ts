@@ -44,12 +44,19 @@ export const patchPairSpec = z
   .object({ a: patchEndSpec, b: patchEndSpec })
   .strict()
   .superRefine((pair, ctx) => {
-    if (pair.a.port === pair.b.port) ctx.addIssue({ code: "custom", path: ["b", "port"], message: `is also a.port; the two ends need two names` });
+    if (pair.a.port === pair.b.port)
+      ctx.addIssue({ code: "custom", path: ["b", "port"], message: `is also a.port; the two ends need two names` });
     if (pair.a.bridge === pair.b.bridge) {
-      ctx.addIssue({ code: "custom", path: ["b", "bridge"], message: "is also a.bridge; a patch pair joins two different bridges" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["b", "bridge"],
+        message: "is also a.bridge; a patch pair joins two different bridges",
+      });
     }
-    if (pair.a.port === pair.b.bridge) ctx.addIssue({ code: "custom", path: ["a", "port"], message: "is b.bridge's own internal port" });
-    if (pair.b.port === pair.a.bridge) ctx.addIssue({ code: "custom", path: ["b", "port"], message: "is a.bridge's own internal port" });
+    if (pair.a.port === pair.b.bridge)
+      ctx.addIssue({ code: "custom", path: ["a", "port"], message: "is b.bridge's own internal port" });
+    if (pair.b.port === pair.a.bridge)
+      ctx.addIssue({ code: "custom", path: ["b", "port"], message: "is a.bridge's own internal port" });
   });
 
 export type PatchEndSpec = z.output<typeof patchEndSpec>;

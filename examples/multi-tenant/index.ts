@@ -63,5 +63,7 @@ const router = new RouterNamespace("qrouter-4f1c2a9e-7b3d-4e5a-9c8f-0d2e6b1a3c57
 
 export const bridges = [brInt.name, brEx.name];
 export const routerNamespace = router.name;
-export const floatingIpMap = router.floatingIps.apply((fips) => Object.fromEntries(fips.map((f) => [f.floatingIp, f.fixedIp])));
+export const floatingIpMap = router.floatingIps.apply((fips) =>
+  Object.fromEntries(fips.map((f) => [f.floatingIp, f.fixedIp])),
+);
 export const integrationFlows = intFlows.flows.apply((flows) => flows.length);

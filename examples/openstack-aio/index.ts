@@ -93,7 +93,9 @@ const upstream = vm("upstream", brEx.name, undefined, "172.24.4.1/24");
 export const host = pulumi.interpolate`${connection.user}@${connection.host}:${connection.port}`;
 export const bridges = [brInt.name, brEx.name];
 export const patchPorts = { a: patch.a, b: patch.b };
-export const externalFlows = exFlows.flows.apply((flows) => flows.map((f) => `priority=${f.priority} ${f.match ?? ""} actions=${f.actions}`.replace("  ", " ")));
+export const externalFlows = exFlows.flows.apply((flows) =>
+  flows.map((f) => `priority=${f.priority} ${f.match ?? ""} actions=${f.actions}`.replace("  ", " ")),
+);
 export const integrationFlowCount = intFlows.flows.apply((flows) => flows.length);
 export const routerNamespace = router.name;
 export const floatingIps = router.floatingIps;

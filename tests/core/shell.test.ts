@@ -28,20 +28,50 @@ describe("formatCommand", () => {
   });
 
   it("prints a script with each step's reason as a comment", () => {
-    assert.equal(formatScript([{ argv: ["ovs-vsctl", "add-br", "b"], why: "create bridge b" }]), "# create bridge b\novs-vsctl add-br b\n");
+    assert.equal(
+      formatScript([{ argv: ["ovs-vsctl", "add-br", "b"], why: "create bridge b" }]),
+      "# create bridge b\novs-vsctl add-br b\n",
+    );
   });
 });
 
 describe("formatScript", () => {
   it("runs an op only when its check fails: `check >/dev/null 2>&1 || op`, stdin after", () => {
-    const op = { argv: ["ip", "-batch", "-"], stdin: "link set dev a netns x\n", why: "move a", unless: ["ip", "-n", "x", "link", "show", "dev", "a"] };
-    assert.equal(formatScript([op]), "# move a\nip -n x link show dev a >/dev/null 2>&1 || ip -batch - <<'OVSLAB_EOF'\nlink set dev a netns x\nOVSLAB_EOF\n");
+    const op = {
+      argv: ["ip", "-batch", "-"],
+      stdin: "link set dev a netns x\n",
+      why: "move a",
+      unless: ["ip", "-n", "x", "link", "show", "dev", "a"],
+    };
+    assert.equal(
+      formatScript([op]),
+      "# move a\nip -n x link show dev a >/dev/null 2>&1 || ip -batch - <<'OVSLAB_EOF'\nlink set dev a netns x\nOVSLAB_EOF\n",
+    );
   });
 
   it("continues a long ovs-vsctl transaction over lines before each `--`, same words", async () => {
-    const argv = ["ovs-vsctl", "--may-exist", "add-br", "br-int", "--", "set", "Bridge", "br-int", "fail_mode=secure", "external_ids:ovslab-owner=project/stack/Bridge/br-int", "--", "--may-exist", "add-port", "br-int", "it's"];
+    const argv = [
+      "ovs-vsctl",
+      "--may-exist",
+      "add-br",
+      "br-int",
+      "--",
+      "set",
+      "Bridge",
+      "br-int",
+      "fail_mode=secure",
+      "external_ids:ovslab-owner=project/stack/Bridge/br-int",
+      "--",
+      "--may-exist",
+      "add-port",
+      "br-int",
+      "it's",
+    ];
     const text = formatScript([{ argv, why: "create" }]);
-    assert.equal(text, "# create\novs-vsctl --may-exist add-br br-int \\\n  -- set Bridge br-int fail_mode=secure external_ids:ovslab-owner=project/stack/Bridge/br-int \\\n  -- --may-exist add-port br-int 'it'\\''s'\n");
+    assert.equal(
+      text,
+      "# create\novs-vsctl --may-exist add-br br-int \\\n  -- set Bridge br-int fail_mode=secure external_ids:ovslab-owner=project/stack/Bridge/br-int \\\n  -- --may-exist add-port br-int 'it'\\''s'\n",
+    );
     const { execFileSync } = await import("child_process");
     const command = text.split("\n").slice(1).join("\n").trimEnd();
     const words = execFileSync("bash", ["-c", `set -- ${command}\nprintf '%s\\0' "$@"`]).toString();

@@ -104,7 +104,11 @@ describe("the seed example through the pulumi CLI @host", function () {
     const preview = seen(await stack.preview(["--diff"]));
     // Exactly one update, of the VM that owns port foo, naming the tag with the live and desired values.
     assert.equal(preview.stdout.match(/\(update\)/g)?.length, 1, preview.stdout);
-    assert.match(preview.stdout, /~ pulumi-nodejs:dynamic\/ovslab:RouterNamespace: \(update\)\s+\[id=vm-foo\]/, preview.stdout);
+    assert.match(
+      preview.stdout,
+      /~ pulumi-nodejs:dynamic\/ovslab:RouterNamespace: \(update\)\s+\[id=vm-foo\]/,
+      preview.stdout,
+    );
     assert.match(preview.stdout, /name\s*: "foo"\s+~ tag\s*: 9 => 4/, preview.stdout);
     seen(await stack.up());
     assert.equal(await column(lab, "Port", "foo", "tag"), "4");
@@ -113,7 +117,10 @@ describe("the seed example through the pulumi CLI @host", function () {
   it("keeps the private key out of everything Pulumi printed and of the state file, which holds no path of this checkout", async () => {
     const keyLines = lab.connection.privateKey.split("\n").filter((l) => l.length > 20 && !l.startsWith("-----"));
     for (const text of printed) {
-      assert.ok(!text.includes("PRIVATE KEY") && keyLines.every((l) => !text.includes(l)), "the key in Pulumi's output");
+      assert.ok(
+        !text.includes("PRIVATE KEY") && keyLines.every((l) => !text.includes(l)),
+        "the key in Pulumi's output",
+      );
     }
     assert.match(printed.join("\n"), /\[secret\]/);
     const file = path.join(state.backendDir, ".pulumi", "stacks", stack.project, `${stack.stackName}.json`);

@@ -13,8 +13,18 @@ import { scratchState, tearDown, writesSince } from "./support";
 function program(actions = "strip_vlan,NORMAL") {
   return async () => {
     const connection = hostConnection();
-    const brEx = new Bridge("br-ex", { connection, datapathType: "netdev", ports: [{ name: "phy-br-ex", type: "internal" }] });
-    const rule = new FlowRule("strip-vlan-1", { connection, bridge: brEx.name, priority: 4, match: "in_port=phy-br-ex,dl_vlan=1", actions });
+    const brEx = new Bridge("br-ex", {
+      connection,
+      datapathType: "netdev",
+      ports: [{ name: "phy-br-ex", type: "internal" }],
+    });
+    const rule = new FlowRule("strip-vlan-1", {
+      connection,
+      bridge: brEx.name,
+      priority: 4,
+      match: "in_port=phy-br-ex,dl_vlan=1",
+      actions,
+    });
     return { cookie: rule.id };
   };
 }
@@ -31,7 +41,13 @@ describe("FlowRule through the real engine @host", function () {
   before(async () => {
     lab = await startLabHost();
     state = scratchState("flowrule");
-    stack = await inlineStack({ state, projectName: "ovslab-flowrule", stackName: "flows", program: program(), config: hostConfig(lab.connection) });
+    stack = await inlineStack({
+      state,
+      projectName: "ovslab-flowrule",
+      stackName: "flows",
+      program: program(),
+      config: hostConfig(lab.connection),
+    });
   });
 
   after(() => tearDown(stack, lab, state));
@@ -65,8 +81,17 @@ describe("FlowRule through the real engine @host", function () {
 
   it("refuses, naming the flow, when a hand edit took our cookie away (OpenFlow 1.0 mod-flows resets it to 0)", async () => {
     // That flow now belongs to whoever wrote it: we may not overwrite it, and say so.
-    await lab.sh(["ovs-ofctl", "mod-flows", "--strict", "br-ex", "priority=4,in_port=phy-br-ex,dl_vlan=1,actions=drop"]);
-    await assert.rejects(stack.up({ refresh: true }), /already has a flow with table=0, priority=4 and match "in_port=phy-br-ex,dl_vlan=1" under cookie 0x0, which is not ours/);
+    await lab.sh([
+      "ovs-ofctl",
+      "mod-flows",
+      "--strict",
+      "br-ex",
+      "priority=4,in_port=phy-br-ex,dl_vlan=1,actions=drop",
+    ]);
+    await assert.rejects(
+      stack.up({ refresh: true }),
+      /already has a flow with table=0, priority=4 and match "in_port=phy-br-ex,dl_vlan=1" under cookie 0x0, which is not ours/,
+    );
     await lab.sh(["ovs-ofctl", "del-flows", "--strict", "br-ex", "priority=4,in_port=phy-br-ex,dl_vlan=1"]);
     await stack.up();
     assert.match(await dump(), OURS);
@@ -76,7 +101,10 @@ describe("FlowRule through the real engine @host", function () {
     await lab.sh(["ovs-ofctl", "del-flows", "br-ex", "in_port=phy-br-ex"]);
     assert.doesNotMatch(await dump(), OURS);
     const result = await stack.up({ refresh: true });
-    assert.ok((result.summary.resourceChanges?.create ?? 0) + (result.summary.resourceChanges?.update ?? 0) === 1, JSON.stringify(result.summary.resourceChanges));
+    assert.ok(
+      (result.summary.resourceChanges?.create ?? 0) + (result.summary.resourceChanges?.update ?? 0) === 1,
+      JSON.stringify(result.summary.resourceChanges),
+    );
     assert.match(await dump(), OURS);
   });
 
@@ -84,12 +112,20 @@ describe("FlowRule through the real engine @host", function () {
     stack.workspace.program = program("pop_vlan,NORMAL");
     const result = await stack.up();
     assert.deepEqual(result.summary.resourceChanges, { same: 2, update: 1 });
-    assert.match(await dump(), /dl_vlan=1 actions=strip_vlan,NORMAL/, "OVS prints pop_vlan as strip_vlan in OpenFlow 1.0: same rule");
+    assert.match(
+      await dump(),
+      /dl_vlan=1 actions=strip_vlan,NORMAL/,
+      "OVS prints pop_vlan as strip_vlan in OpenFlow 1.0: same rule",
+    );
     await stack.destroy();
     const left = await dump();
     assert.doesNotMatch(left, /dl_vlan=1/, "our rule is gone");
     assert.match(left, /cookie=0x77.*priority=9,arp actions=drop/, "their flow is still there, so is its bridge");
     assert.equal((await lab.sh(["ovs-vsctl", "list-ports", "br-ex"])).trim(), "", "our port went");
-    assert.equal((await lab.sh(["ovs-vsctl", "br-get-external-id", "br-ex", "ovslab-owner"])).trim(), "", "and our mark");
+    assert.equal(
+      (await lab.sh(["ovs-vsctl", "br-get-external-id", "br-ex", "ovslab-owner"])).trim(),
+      "",
+      "and our mark",
+    );
   });
 });

@@ -66,7 +66,8 @@ describe("the seed lab as Automation API inline programs @host", function () {
     assert.equal(await tagOf(lab, "foo"), "4");
     const writes = await writesSince(lab);
     assert.ok(writes.length > 0);
-    for (const argv of writes) assert.ok(argv.includes("bar") && !argv.includes("br-ex"), `unexpected write: ${argv.join(" ")}`);
+    for (const argv of writes)
+      assert.ok(argv.includes("bar") && !argv.includes("br-ex"), `unexpected write: ${argv.join(" ")}`);
   });
 
   it("fails clearly, naming the host, when sshd dies in the middle of an up, and the next up converges", async () => {
@@ -88,7 +89,12 @@ describe("the seed lab as Automation API inline programs @host", function () {
     // State stays consistent: what the host holds and what the stack records agree after refresh.
     await lab.startSsh();
     const next = await stack.up();
-    assert.equal((next.summary.resourceChanges?.create ?? 0) + (next.summary.resourceChanges?.same ?? 0) + (next.summary.resourceChanges?.update ?? 0), 7);
+    assert.equal(
+      (next.summary.resourceChanges?.create ?? 0) +
+        (next.summary.resourceChanges?.same ?? 0) +
+        (next.summary.resourceChanges?.update ?? 0),
+      7,
+    );
     for (const br of extra) assert.equal((await lab.sh(["ovs-vsctl", "br-exists", br])).trim(), "");
     assert.equal(await tagOf(lab, "bar"), "3");
     const again = await stack.preview();

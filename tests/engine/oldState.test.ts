@@ -63,10 +63,14 @@ describe("state written by earlier versions @host", function () {
     assert.ok(fixtures.includes(`state-${VERSION}.json`), `missing ${path.join(FIXTURES, `state-${VERSION}.json`)}`);
   });
 
+  /** The seed lab's stack under the fixture's project and stack names, in `state`. */
+  const seedStack = () =>
+    inlineStack({ state, projectName: PROJECT, stackName: STACK, program: seedLab(), config: hostConfig(lab.connection) });
+
   if (process.env.OVSLAB_WRITE_FIXTURES) {
     it(`writes the fixture of version ${VERSION}`, async () => {
       state = scratchState("fixture-write");
-      const stack = await inlineStack({ state, projectName: PROJECT, stackName: STACK, program: seedLab(), config: hostConfig(lab.connection) });
+      const stack = await seedStack();
       await stack.up();
       const fixture = toFixture(await stack.exportStack(), lab.connection);
       fs.writeFileSync(path.join(FIXTURES, `state-${VERSION}.json`), JSON.stringify(fixture, null, 2) + "\n");
@@ -81,7 +85,7 @@ describe("state written by earlier versions @host", function () {
   async function stackFromFixture(file: string): Promise<Stack> {
     state = scratchState("fixture");
     const fixture = JSON.parse(fs.readFileSync(path.join(FIXTURES, file), "utf8"));
-    const stack = await inlineStack({ state, projectName: PROJECT, stackName: STACK, program: seedLab(), config: hostConfig(lab.connection) });
+    const stack = await seedStack();
     const deployment = fromFixture(fixture, lab.connection, await stack.exportStack());
     await importDeployment(state, stack, deployment);
     const bridges = deployment.deployment.resources.filter((r: any) => r.type.endsWith(":Bridge"));
@@ -91,7 +95,11 @@ describe("state written by earlier versions @host", function () {
       await closeAll();
     }
     const stored = (await stack.exportStack()).deployment.resources.filter((r: any) => r.type.endsWith(":Bridge"));
-    assert.deepEqual(stored.map((r: any) => r.inputs.__provider), bridges.map((r: any) => r.inputs.__provider), "the stack holds the fixture's provider code");
+    assert.deepEqual(
+      stored.map((r: any) => r.inputs.__provider),
+      bridges.map((r: any) => r.inputs.__provider),
+      "the stack holds the fixture's provider code",
+    );
     return stack;
   }
 

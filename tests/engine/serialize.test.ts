@@ -15,7 +15,8 @@ describe("the serialized dynamic provider", () => {
       assert.ok(text.length < 4096, `serialized provider is ${text.length} bytes`);
       assert.match(text, /require\("ovslab\/provider"\)/);
       assert.ok(!text.includes(repoRoot()), "no absolute path of the checkout");
-      for (const method of ["check", "diff", "create", "read", "update", "delete"]) assert.match(text, new RegExp(`${method}: __f\\d+`));
+      for (const method of ["check", "diff", "create", "read", "update", "delete"])
+        assert.match(text, new RegExp(`${method}: __f\\d+`));
     });
   }
 });

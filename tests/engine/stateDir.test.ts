@@ -22,13 +22,21 @@ describe("engine state directory and environment", () => {
 
   it("puts our tools first on PATH and keeps everything of Pulumi's in the state directory", () => {
     const state = openStateDir(path.join(dir, "s"));
-    const tools: EngineTools = { repo: "/r", pulumiBin: "/c/bin", node: "/r/nm/.bin/node", pathPrefix: ["/r/nm/.bin", "/c/bin"] };
+    const tools: EngineTools = {
+      repo: "/r",
+      pulumiBin: "/c/bin",
+      node: "/r/nm/.bin/node",
+      pathPrefix: ["/r/nm/.bin", "/c/bin"],
+    };
     const env = engineEnv(state, tools, { PATH: "/usr/bin" });
     assert.equal(env.PATH, "/r/nm/.bin:/c/bin:/usr/bin");
     assert.equal(env.PULUMI_HOME, state.pulumiHome);
     assert.equal(env.PULUMI_CONFIG_PASSPHRASE_FILE, state.passphraseFile);
     assert.equal(env.PULUMI_SKIP_UPDATE_CHECK, "true");
-    assert.ok(!Object.values(env).includes(fs.readFileSync(state.passphraseFile, "utf8").trim()), "the passphrase itself is never in the environment");
+    assert.ok(
+      !Object.values(env).includes(fs.readFileSync(state.passphraseFile, "utf8").trim()),
+      "the passphrase itself is never in the environment",
+    );
     assert.equal(shellSetup(state, tools)[0], 'export PATH=/r/nm/.bin:/c/bin:"$PATH"');
   });
 });

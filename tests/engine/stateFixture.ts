@@ -61,6 +61,7 @@ export function fromFixture(fixture: any, connection: LabConnection, target: any
 
 /** A resource's properties with secrets unwrapped (from a deployment with plaintext secrets). */
 export function plaintext(props: Record<string, any>): Record<string, any> {
-  const open = (v: any): any => (v && typeof v === "object" && v[SECRET_SIG] === SECRET_VALUE ? JSON.parse(v.plaintext) : v);
+  const open = (v: any): any =>
+    v && typeof v === "object" && v[SECRET_SIG] === SECRET_VALUE ? JSON.parse(v.plaintext) : v;
   return Object.fromEntries(Object.entries(props).map(([k, v]) => [k, open(v)]));
 }

@@ -17,8 +17,15 @@ export function removeState(state: StateDir | undefined): void {
   if (state) fs.rmSync(state.dir, { recursive: true, force: true });
 }
 
-/** After a describe: best effort destroy (a failed step must not leave a lab behind), then stop the host and drop the state. */
-export async function tearDown(stack: { destroy(): Promise<unknown> } | undefined, lab: LabHost | undefined, state: StateDir | undefined): Promise<void> {
+/**
+ * After a describe: best effort destroy (a failed step must not leave a lab behind), then stop the host and drop the
+ * state.
+ */
+export async function tearDown(
+  stack: { destroy(): Promise<unknown> } | undefined,
+  lab: LabHost | undefined,
+  state: StateDir | undefined,
+): Promise<void> {
   try {
     await stack?.destroy().catch(() => undefined);
   } finally {

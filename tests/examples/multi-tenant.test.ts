@@ -37,7 +37,12 @@ describe("examples/multi-tenant under mocks", () => {
     const router = lab.router(ROUTER).spec;
     assert.deepEqual(
       router.interfaces.map((i) => `${i.name}@${i.bridge}:${i.tag ?? "-"} ${i.addresses.join(",")}`),
-      ["qr-tenant-a@br-int:101 10.10.1.1/24", "qr-tenant-b@br-int:102 10.10.2.1/24", "qr-tenant-c@br-int:103 10.10.3.1/24", "qg-external@br-ex:- 203.0.113.10/24"],
+      [
+        "qr-tenant-a@br-int:101 10.10.1.1/24",
+        "qr-tenant-b@br-int:102 10.10.2.1/24",
+        "qr-tenant-c@br-int:103 10.10.3.1/24",
+        "qg-external@br-ex:- 203.0.113.10/24",
+      ],
     );
     assert.deepEqual(router.routes, [{ destination: "default", via: "203.0.113.1" }]);
   });
@@ -59,10 +64,16 @@ describe("examples/multi-tenant under mocks", () => {
 
   it("draws the picture its README shows (to redraw: ovslab graph examples/multi-tenant --out examples/multi-tenant/lab.svg)", async () => {
     const svg = await drawLab(lab.declared, "svg", `${lab.project}/${lab.stack}`);
-    assert.ok(svg === fs.readFileSync(path.join(EXAMPLE, "lab.svg"), "utf8"), "examples/multi-tenant/lab.svg is out of date");
+    assert.ok(
+      svg === fs.readFileSync(path.join(EXAMPLE, "lab.svg"), "utf8"),
+      "examples/multi-tenant/lab.svg is out of date",
+    );
   });
 
   it("builds the bridges first, then the router, and the flows last", () => {
-    assert.deepEqual(lab.resources.map((r) => `${r.type} ${r.name}`), ["Bridge br-int", "Bridge br-ex", `RouterNamespace ${ROUTER}`, "FlowTable br-int-flows"]);
+    assert.deepEqual(
+      lab.resources.map((r) => `${r.type} ${r.name}`),
+      ["Bridge br-int", "Bridge br-ex", `RouterNamespace ${ROUTER}`, "FlowTable br-int-flows"],
+    );
   });
 });

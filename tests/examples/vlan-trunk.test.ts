@@ -16,7 +16,14 @@ describe("examples/vlan-trunk under mocks", () => {
 
   it("gives each host on the access switch the access port of its VLAN", () => {
     const hosts = lab.ports("br-access").filter((p) => p.role.kind === "bridge");
-    assert.deepEqual(hosts.map((p) => [p.name, p.type, p.tag]), [["host10", "internal", 10], ["host20", "internal", 20], ["host30", "internal", 30]]);
+    assert.deepEqual(
+      hosts.map((p) => [p.name, p.type, p.tag]),
+      [
+        ["host10", "internal", 10],
+        ["host20", "internal", 20],
+        ["host30", "internal", 30],
+      ],
+    );
   });
 
   it("carries exactly VLANs 10, 20 and 30 over the trunk, tagged at both ends", () => {
@@ -38,13 +45,19 @@ describe("examples/vlan-trunk under mocks", () => {
   it("lets VLAN 30 hosts reach only their gateway from the trunk", () => {
     assert.deepEqual(
       lab.flows("br-core").map((f) => `priority=${f.priority} ${f.match} -> ${f.actions}`),
-      ["priority=100 in_port=trunk-core,dl_vlan=30,ip,nw_dst=10.0.30.1 -> NORMAL", "priority=90 in_port=trunk-core,dl_vlan=30,ip -> drop"],
+      [
+        "priority=100 in_port=trunk-core,dl_vlan=30,ip,nw_dst=10.0.30.1 -> NORMAL",
+        "priority=90 in_port=trunk-core,dl_vlan=30,ip -> drop",
+      ],
     );
   });
 
   it("draws the picture its README shows (to redraw: ovslab graph examples/vlan-trunk --out examples/vlan-trunk/lab.svg)", async () => {
     const svg = await drawLab(lab.declared, "svg", `${lab.project}/${lab.stack}`);
-    assert.ok(svg === fs.readFileSync(path.join(EXAMPLE, "lab.svg"), "utf8"), "examples/vlan-trunk/lab.svg is out of date");
+    assert.ok(
+      svg === fs.readFileSync(path.join(EXAMPLE, "lab.svg"), "utf8"),
+      "examples/vlan-trunk/lab.svg is out of date",
+    );
   });
 
   it("creates the trunk ports before the flows that name them", () => {

@@ -29,7 +29,12 @@ describe("lab CLI @host", () => {
       });
       cli.once("exit", () => reject(new Error(`cli exited before printing: ${stderr}`)));
     });
-    const printed = JSON.parse(line) as { name: string; connection: LabConnection; hostKeyFingerprint: string; ssh: string };
+    const printed = JSON.parse(line) as {
+      name: string;
+      connection: LabConnection;
+      hostKeyFingerprint: string;
+      ssh: string;
+    };
     const files = clientFiles(printed.connection);
     try {
       const result = await ssh(printed.connection, files, "hostname && ovs-vsctl show >/dev/null && echo ovs-ok");

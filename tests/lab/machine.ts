@@ -33,13 +33,31 @@ export function clientFiles(connection: LabConnection, hostKey = connection.host
 }
 
 /** Runs a command over real SSH with strict host key checking against `knownHosts`. */
-export function ssh(connection: LabConnection, files: { key: string; knownHosts: string }, command: string): Promise<Run> {
+export function ssh(
+  connection: LabConnection,
+  files: { key: string; knownHosts: string },
+  command: string,
+): Promise<Run> {
   return run([
-    "ssh", "-F", "/dev/null", "-i", files.key, "-p", String(connection.port),
-    "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
-    "-o", "GlobalKnownHostsFile=/dev/null", "-o", `UserKnownHostsFile=${files.knownHosts}`,
-    "-o", "ConnectTimeout=10",
-    `${connection.user}@${connection.host}`, command,
+    "ssh",
+    "-F",
+    "/dev/null",
+    "-i",
+    files.key,
+    "-p",
+    String(connection.port),
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    "StrictHostKeyChecking=yes",
+    "-o",
+    "GlobalKnownHostsFile=/dev/null",
+    "-o",
+    `UserKnownHostsFile=${files.knownHosts}`,
+    "-o",
+    "ConnectTimeout=10",
+    `${connection.user}@${connection.host}`,
+    command,
   ]);
 }
 

@@ -21,7 +21,8 @@ describe("runReading", () => {
 
   it("stops at a failed query with the command's error, running nothing after it", async () => {
     const host = new RecordingTransport((c) => (c.argv[1] === "b" ? { code: 1, stderr: "no" } : {}));
-    await assert.rejects(runReading(host, reading([query(echo("a"), String), query(echo("b"), String), query(echo("c"), String)], () => 0)), /echo b failed \(exit 1\)/);
+    const three = reading([query(echo("a"), String), query(echo("b"), String), query(echo("c"), String)], () => 0);
+    await assert.rejects(runReading(host, three), /echo b failed \(exit 1\)/);
     assert.deepEqual(host.lines(), ["echo a", "echo b"]);
   });
 

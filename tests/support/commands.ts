@@ -3,8 +3,24 @@
 import * as path from "path";
 
 // ovs-vsctl commands that only read (ovs-vsctl(8), "Database Commands" and "Bridge Commands").
-const VSCTL_READS = new Set(["show", "list-br", "br-exists", "br-to-vlan", "br-to-parent", "list-ports", "list-ifaces", "port-to-br",
-  "iface-to-br", "get-fail-mode", "get-controller", "list", "find", "get", "wait-until", "br-get-external-id"]);
+const VSCTL_READS = new Set([
+  "show",
+  "list-br",
+  "br-exists",
+  "br-to-vlan",
+  "br-to-parent",
+  "list-ports",
+  "list-ifaces",
+  "port-to-br",
+  "iface-to-br",
+  "get-fail-mode",
+  "get-controller",
+  "list",
+  "find",
+  "get",
+  "wait-until",
+  "br-get-external-id",
+]);
 // `ip` options that take a value, so the value is not mistaken for the object.
 const IP_VALUE_OPTIONS = new Set(["-n", "-netns", "-b", "-batch", "-f", "-family", "-rc", "-rcvbuf"]);
 const IP_READ_COMMANDS = new Set(["show", "list", "ls", "lst", "get", "list-id", "identify"]);

@@ -1,7 +1,11 @@
 import * as net from "net";
 
 /** A TCP listener that only counts who connects: proof that `check` makes no connection. */
-export async function countingListener(): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
+export async function countingListener(): Promise<{
+  port: number;
+  connections: () => number;
+  close: () => Promise<void>;
+}> {
   let count = 0;
   const server = net.createServer((socket) => {
     count++;

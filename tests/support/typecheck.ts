@@ -21,7 +21,13 @@ const parsed = new Map<string, ts.SourceFile>();
  * `outDir`, an error-free program is also emitted there as JavaScript.
  */
 export function typecheck(roots: readonly string[], files: Record<string, string>, outDir?: string): string[] {
-  const options: ts.CompilerOptions = { ...compilerOptions(), noEmit: !outDir, outDir, declaration: false, sourceMap: false };
+  const options: ts.CompilerOptions = {
+    ...compilerOptions(),
+    noEmit: !outDir,
+    outDir,
+    declaration: false,
+    sourceMap: false,
+  };
   const virtual = new Map(Object.entries(files).map(([file, text]) => [path.join(REPO, file), text]));
   const host = ts.createCompilerHost(options);
   const { fileExists, readFile } = host;

@@ -5,14 +5,30 @@ import { declaredOvs, withoutOwned } from "../../testing/emptyHost";
 
 describe("the empty host a lab is planned for", () => {
   const ovs = declaredOvs([
-    { spec: bridgeSpec.parse({ name: "br-int", failMode: "secure", ports: [{ name: "vm1", type: "internal", tag: 3 }] }), owner: "p/s/Bridge/br-int" },
+    {
+      spec: bridgeSpec.parse({
+        name: "br-int",
+        failMode: "secure",
+        ports: [{ name: "vm1", type: "internal", tag: 3 }],
+      }),
+      owner: "p/s/Bridge/br-int",
+    },
     { spec: bridgeSpec.parse({ name: "br-ex", protocols: ["OpenFlow13"] }), owner: "p/s/Bridge/br-ex" },
   ]);
 
   it("holds every declared bridge as OVS would after its create, ports marked with their owner", () => {
     const brInt = ovs.bridges.find((b) => b.name === "br-int")!;
     assert.equal(brInt.failMode, "secure");
-    assert.deepEqual(brInt.ports, [{ name: "vm1", type: "internal", tag: 3, trunks: [], options: {}, externalIds: { [OWNER_KEY]: "p/s/Bridge/br-int" } }]);
+    assert.deepEqual(brInt.ports, [
+      {
+        name: "vm1",
+        type: "internal",
+        tag: 3,
+        trunks: [],
+        options: {},
+        externalIds: { [OWNER_KEY]: "p/s/Bridge/br-int" },
+      },
+    ]);
     assert.deepEqual(ovs.bridges.find((b) => b.name === "br-ex")!.protocols, ["OpenFlow13"]);
     assert.equal(ovs.portBridge.get("vm1"), "br-int");
   });

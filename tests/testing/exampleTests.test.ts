@@ -50,7 +50,10 @@ describe("an example's mocks test", function () {
     // Its imports of ovslab's own modules (`../../testing`), pointed back at the checkout.
     const test = fs.readFileSync(path.join(REPO, "tests", "examples", `${EXAMPLE}.test.ts`), "utf8");
     assert.ok(test.includes(`from "../../testing"`), "the example test imports ovslab/testing relatively");
-    fs.writeFileSync(path.join(root, "tests", "examples", `${EXAMPLE}.test.ts`), test.replace(/from "\.\.\/\.\.\//g, `from "${REPO}/`));
+    fs.writeFileSync(
+      path.join(root, "tests", "examples", `${EXAMPLE}.test.ts`),
+      test.replace(/from "\.\.\/\.\.\//g, `from "${REPO}/`),
+    );
   });
 
   after(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -59,7 +62,10 @@ describe("an example's mocks test", function () {
     const program = path.join(root, "examples", EXAMPLE, "index.ts");
     replaceOnce(program, `{ name: "b", vlan: 102,`, `{ name: "b", vlan: 112,`);
     replaceOnce(program, `actions: "drop" }`, `actions: "NORMAL" }`);
-    const result = await mocha(path.join(root, "tests", "examples", `${EXAMPLE}.test.ts`), path.join(root, "report.json"));
+    const result = await mocha(
+      path.join(root, "tests", "examples", `${EXAMPLE}.test.ts`),
+      path.join(root, "report.json"),
+    );
 
     const failed = Object.fromEntries(result.failures.map((f) => [f.title, f.err.message]));
     assert.deepEqual(Object.keys(failed).sort(), [
@@ -69,7 +75,10 @@ describe("an example's mocks test", function () {
       "puts each tenant's servers and its router port on the tenant's VLAN of br-int",
     ]);
     assert.match(failed["puts each tenant's servers and its router port on the tenant's VLAN of br-int"], /112/);
-    assert.match(failed["keeps br-int secure and switches it with two flows: multicast sources dropped, the rest NORMAL"], /01:00:00:00:00:00 -> NORMAL/);
+    assert.match(
+      failed["keeps br-int secure and switches it with two flows: multicast sources dropped, the rest NORMAL"],
+      /01:00:00:00:00:00 -> NORMAL/,
+    );
     assert.equal(result.passes.length, 3, "the tests about what did not change pass on the copy");
   });
 });

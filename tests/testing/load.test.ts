@@ -25,16 +25,27 @@ describe("loadLab", function () {
   this.timeout(60_000);
 
   it("runs a program function under mocks and returns each resource with its owner, id and validated spec", async () => {
-    const lab = await loadLab(() => {
-      const br = new Bridge("br0", { connection, ports: [{ name: "p1", tag: 7 }] });
-      new FlowRule("to-p1", { connection, bridge: br.name, priority: 5, actions: "output:p1" });
-    }, { project: "proj", stack: "st" });
-    assert.deepEqual(lab.resources.map((r) => [r.kind, r.name, r.owner, r.id.replace(/0x[0-9a-f]+/, "C")]), [
-      ["bridge", "br0", "proj/st/Bridge/br0", "br0"],
-      ["flowRule", "to-p1", "proj/st/FlowRule/to-p1", "br0/cookie=C"],
-    ]);
+    const lab = await loadLab(
+      () => {
+        const br = new Bridge("br0", { connection, ports: [{ name: "p1", tag: 7 }] });
+        new FlowRule("to-p1", { connection, bridge: br.name, priority: 5, actions: "output:p1" });
+      },
+      { project: "proj", stack: "st" },
+    );
+    assert.deepEqual(
+      lab.resources.map((r) => [r.kind, r.name, r.owner, r.id.replace(/0x[0-9a-f]+/, "C")]),
+      [
+        ["bridge", "br0", "proj/st/Bridge/br0", "br0"],
+        ["flowRule", "to-p1", "proj/st/FlowRule/to-p1", "br0/cookie=C"],
+      ],
+    );
     assert.deepEqual(lab.bridge("br0").spec, {
-      name: "br0", failMode: "standalone", datapathType: "system", protocols: [], externalIds: {}, otherConfig: {},
+      name: "br0",
+      failMode: "standalone",
+      datapathType: "system",
+      protocols: [],
+      externalIds: {},
+      otherConfig: {},
       ports: [{ name: "p1", type: "system", tag: 7, options: {}, externalIds: {} }],
     });
   });
@@ -47,10 +58,17 @@ describe("loadLab", function () {
     const bridge = lab.bridge("br0");
     assert.deepEqual(bridge.ops, kinds.bridge.plan(bridge.spec, { bridges: [], portBridge: new Map() }, bridge.owner));
     const rule = lab.resource("r", "flowRule");
-    const flowBridge = { name: "br0", protocols: ["OpenFlow13", "OpenFlow14"], ports: { bridge: "br0", byNumber: new Map() } };
+    const flowBridge = {
+      name: "br0",
+      protocols: ["OpenFlow13", "OpenFlow14"],
+      ports: { bridge: "br0", byNumber: new Map() },
+    };
     assert.deepEqual(rule.ops, planFlowRule(rule.spec as never, { bridge: flowBridge, flows: [] }, rule.owner));
     assert.equal(rule.commands.length, 1);
-    assert.match(rule.commands[0], /^ovs-ofctl -O OpenFlow14 --bundle add-flows br0 - <<'OVSLAB_EOF'\ndelete cookie=0x6f76[0-9a-f]+\/-1\nadd table=0,priority=32768,cookie=0x6f76[0-9a-f]+,dl_vlan=3,actions=strip_vlan,NORMAL\nOVSLAB_EOF$/);
+    assert.match(
+      rule.commands[0],
+      /^ovs-ofctl -O OpenFlow14 --bundle add-flows br0 - <<'OVSLAB_EOF'\ndelete cookie=0x6f76[0-9a-f]+\/-1\nadd table=0,priority=32768,cookie=0x6f76[0-9a-f]+,dl_vlan=3,actions=strip_vlan,NORMAL\nOVSLAB_EOF$/,
+    );
   });
 
   it("rejects invalid specs with the reasons the provider's own check gives, each naming its resource", async () => {
@@ -58,13 +76,20 @@ describe("loadLab", function () {
       const br = new Bridge("br0", { connection });
       new FlowRule("bad", { connection, bridge: br.name, table: 300, actions: "frobnicate:1" });
     }, { project: "p", stack: "s" }));
-    const check = await call("flowRule", "check", {}, { bridge: "br0", table: 300, actions: "frobnicate", connection, owner: "p/s/FlowRule/bad" });
+    const check = await call(
+      "flowRule",
+      "check",
+      {},
+      { bridge: "br0", table: 300, actions: "frobnicate", connection, owner: "p/s/FlowRule/bad" },
+    );
     assert.ok(check.failures.length >= 2);
     assert.deepEqual(problems, check.failures.map((f: { reason: string }) => `FlowRule "bad": ${f.reason}`));
   });
 
   it("reports a spec the SDK refused at construction with every one of its problems", async () => {
-    const problems = await problemsOf(loadLab(() => new Bridge("bad", { connection, ports: [{ name: "p1", tag: 5000 }, { name: "p;2" }] })));
+    const problems = await problemsOf(
+      loadLab(() => new Bridge("bad", { connection, ports: [{ name: "p1", tag: 5000 }, { name: "p;2" }] })),
+    );
     assert.deepEqual(problems, [
       'Bridge "bad": ports[0].tag: must be 0-4095',
       "Bridge \"bad\": ports[1].name: may contain only letters, digits, '_', '.' and '-', and not start with '.' or '-'",
@@ -77,15 +102,26 @@ describe("loadLab", function () {
       new PatchPair("ab", { connection, a: { bridge: "br-a", port: "a-b" }, b: { bridge: "br-b", port: "b-a" } });
     }));
     assert.equal(problems.length, 1);
-    assert.match(problems[0], /^PatchPair "ab" \(planned for an empty host with this lab's bridges\): bridge br-b does not exist on the host/);
+    assert.match(
+      problems[0],
+      /^PatchPair "ab" \(planned for an empty host with this lab's bridges\): bridge br-b does not exist on the host/,
+    );
   });
 
   it("reports an input whose apply threw, and a program that threw later, as what failed", async () => {
     const applied = await problemsOf(loadLab(() => {
       const br = new Bridge("br0", { connection });
-      new FlowRule("r", { connection, bridge: br.name.apply((): string => { throw new Error("no such bridge in the inventory"); }), actions: "NORMAL" });
+      new FlowRule("r", {
+        connection,
+        bridge: br.name.apply((): string => {
+          throw new Error("no such bridge in the inventory");
+        }),
+        actions: "NORMAL",
+      });
     }));
-    assert.deepEqual(applied, ['the program failed: error serializing property "bridge": no such bridge in the inventory']);
+    assert.deepEqual(applied, [
+      'the program failed: error serializing property "bridge": no such bridge in the inventory',
+    ]);
     const late = await problemsOf(loadLab(async () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
       throw new Error("inventory unreachable");
@@ -107,7 +143,10 @@ describe("loadLab", function () {
     const dir = fs.mkdtempSync(path.join(REPO, ".ovslab", "tmp", "stack-config-"));
     try {
       fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: cfg\nruntime: nodejs\n");
-      fs.writeFileSync(path.join(dir, "Pulumi.lab1.yaml"), "config:\n  cfg:bridge: br-from-file\n  ovslab:privateKey:\n    secure: v1:AAAABBBB\n");
+      fs.writeFileSync(
+        path.join(dir, "Pulumi.lab1.yaml"),
+        "config:\n  cfg:bridge: br-from-file\n  ovslab:privateKey:\n    secure: v1:AAAABBBB\n",
+      );
       fs.writeFileSync(path.join(dir, "index.js"), [
         'const pulumi = require("@pulumi/pulumi");',
         `const { Bridge } = require(${JSON.stringify(path.join(REPO, "sdk"))});`,

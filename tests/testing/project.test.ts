@@ -11,21 +11,39 @@ describe("reading a Pulumi project directory", () => {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("takes the name, the main entry and config defaults qualified by the project, as strings", () => {
-    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), [
-      "name: lab", "runtime: nodejs", "main: src/", "config:",
-      "  datapathType: { type: string, default: netdev }", "  ovslab:port: { value: 2222 }", "  tenants: { default: [a, b] }",
-    ].join("\n"));
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.yaml"),
+      [
+        "name: lab",
+        "runtime: nodejs",
+        "main: src/",
+        "config:",
+        "  datapathType: { type: string, default: netdev }",
+        "  ovslab:port: { value: 2222 }",
+        "  tenants: { default: [a, b] }",
+      ].join("\n"),
+    );
     const project = readProject(dir);
     assert.equal(project.name, "lab");
     assert.equal(project.main, path.join(dir, "src"));
-    assert.deepEqual(project.defaults, { "lab:datapathType": "netdev", "ovslab:port": "2222", "lab:tenants": '["a","b"]' });
+    assert.deepEqual(project.defaults, {
+      "lab:datapathType": "netdev",
+      "ovslab:port": "2222",
+      "lab:tenants": '["a","b"]',
+    });
   });
 
   it("reads Pulumi.<stack>.yaml and replaces secure values by a placeholder it marks secret", () => {
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: lab\nruntime: nodejs\n");
-    fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), "config:\n  ovslab:host: 192.0.2.9\n  ovslab:privateKey:\n    secure: v1:abc\n  count: 3\n");
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.dev.yaml"),
+      "config:\n  ovslab:host: 192.0.2.9\n  ovslab:privateKey:\n    secure: v1:abc\n  count: 3\n",
+    );
     const config = readStackConfig(readProject(dir), "dev");
-    assert.deepEqual(config, { config: { "ovslab:host": "192.0.2.9", "ovslab:privateKey": SECRET_PLACEHOLDER, "lab:count": "3" }, secretKeys: ["ovslab:privateKey"] });
+    assert.deepEqual(config, {
+      config: { "ovslab:host": "192.0.2.9", "ovslab:privateKey": SECRET_PLACEHOLDER, "lab:count": "3" },
+      secretKeys: ["ovslab:privateKey"],
+    });
     assert.deepEqual(readStackConfig(readProject(dir), "prod"), { config: {}, secretKeys: [] });
   });
 

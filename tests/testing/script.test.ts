@@ -31,13 +31,22 @@ describe("Lab.script (what `ovslab plan` prints)", function () {
     const sections = script.split("\n").filter((l) => l.startsWith("# ==== "));
     assert.deepEqual(sections, ['# ==== Bridge "br-int" ====', '# ==== RouterNamespace "qrouter-1" ====', sections[2]]);
     assert.match(sections[2], /^# ==== FlowTable "flows": br-int\/cookie=0x6f76[0-9a-f]+ ====$/);
-    assert.match(script, /# create bridge br-int\novs-vsctl --may-exist add-br br-int \\\n  -- set Bridge br-int external_ids:ovslab-owner=p\/s\/Bridge\/br-int/);
+    assert.match(
+      script,
+      /# create bridge br-int\novs-vsctl --may-exist add-br br-int \\\n  -- set Bridge br-int external_ids:ovslab-owner=p\/s\/Bridge\/br-int/,
+    );
   });
 
   it("guards the steps that would fail or double on a second run with a check of their own", () => {
     assert.match(script, /^test -e \/var\/run\/netns\/qrouter-1 >\/dev\/null 2>&1 \|\| ip netns add qrouter-1$/m);
-    assert.match(script, /^sh -c 'ns=\$1; shift; for dev; do ip -n "\$ns" link show dev "\$dev" \|\| exit; done' sh qrouter-1 qr-1 >\/dev\/null 2>&1 \|\| ip -batch - <<'OVSLAB_EOF'$/m);
-    assert.match(script, /^ip netns exec qrouter-1 iptables -w -t nat -C POSTROUTING -j ovslab-POSTROUTING >\/dev\/null 2>&1 \|\| ip netns exec qrouter-1 iptables-restore --noflush -w <<'OVSLAB_EOF'$/m);
+    assert.match(
+      script,
+      /^sh -c 'ns=\$1; shift; for dev; do ip -n "\$ns" link show dev "\$dev" \|\| exit; done' sh qrouter-1 qr-1 >\/dev\/null 2>&1 \|\| ip -batch - <<'OVSLAB_EOF'$/m,
+    );
+    assert.match(
+      script,
+      /^ip netns exec qrouter-1 iptables -w -t nat -C POSTROUTING -j ovslab-POSTROUTING >\/dev\/null 2>&1 \|\| ip netns exec qrouter-1 iptables-restore --noflush -w <<'OVSLAB_EOF'$/m,
+    );
     assert.match(script, /^address replace 10\.0\.0\.1\/24 dev qr-1$/m, "replace, not add: idempotent by itself");
     assert.doesNotMatch(script, /^address add /m);
   });

@@ -13,7 +13,10 @@ describe("parseConnection", () => {
   });
 
   it("accepts a pinned public key line and a SHA256 fingerprint", () => {
-    parseConnection({ host: "h", hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGUFXCXtQgSOsCEcclVa09/V1MRFsyx5WJ0ubIILqMhH comment" });
+    parseConnection({
+      host: "h",
+      hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGUFXCXtQgSOsCEcclVa09/V1MRFsyx5WJ0ubIILqMhH comment",
+    });
     parseConnection({ host: "h", hostKey: "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU" });
   });
 
@@ -28,12 +31,16 @@ describe("parseConnection", () => {
   });
 
   it("refuses a bastion proxy as not supported yet", () => {
-    assert.throws(() => parseConnection({ host: "h", proxy: { host: "bastion" } }), /connection\.proxy: bastion \(proxy\) connections are not supported yet/);
+    assert.throws(
+      () => parseConnection({ host: "h", proxy: { host: "bastion" } }),
+      /connection\.proxy: bastion \(proxy\) connections are not supported yet/,
+    );
   });
 
   it("never echoes a secret in a validation error", () => {
     assert.throws(
-      () => parseConnection({ host: "h", password: 42 as unknown as string, privateKey: "s3cret-key-material" , port: -1 }),
+      () =>
+        parseConnection({ host: "h", password: 42 as unknown as string, privateKey: "s3cret-key-material", port: -1 }),
       (err: Error) => !err.message.includes("s3cret-key-material") && !err.message.includes("42"),
     );
   });
@@ -63,8 +70,14 @@ describe("connectionKey", () => {
 
 describe("redact", () => {
   it("removes the password, the passphrase and every line of the private key", () => {
-    const key = "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAAbodyline1xyz\nBBBBbodyline2xyz\n-----END OPENSSH PRIVATE KEY-----\n";
-    const message = redact("pw=hunter22 pass=phrase99 line=BBBBbodyline2xyz", { host: "h", password: "hunter22", privateKeyPassword: "phrase99", privateKey: key });
+    const key =
+      "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAAbodyline1xyz\nBBBBbodyline2xyz\n-----END OPENSSH PRIVATE KEY-----\n";
+    const message = redact("pw=hunter22 pass=phrase99 line=BBBBbodyline2xyz", {
+      host: "h",
+      password: "hunter22",
+      privateKeyPassword: "phrase99",
+      privateKey: key,
+    });
     assert.equal(message, "pw=[redacted] pass=[redacted] line=[redacted]");
   });
 });

@@ -60,7 +60,9 @@ describe("matchKnownHosts", () => {
   });
 
   it("finds a plain entry in a comma list", () => {
-    assert.deepEqual(matchKnownHosts(`# comment\nlab9 ${other}\nlab1,${name} ${key}\n`, name, blob(key)), { status: "match" });
+    assert.deepEqual(matchKnownHosts(`# comment\nlab9 ${other}\nlab1,${name} ${key}\n`, name, blob(key)), {
+      status: "match",
+    });
   });
 
   it("finds a hashed entry", () => {
@@ -95,7 +97,10 @@ describe("matchKnownHosts", () => {
   });
 
   it("refuses a revoked key even when another line trusts it", () => {
-    assert.deepEqual(matchKnownHosts(`${name} ${key}\n@revoked * ${key}\n`, name, blob(key)), { status: "revoked", line: 2 });
+    assert.deepEqual(matchKnownHosts(`${name} ${key}\n@revoked * ${key}\n`, name, blob(key)), {
+      status: "revoked",
+      line: 2,
+    });
   });
 
   it("lists the key types known for a host", () => {

@@ -25,7 +25,10 @@ describe("LocalTransport", () => {
   });
 
   it("kills a command that runs too long and says so", async () => {
-    await assert.rejects(local.run({ argv: ["sleep", "5"] }, { timeoutMs: 200 }), /^Error: local: sleep 5 timed out after 0\.2 s and was killed$/);
+    await assert.rejects(
+      local.run({ argv: ["sleep", "5"] }, { timeoutMs: 200 }),
+      /^Error: local: sleep 5 timed out after 0\.2 s and was killed$/,
+    );
   });
 
   it("survives a command that exits without reading its stdin", async () => {

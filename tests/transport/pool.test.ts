@@ -18,7 +18,10 @@ describe("transportFor", () => {
 
   it("shares one connection among all users of a host", async () => {
     const connection = { host: "127.0.0.1", port: sshd.port, privateKey: sshd.clientKey, hostKey: sshd.hostKey };
-    await Promise.all([transportFor(connection).run({ argv: ["true"] }), transportFor({ ...connection }).run({ argv: ["true"] })]);
+    await Promise.all([
+      transportFor(connection).run({ argv: ["true"] }),
+      transportFor({ ...connection }).run({ argv: ["true"] }),
+    ]);
     assert.equal(transportFor(connection).stats().connectionsOpened, 1);
   });
 

@@ -11,13 +11,22 @@ describe("RecordingTransport", () => {
       { argv: ["ovs-vsctl", "add-br", "br-int"] },
       { argv: ["ovs-ofctl", "--bundle", "add-flows", "br-ex", "-"], stdin: "table=0,actions=normal\n" },
     ]);
-    assert.deepEqual(t.lines(), ["ovs-vsctl add-br br-int", "ovs-ofctl --bundle add-flows br-ex - <<'OVSLAB_EOF'\ntable=0,actions=normal\nOVSLAB_EOF"]);
+    assert.deepEqual(t.lines(), [
+      "ovs-vsctl add-br br-int",
+      "ovs-ofctl --bundle add-flows br-ex - <<'OVSLAB_EOF'\ntable=0,actions=normal\nOVSLAB_EOF",
+    ]);
   });
 
   it("answers from the handler, which may be async and fill only some fields", async () => {
-    const t = new RecordingTransport(async (c) => (c.argv[0] === "fail" ? { code: 2, stderr: "nope" } : { stdout: "ok" }), "ssh lab1");
+    const t = new RecordingTransport(
+      async (c) => (c.argv[0] === "fail" ? { code: 2, stderr: "nope" } : { stdout: "ok" }),
+      "ssh lab1",
+    );
     assert.deepEqual(await t.run({ argv: ["x"] }), { stdout: "ok", stderr: "", code: 0 });
-    await assert.rejects(runChecked(t, { argv: ["fail", "now"] }), /^CommandError: ssh lab1: fail now failed \(exit 2\): nope$/);
+    await assert.rejects(
+      runChecked(t, { argv: ["fail", "now"] }),
+      /^CommandError: ssh lab1: fail now failed \(exit 2\): nope$/,
+    );
   });
 
   it("keeps its own copy of each command", async () => {

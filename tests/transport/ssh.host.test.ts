@@ -21,8 +21,12 @@ describe("SshTransport against a lab host @host", () => {
 
   it("runs plain ovs-vsctl and ip on the host and parses their JSON", async () => {
     const t = transport();
-    await t.run({ argv: ["ovs-vsctl", "--may-exist", "add-br", "br-t1", "--", "set", "Bridge", "br-t1", "datapath_type=netdev"] });
-    const bridges = JSON.parse((await t.run({ argv: ["ovs-vsctl", "--format=json", "--columns=name", "list", "Bridge"] })).stdout);
+    await t.run({
+      argv: ["ovs-vsctl", "--may-exist", "add-br", "br-t1", "--", "set", "Bridge", "br-t1", "datapath_type=netdev"],
+    });
+    const bridges = JSON.parse(
+      (await t.run({ argv: ["ovs-vsctl", "--format=json", "--columns=name", "list", "Bridge"] })).stdout,
+    );
     assert.deepEqual(bridges.data, [["br-t1"]]);
     const links = JSON.parse((await t.run({ argv: ["ip", "-json", "link", "show", "br-t1"] })).stdout);
     assert.equal(links[0].ifname, "br-t1");
@@ -31,8 +35,13 @@ describe("SshTransport against a lab host @host", () => {
 
   it("feeds a flow file on stdin to ovs-ofctl --bundle", async () => {
     const t = transport();
-    await t.run({ argv: ["ovs-vsctl", "--may-exist", "add-br", "br-t2", "--", "set", "Bridge", "br-t2", "datapath_type=netdev"] });
-    const add = await t.run({ argv: ["ovs-ofctl", "--bundle", "add-flows", "br-t2", "-"], stdin: "table=0,priority=5,cookie=0x5,actions=drop\n" });
+    await t.run({
+      argv: ["ovs-vsctl", "--may-exist", "add-br", "br-t2", "--", "set", "Bridge", "br-t2", "datapath_type=netdev"],
+    });
+    const add = await t.run({
+      argv: ["ovs-ofctl", "--bundle", "add-flows", "br-t2", "-"],
+      stdin: "table=0,priority=5,cookie=0x5,actions=drop\n",
+    });
     assert.equal(add.code, 0, add.stderr);
     const flows = await t.run({ argv: ["ovs-ofctl", "--no-stats", "dump-flows", "br-t2", "cookie=0x5/-1"] });
     assert.match(flows.stdout, /cookie=0x5, priority=5 actions=drop/);
@@ -62,7 +71,12 @@ describe("SshTransport against a lab host @host", () => {
     await t.run({ argv: ["true"] });
     const running = t.run({ argv: ["ovs-vsctl", "--timeout=10", "wait-until", "Bridge", "br-never"] });
     await new Promise((r) => setTimeout(r, 300));
-    const lost = assert.rejects(running, new RegExp(`^Error: ssh root@127\\.0\\.0\\.1:${lab.connection.port}: connection lost while running ovs-vsctl --timeout=10 wait-until Bridge br-never`));
+    const lost = assert.rejects(
+      running,
+      new RegExp(
+        `^Error: ssh root@127\\.0\\.0\\.1:${lab.connection.port}: connection lost while running ovs-vsctl --timeout=10 wait-until Bridge br-never`,
+      ),
+    );
     await lab.stopSsh();
     await lost;
     await lab.startSsh();

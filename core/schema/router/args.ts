@@ -8,7 +8,10 @@ export interface RouterInterfaceArgs {
   bridge: string;
   /** OVSDB `Port.tag`: the access VLAN, 0-4095. Default none. */
   tag?: number;
-  /** OVSDB `Port.trunks`: the VLANs a trunk port carries into the namespace, tagged. Default none (all VLANs when untagged). */
+  /**
+   * OVSDB `Port.trunks`: the VLANs a trunk port carries into the namespace, tagged. Default none (all VLANs when
+   * untagged).
+   */
   trunks?: number[];
   /** Linux VLAN devices `<name>.<id>` on this interface (for a trunk port), each with its addresses. Default none. */
   vlans?: RouterVlanArgs[];
@@ -62,7 +65,10 @@ export interface FloatingIpArgs {
 
 /** A router namespace and everything in it: interfaces, routes, sysctls and NAT. */
 export interface RouterNamespaceArgs {
-  /** The network namespace, e.g. `qrouter-<uuid>`: 1-64 bytes. Default in a program: the resource name. Changing it replaces the router. */
+  /**
+   * The network namespace, e.g. `qrouter-<uuid>`: 1-64 bytes. Default in a program: the resource name. Changing it
+   * replaces the router.
+   */
   name: string;
   /**
    * Sysctls inside the namespace, merged over the router defaults (Neutron's namespaces.py):

@@ -28,7 +28,13 @@ export function canonical(spec: Shape) {
     // Present only when used, so state written before trunks and VLANs existed reads back unchanged.
     ...(i.trunks?.length ? { trunks: [...i.trunks].sort((a, b) => a - b) } : {}),
     ...(i.vlans.length
-      ? { vlans: i.vlans.map((v) => ({ id: v.id, addresses: v.addresses.map(canonicalCidr), ...(v.mtu !== undefined ? { mtu: v.mtu } : {}) })) }
+      ? {
+          vlans: i.vlans.map((v) => ({
+            id: v.id,
+            addresses: v.addresses.map(canonicalCidr),
+            ...(v.mtu !== undefined ? { mtu: v.mtu } : {}),
+          })),
+        }
       : {}),
     addresses: i.addresses.map(canonicalCidr),
     ...(i.mac !== undefined ? { mac: canonicalMac(i.mac) } : {}),
@@ -38,7 +44,10 @@ export function canonical(spec: Shape) {
   return {
     name: spec.name,
     // Values as `sysctl` prints them (single spaces), so they compare equal to the host's.
-    sysctls: { ...routerSysctls(hasIpv6), ...Object.fromEntries(Object.entries(spec.sysctls).map(([k, v]) => [k, v.trim().split(/\s+/).join(" ")])) },
+    sysctls: {
+      ...routerSysctls(hasIpv6),
+      ...Object.fromEntries(Object.entries(spec.sysctls).map(([k, v]) => [k, v.trim().split(/\s+/).join(" ")])),
+    },
     interfaces,
     routes: spec.routes.map((r) => ({
       destination: r.destination === "default" ? "default" : canonicalCidr(r.destination),

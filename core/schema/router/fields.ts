@@ -1,7 +1,17 @@
 // Field-level rules for RouterNamespace values: each checks one string and says what is
 // wrong with it; the router schema adds the rules that span fields (subnets, duplicates).
 import { z } from "zod";
-import { bitsOf, Cidr, formatCidr, formatIp, IpAddress, isNetworkAddress, networkOf, parseCidr, parseIp } from "../../net/address";
+import {
+  bitsOf,
+  Cidr,
+  formatCidr,
+  formatIp,
+  IpAddress,
+  isNetworkAddress,
+  networkOf,
+  parseCidr,
+  parseIp,
+} from "../../net/address";
 
 /** A problem with one value, or undefined when it is fine. */
 type Rule = (text: string) => string | undefined;
@@ -33,7 +43,8 @@ export const interfaceAddressRule: Rule = (text) => {
   const cidr = parseCidr(text)!;
   if (cidr.prefix === 0) return `"${text}": a /0 address would claim every destination as connected`;
   // The subnet's own number (all host bits zero) is not a host address.
-  if (cidr.prefix < bitsOf(cidr.family) - 1 && isNetworkAddress(cidr)) return `"${text}" is the network address of its subnet, not a host address`;
+  if (cidr.prefix < bitsOf(cidr.family) - 1 && isNetworkAddress(cidr))
+    return `"${text}" is the network address of its subnet, not a host address`;
   return undefined;
 };
 
@@ -91,7 +102,9 @@ const SYSCTL_KEY = /^[a-z0-9_]+(\.[A-Za-z0-9_/-]+)+$/;
 export const sysctlKeyRule: Rule = (key) =>
   SYSCTL_KEY.test(key) ? undefined : `sysctl key "${key}" must look like net.ipv4.ip_forward (dots between parts)`;
 export const sysctlValueRule: Rule = (value) =>
-  /^[^\x00-\x1f\x7f]*$/.test(value) && value.trim() !== "" ? undefined : "must be a non-empty value without control characters";
+  /^[^\x00-\x1f\x7f]*$/.test(value) && value.trim() !== ""
+    ? undefined
+    : "must be a non-empty value without control characters";
 
 // Canonical text, the form `ip` and iptables-save print, so specs compare equal to live state.
 export const canonicalIp = (text: string): string => formatIp(parseIp(text)!);

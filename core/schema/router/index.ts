@@ -8,7 +8,14 @@ import { canonical } from "./canonical";
 import { routerIssues } from "./rules";
 import { shape } from "./shape";
 
-export type { FloatingIpArgs, RouteArgs, RouterInterfaceArgs, RouterNamespaceArgs, RouterVlanArgs, SnatArgs } from "./args";
+export type {
+  FloatingIpArgs,
+  RouteArgs,
+  RouterInterfaceArgs,
+  RouterNamespaceArgs,
+  RouterVlanArgs,
+  SnatArgs,
+} from "./args";
 export { routerSysctls } from "./canonical";
 export { routeFamily, vlanDeviceName } from "./rules";
 

@@ -1,6 +1,7 @@
 // RouterNamespace's rules that span fields: interface and VLAN device names, routes'
 // gateways in connected subnets, SNAT and floating IPs that fit the interfaces.
 import { broadcastOf, Cidr, contains, formatCidr, formatIp, IpAddress, networkOf, sameIp } from "../../net/address";
+import { formatPath } from "../../validation";
 import { duplicates } from "../common";
 import { canonicalCidr, canonicalIp, cidrOf, ipOf, sysctlKeyRule } from "./fields";
 import { Shape } from "./shape";
@@ -33,12 +34,21 @@ interface Device {
 function devicesOf(spec: Shape): Device[] {
   return spec.interfaces.flatMap((i, n) => [
     { name: i.name, addresses: i.addresses, path: ["interfaces", n] },
-    ...i.vlans.map((v, j) => ({ name: vlanDeviceName(i.name, v.id), addresses: v.addresses, path: ["interfaces", n, "vlans", j] })),
+    ...i.vlans.map((v, j) => ({
+      name: vlanDeviceName(i.name, v.id),
+      addresses: v.addresses,
+      path: ["interfaces", n, "vlans", j],
+    })),
   ]);
 }
 
 export function connectedSubnets(spec: Shape): Connected[] {
-  return devicesOf(spec).flatMap((d) => d.addresses.map(cidrOf).filter((c): c is Cidr => !!c).map((cidr) => ({ iface: d.name, cidr })));
+  return devicesOf(spec).flatMap((d) =>
+    d.addresses
+      .map(cidrOf)
+      .filter((c): c is Cidr => !!c)
+      .map((cidr) => ({ iface: d.name, cidr })),
+  );
 }
 
 const list = (cs: Connected[]) => [...new Set(cs.map((c) => formatCidr(networkOf(c.cidr))))].join(", ") || "none";
@@ -55,7 +65,6 @@ function notAHost(ip: IpAddress, connected: Connected[]): string | undefined {
 }
 
 const IFNAMSIZ_MAX = 15;
-const pathText = (path: Array<string | number>) => path.map((p, i) => (typeof p === "number" ? `[${p}]` : `${i ? "." : ""}${p}`)).join("");
 
 function checkInterfaces(spec: Shape, issues: Issue[]): void {
   const devices = devicesOf(spec);
@@ -65,23 +74,35 @@ function checkInterfaces(spec: Shape, issues: Issue[]): void {
     issues.push({ path: at.length > 2 ? [...at, "id"] : [...at, "name"], message: `duplicates interface "${dup}"` });
   }
   spec.interfaces.forEach((iface, i) => {
-    const at = (field: Array<string | number>, message: string) => issues.push({ path: ["interfaces", i, ...field], message });
+    const at = (field: Array<string | number>, message: string) =>
+      issues.push({ path: ["interfaces", i, ...field], message });
     if (iface.name === "lo") at(["name"], "lo is the namespace's own loopback");
     for (const dup of duplicates((iface.trunks ?? []).map(String))) at(["trunks"], `lists VLAN ${dup} more than once`);
-    if (iface.tag !== undefined && iface.trunks?.length) at(["trunks"], `a port with a tag is an access port of VLAN ${iface.tag}: OVS ignores its trunks`);
-    if (iface.tag !== undefined && iface.vlans.length) at(["vlans"], `a port with a tag (VLAN ${iface.tag}) drops the tagged frames of VLAN devices: use trunks instead`);
+    if (iface.tag !== undefined && iface.trunks?.length)
+      at(["trunks"], `a port with a tag is an access port of VLAN ${iface.tag}: OVS ignores its trunks`);
+    if (iface.tag !== undefined && iface.vlans.length)
+      at(
+        ["vlans"],
+        `a port with a tag (VLAN ${iface.tag}) drops the tagged frames of VLAN devices: use trunks instead`,
+      );
     const ids = iface.vlans.map((v) => String(v.id));
-    for (const dup of duplicates(ids)) at(["vlans", ids.lastIndexOf(dup), "id"], `duplicates VLAN ${dup} on ${iface.name}`);
+    for (const dup of duplicates(ids))
+      at(["vlans", ids.lastIndexOf(dup), "id"], `duplicates VLAN ${dup} on ${iface.name}`);
     iface.vlans.forEach((v, j) => {
       const device = vlanDeviceName(iface.name, v.id);
       const bytes = Buffer.byteLength(device);
       if (bytes > IFNAMSIZ_MAX) {
-        at(["vlans", j, "id"], `the VLAN device name "${device}" is ${bytes} bytes, over the 15 of a Linux interface name: shorten interfaces[${i}].name`);
+        at(
+          ["vlans", j, "id"],
+          `the VLAN device name "${device}" is ${bytes} bytes, over the 15 of a Linux interface name: ` +
+            `shorten interfaces[${i}].name`,
+        );
       }
       if (iface.trunks?.length && !iface.trunks.includes(v.id)) {
         at(["vlans", j, "id"], `VLAN ${v.id} is not in trunks (${iface.trunks.join(", ")}): OVS drops its frames`);
       }
-      if (v.mtu !== undefined && iface.mtu !== undefined && v.mtu > iface.mtu) at(["vlans", j, "mtu"], `${v.mtu} is over the MTU of ${iface.name} (${iface.mtu})`);
+      if (v.mtu !== undefined && iface.mtu !== undefined && v.mtu > iface.mtu)
+        at(["vlans", j, "mtu"], `${v.mtu} is over the MTU of ${iface.name} (${iface.mtu})`);
     });
   });
   const seen = new Map<string, string>();
@@ -91,8 +112,9 @@ function checkInterfaces(spec: Shape, issues: Issue[]): void {
       if (!cidr) return;
       const key = formatIp(cidr);
       const first = seen.get(key);
-      if (first) issues.push({ path: [...d.path, "addresses", j], message: `address ${key} is also given at ${first}` });
-      else seen.set(key, `${pathText([...d.path, "addresses", j])}`);
+      if (first)
+        issues.push({ path: [...d.path, "addresses", j], message: `address ${key} is also given at ${first}` });
+      else seen.set(key, formatPath([...d.path, "addresses", j]));
     });
   }
 }
@@ -106,7 +128,8 @@ function checkRoutes(spec: Shape, connected: Connected[], issues: Issue[]): void
     const dest = r.destination === "default" ? undefined : cidrOf(r.destination);
     keys.push(`${family} ${dest ? formatCidr(dest) : "default"}`);
     if (!r.via && !r.device) at("via", "a route needs `via` (a gateway) or `device`");
-    if (r.device && !names.has(r.device)) at("device", `"${r.device}" is not one of the router's interfaces (${[...names].join(", ") || "none"})`);
+    if (r.device && !names.has(r.device))
+      at("device", `"${r.device}" is not one of the router's interfaces (${[...names].join(", ") || "none"})`);
     const via = r.via ? ipOf(r.via) : undefined;
     if (!via) return;
     if (dest && via.family !== dest.family) {
@@ -117,10 +140,17 @@ function checkRoutes(spec: Shape, connected: Connected[], issues: Issue[]): void
     const linkLocal = via.family === 6 && via.value >> 118n === 0x3fan; // fe80::/10 is on-link on the named device
     if (linkLocal && !r.device) return at("device", "a link-local gateway needs `device`");
     if (!linkLocal && !candidates.some((c) => contains(c.cidr, via))) {
-      at("via", `gateway ${r.via} lies in no connected subnet${r.device ? ` of ${r.device}` : ""} (${list(candidates)})`);
+      at(
+        "via",
+        `gateway ${r.via} lies in no connected subnet${r.device ? ` of ${r.device}` : ""} (${list(candidates)})`,
+      );
     }
   });
-  for (const dup of duplicates(keys)) issues.push({ path: ["routes", keys.lastIndexOf(dup), "destination"], message: `duplicates the route to ${dup.slice(2)}` });
+  for (const dup of duplicates(keys))
+    issues.push({
+      path: ["routes", keys.lastIndexOf(dup), "destination"],
+      message: `duplicates the route to ${dup.slice(2)}`,
+    });
 }
 
 /** The interface's first IPv4 address: the default SNAT source. */
@@ -133,13 +163,21 @@ function checkSnat(spec: Shape, issues: Issue[]): void {
   const names = new Set(devicesOf(spec).map((d) => d.name));
   const keys: string[] = [];
   spec.snat.forEach((s, i) => {
-    if (!names.has(s.interface)) issues.push({ path: ["snat", i, "interface"], message: `"${s.interface}" is not one of the router's interfaces` });
+    if (!names.has(s.interface))
+      issues.push({
+        path: ["snat", i, "interface"],
+        message: `"${s.interface}" is not one of the router's interfaces`,
+      });
     else if (!s.toSource && !firstIpv4(spec, s.interface)) {
-      issues.push({ path: ["snat", i, "toSource"], message: `interface ${s.interface} has no IPv4 address to default to: set toSource` });
+      issues.push({
+        path: ["snat", i, "toSource"],
+        message: `interface ${s.interface} has no IPv4 address to default to: set toSource`,
+      });
     }
     s.sources.forEach((src, j) => {
       const key = `${s.interface} ${cidrOf(src) ? canonicalCidr(src) : src}`;
-      if (keys.includes(key)) issues.push({ path: ["snat", i, "sources", j], message: `${src} out of ${s.interface} is already translated` });
+      if (keys.includes(key))
+        issues.push({ path: ["snat", i, "sources", j], message: `${src} out of ${s.interface} is already translated` });
       keys.push(key);
     });
   });
@@ -154,23 +192,42 @@ function checkFloatingIps(spec: Shape, connected: Connected[], issues: Issue[]):
     const fixed = ipOf(f.fixedIp);
     if (fip) {
       const holder = f.interface ?? connected.find((c) => contains(c.cidr, fip))?.iface;
-      if (f.interface && !names.has(f.interface)) at("interface", `"${f.interface}" is not one of the router's interfaces`);
-      else if (!holder) at("floatingIp", `${f.floatingIp} lies in no subnet of the router's interfaces (${list(connected.filter((c) => c.cidr.family === 4))}): set interface`);
+      if (f.interface && !names.has(f.interface))
+        at("interface", `"${f.interface}" is not one of the router's interfaces`);
+      else if (!holder)
+        at(
+          "floatingIp",
+          `${f.floatingIp} lies in no subnet of the router's interfaces ` +
+            `(${list(connected.filter((c) => c.cidr.family === 4))}): set interface`,
+        );
       const problem = notAHost(fip, connected);
       if (problem) at("floatingIp", `${f.floatingIp} ${problem}`);
-      if (own.includes(formatIp(fip))) at("floatingIp", `${f.floatingIp} is already an address of the router's interfaces`);
+      if (own.includes(formatIp(fip)))
+        at("floatingIp", `${f.floatingIp} is already an address of the router's interfaces`);
     }
     if (fixed) {
-      if (!connected.some((c) => contains(c.cidr, fixed))) at("fixedIp", `${f.fixedIp} lies in no connected subnet (${list(connected.filter((c) => c.cidr.family === 4))})`);
+      if (!connected.some((c) => contains(c.cidr, fixed)))
+        at(
+          "fixedIp",
+          `${f.fixedIp} lies in no connected subnet (${list(connected.filter((c) => c.cidr.family === 4))})`,
+        );
       const problem = notAHost(fixed, connected);
       if (problem) at("fixedIp", `${f.fixedIp} ${problem}`);
       if (own.includes(formatIp(fixed))) at("fixedIp", `${f.fixedIp} is the router's own address`);
     }
   });
   const fips = spec.floatingIps.map((f) => (ipOf(f.floatingIp) ? canonicalIp(f.floatingIp) : f.floatingIp));
-  for (const dup of duplicates(fips)) issues.push({ path: ["floatingIps", fips.lastIndexOf(dup), "floatingIp"], message: `duplicates floating IP ${dup}` });
+  for (const dup of duplicates(fips))
+    issues.push({
+      path: ["floatingIps", fips.lastIndexOf(dup), "floatingIp"],
+      message: `duplicates floating IP ${dup}`,
+    });
   const fixeds = spec.floatingIps.map((f) => (ipOf(f.fixedIp) ? canonicalIp(f.fixedIp) : f.fixedIp));
-  for (const dup of duplicates(fixeds)) issues.push({ path: ["floatingIps", fixeds.lastIndexOf(dup), "fixedIp"], message: `fixed IP ${dup} already has a floating IP (1:1 NAT)` });
+  for (const dup of duplicates(fixeds))
+    issues.push({
+      path: ["floatingIps", fixeds.lastIndexOf(dup), "fixedIp"],
+      message: `fixed IP ${dup} already has a floating IP (1:1 NAT)`,
+    });
 }
 
 /** Every cross-field problem of a router spec, each with its path. */

@@ -3,15 +3,30 @@
 import { z } from "zod";
 import { interfaceName, vlanId } from "../common";
 import {
-  checkedString, hostRule, interfaceAddressRule, macRule, namespaceRule, routeDestinationRule, subnetRule, sysctlValueRule,
+  checkedString,
+  hostRule,
+  interfaceAddressRule,
+  macRule,
+  namespaceRule,
+  routeDestinationRule,
+  subnetRule,
+  sysctlValueRule,
 } from "./fields";
 
-const mtu = z.number({ message: "must be a number" }).int("must be a whole number").min(68, "must be 68-65535").max(65535, "must be 68-65535");
+const mtu = z
+  .number({ message: "must be a number" })
+  .int("must be a whole number")
+  .min(68, "must be 68-65535")
+  .max(65535, "must be 68-65535");
 
 const routerVlan = z
   .object({
     // 0 and 4095 are reserved by 802.1Q; the kernel refuses them for a VLAN device.
-    id: z.number({ message: "must be a number" }).int("must be a whole number").min(1, "must be 1-4094").max(4094, "must be 1-4094"),
+    id: z
+      .number({ message: "must be a number" })
+      .int("must be a whole number")
+      .min(1, "must be 1-4094")
+      .max(4094, "must be 1-4094"),
     addresses: z.array(checkedString(interfaceAddressRule)).default([]),
     mtu: mtu.optional(),
   })
@@ -41,7 +56,9 @@ const route = z
 const snat = z
   .object({
     interface: interfaceName,
-    sources: z.array(checkedString(subnetRule({ family: 4, allowZero: true }))).min(1, "needs at least one source subnet"),
+    sources: z
+      .array(checkedString(subnetRule({ family: 4, allowZero: true })))
+      .min(1, "needs at least one source subnet"),
     toSource: checkedString(hostRule({ family: 4 })).optional(),
   })
   .strict();

@@ -1,10 +1,29 @@
 import { strict as assert } from "assert";
-import { addressAdd, ipBatch, linkSet, linkSetNetns, markNamespace, namespaceMark, netnsAdd, routeDel, routeReplace, sysctlWrite } from "../../../core/compile/ip";
+import {
+  addressAdd,
+  ipBatch,
+  linkSet,
+  linkSetNetns,
+  markNamespace,
+  namespaceMark,
+  netnsAdd,
+  routeDel,
+  routeReplace,
+  sysctlWrite,
+} from "../../../core/compile/ip";
 import { formatCommand } from "../../../core/shell";
 
 describe("compile/ip", () => {
   it("batches many changes into one `ip -n NS -batch -` fed on stdin", () => {
-    const op = ipBatch([linkSet("qr-a", { mtu: 1450, up: true }), addressAdd("10.0.0.1/24", "qr-a"), routeReplace({ destination: "default", family: 4, via: "172.24.4.1" })], "converge", { netns: "qrouter-1" });
+    const op = ipBatch(
+      [
+        linkSet("qr-a", { mtu: 1450, up: true }),
+        addressAdd("10.0.0.1/24", "qr-a"),
+        routeReplace({ destination: "default", family: 4, via: "172.24.4.1" }),
+      ],
+      "converge",
+      { netns: "qrouter-1" },
+    );
     assert.equal(formatCommand(op!), [
       "ip -n qrouter-1 -batch - <<'OVSLAB_EOF'",
       "link set dev qr-a mtu 1450 up",
@@ -24,17 +43,35 @@ describe("compile/ip", () => {
   });
 
   it("moves a device into a namespace from the host's own namespace", () => {
-    assert.equal(formatCommand(ipBatch([linkSetNetns("qg-b", "qrouter-1")], "move")!), "ip -batch - <<'OVSLAB_EOF'\nlink set dev qg-b netns qrouter-1\nOVSLAB_EOF");
+    assert.equal(
+      formatCommand(ipBatch([linkSetNetns("qg-b", "qrouter-1")], "move")!),
+      "ip -batch - <<'OVSLAB_EOF'\nlink set dev qg-b netns qrouter-1\nOVSLAB_EOF",
+    );
   });
 
   it("spells the IPv6 default route ::/0, since ip reads `default` as IPv4", () => {
-    assert.deepEqual(routeReplace({ destination: "default", family: 6, via: "fd00::ffff", device: "qg-b" }), ["route", "replace", "::/0", "via", "fd00::ffff", "dev", "qg-b"]);
+    assert.deepEqual(routeReplace({ destination: "default", family: 6, via: "fd00::ffff", device: "qg-b" }), [
+      "route",
+      "replace",
+      "::/0",
+      "via",
+      "fd00::ffff",
+      "dev",
+      "qg-b",
+    ]);
   });
 
   it("deletes a route exactly as the host reported it", () => {
-    assert.deepEqual(routeDel({ destination: "10.9.0.0/16", family: 4, type: "blackhole", metric: 0 }), ["route", "del", "blackhole", "10.9.0.0/16"]);
-    assert.deepEqual(routeDel({ destination: "default", family: 6, via: "fd00::1", device: "qg-b", type: "unicast", metric: 1024 }),
-      ["route", "del", "::/0", "via", "fd00::1", "dev", "qg-b", "metric", "1024"]);
+    assert.deepEqual(routeDel({ destination: "10.9.0.0/16", family: 4, type: "blackhole", metric: 0 }), [
+      "route",
+      "del",
+      "blackhole",
+      "10.9.0.0/16",
+    ]);
+    assert.deepEqual(
+      routeDel({ destination: "default", family: 6, via: "fd00::1", device: "qg-b", type: "unicast", metric: 1024 }),
+      ["route", "del", "::/0", "via", "fd00::1", "dev", "qg-b", "metric", "1024"],
+    );
   });
 
   it("marks a namespace through lo's alias, as one argv word whatever the owner holds", () => {
@@ -51,8 +88,20 @@ describe("compile/ip", () => {
   });
 
   it("writes all sysctls in one run inside the namespace", () => {
-    assert.deepEqual(sysctlWrite("qrouter-1", { "net.ipv4.ip_forward": "1", "net.ipv4.ip_local_port_range": "1024 65000" })!.argv,
-      ["ip", "netns", "exec", "qrouter-1", "sysctl", "-q", "-w", "net.ipv4.ip_forward=1", "net.ipv4.ip_local_port_range=1024 65000"]);
+    assert.deepEqual(
+      sysctlWrite("qrouter-1", { "net.ipv4.ip_forward": "1", "net.ipv4.ip_local_port_range": "1024 65000" })!.argv,
+      [
+        "ip",
+        "netns",
+        "exec",
+        "qrouter-1",
+        "sysctl",
+        "-q",
+        "-w",
+        "net.ipv4.ip_forward=1",
+        "net.ipv4.ip_local_port_range=1024 65000",
+      ],
+    );
     assert.equal(sysctlWrite("qrouter-1", {}), undefined);
   });
 });

@@ -2,7 +2,14 @@ import { strict as assert } from "assert";
 import { addLine, bundle, deleteLine, dumpFlows, dumpTable } from "../../../core/compile/ofctl";
 import { formatArgv, formatCommand } from "../../../core/shell";
 
-const seedFlow = { table: 0, priority: 4, match: "in_port=phy-br-ex,dl_vlan=1", actions: "strip_vlan,NORMAL", idleTimeout: 0, hardTimeout: 0 };
+const seedFlow = {
+  table: 0,
+  priority: 4,
+  match: "in_port=phy-br-ex,dl_vlan=1",
+  actions: "strip_vlan,NORMAL",
+  idleTimeout: 0,
+  hardTimeout: 0,
+};
 
 describe("ofctl compile", () => {
   it("dumps only one cookie's flows, with --no-names (port numbers, as parse-flows prints) and --no-stats spelt out", () => {
@@ -13,11 +20,17 @@ describe("ofctl compile", () => {
   });
 
   it("reads a whole table (whoever owns its flows) only to find collisions", () => {
-    assert.equal(formatArgv(dumpTable("br-ex", 3).argv), "ovs-ofctl -O OpenFlow14 --no-stats --no-names dump-flows br-ex table=3");
+    assert.equal(
+      formatArgv(dumpTable("br-ex", 3).argv),
+      "ovs-ofctl -O OpenFlow14 --no-stats --no-names dump-flows br-ex table=3",
+    );
   });
 
   it("writes an add line with table, priority and cookie always, timeouts only when set", () => {
-    assert.equal(addLine(seedFlow, "0xab"), "add table=0,priority=4,cookie=0xab,in_port=phy-br-ex,dl_vlan=1,actions=strip_vlan,NORMAL");
+    assert.equal(
+      addLine(seedFlow, "0xab"),
+      "add table=0,priority=4,cookie=0xab,in_port=phy-br-ex,dl_vlan=1,actions=strip_vlan,NORMAL",
+    );
     assert.equal(
       addLine({ ...seedFlow, match: "", actions: "NORMAL", idleTimeout: 30, hardTimeout: 60, table: 3 }, "0xab"),
       "add table=3,priority=4,cookie=0xab,idle_timeout=30,hard_timeout=60,actions=NORMAL",

@@ -11,8 +11,14 @@ describe("compile/router readRouter", () => {
 
   it("reads with ip -n / ip netns exec only, so every tool it runs is a read", () => {
     const script = readRouter("r", []).argv[2];
-    for (const tool of ["ip -n \"$ns\" -json -details link show", "ip -n \"$ns\" -json address show", "ip -n \"$ns\" -json -4 route show table main",
-      "ip -n \"$ns\" -json -6 route show table main", "ip netns exec \"$ns\" sysctl -e \"$@\"", "ip netns exec \"$ns\" iptables-save -t nat"]) {
+    for (const tool of [
+      'ip -n "$ns" -json -details link show',
+      'ip -n "$ns" -json address show',
+      'ip -n "$ns" -json -4 route show table main',
+      'ip -n "$ns" -json -6 route show table main',
+      'ip netns exec "$ns" sysctl -e "$@"',
+      'ip netns exec "$ns" iptables-save -t nat',
+    ]) {
       assert.ok(script.includes(tool), tool);
     }
     assert.ok(!/\b(add|del|replace|restore|-w)\b/.test(script.replace("iptables-save", "")), "no write verb");

@@ -22,7 +22,19 @@ describe("labDiagram", () => {
   });
 
   it("cuts a long flow list short and says how many more there are", () => {
-    const many = labDiagram({ ...smallLab(), flowRule: [], flowTable: [{ bridge: "br-ex", flows: Array.from({ length: 12 }, (_, i) => flowSpec.parse({ priority: i + 1, actions: "drop" })) }] }, { maxFlows: 3 });
+    const many = labDiagram(
+      {
+        ...smallLab(),
+        flowRule: [],
+        flowTable: [
+          {
+            bridge: "br-ex",
+            flows: Array.from({ length: 12 }, (_, i) => flowSpec.parse({ priority: i + 1, actions: "drop" })),
+          },
+        ],
+      },
+      { maxFlows: 3 },
+    );
     const lines = many.boxes.find((b) => b.key === "bridge:br-ex")!.sections[0].lines;
     assert.deepEqual(lines, ["t0 p12 * → drop", "t0 p11 * → drop", "t0 p10 * → drop", "+9 more"]);
   });
@@ -37,14 +49,20 @@ describe("labDiagram", () => {
   });
 
   it("links the two ends of a patch pair, and each router interface to its bridge port", () => {
-    assert.deepEqual(diagram.links.map((l) => `${l.kind} ${l.from.box}/${l.from.row} ${l.to.box}/${l.to.row} ${l.label}`), [
-      "patch bridge:br-int/int-br-ex bridge:br-ex/phy-br-ex patch",
-      "router bridge:br-int/qr-a router:qrouter-1/qr-a ",
-      "router bridge:br-ex/qg-b router:qrouter-1/qg-b ",
-    ]);
+    assert.deepEqual(
+      diagram.links.map((l) => `${l.kind} ${l.from.box}/${l.from.row} ${l.to.box}/${l.to.row} ${l.label}`),
+      [
+        "patch bridge:br-int/int-br-ex bridge:br-ex/phy-br-ex patch",
+        "router bridge:br-int/qr-a router:qrouter-1/qr-a ",
+        "router bridge:br-ex/qg-b router:qrouter-1/qg-b ",
+      ],
+    );
   });
 
   it("writes timeouts into a flow's line", () => {
-    assert.equal(flowLine(flowSpec.parse({ priority: 5, match: "arp", actions: "NORMAL", idleTimeout: 30 })), "t0 p5 arp → NORMAL (idle 30s)");
+    assert.equal(
+      flowLine(flowSpec.parse({ priority: 5, match: "arp", actions: "NORMAL", idleTimeout: 30 })),
+      "t0 p5 arp → NORMAL (idle 30s)",
+    );
   });
 });

@@ -9,7 +9,10 @@ describe("diagramToDot", () => {
   it("draws each box as an HTML-like table, one port per row, left to right", () => {
     assert.match(dot, /^digraph "p\/dev" \{\n {2}graph \[rankdir=LR/);
     assert.match(dot, /"bridge:br-int" \[label=<\n<table /);
-    assert.match(dot, /<td port="r1" align="left" balign="left"><b>int-br-ex<\/b> {2}<font color="#444444">patch ⇄ phy-br-ex<\/font><\/td>/);
+    assert.match(
+      dot,
+      /<td port="r1" align="left" balign="left"><b>int-br-ex<\/b> {2}<font color="#444444">patch ⇄ phy-br-ex<\/font><\/td>/,
+    );
   });
 
   it("pads names to one width so the details line up in the monospace font", () => {

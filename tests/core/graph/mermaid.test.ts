@@ -11,7 +11,10 @@ describe("diagramToMermaid", () => {
     assert.match(text, /^ {2}subgraph bridge_br_int\["br-int \(secure · netdev\)"\]$/m);
     assert.match(text, /^ {4}bridge_br_int_vm1\["vm1<br\/>internal · tag 101"\]$/m);
     assert.match(text, /^ {2}subgraph router_qrouter_1\["qrouter-1 \(namespace\)"\]$/m);
-    assert.match(text, /^ {4}bridge_br_ex__section0>"3 flows .*<br\/>t0 p4 in_port=phy-br-ex,dl_vlan=1 → strip_vlan,NORMAL<br\/>/m);
+    assert.match(
+      text,
+      /^ {4}bridge_br_ex__section0>"3 flows .*<br\/>t0 p4 in_port=phy-br-ex,dl_vlan=1 → strip_vlan,NORMAL<br\/>/m,
+    );
   });
 
   it("links patch ends with a thick labelled line and router interfaces with a dotted one", () => {

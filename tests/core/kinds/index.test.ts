@@ -11,7 +11,13 @@ import { REPO, typecheck } from "../../support/typecheck";
 
 const TOY = path.join(REPO, "tests", "fixtures", "kinds", "toy");
 const REGISTRY = "core/kinds/index.ts";
-const ROOTS = ["sdk/bridgeNote.ts", "sdk/bridge.ts", "providers/entry.ts", "testing/index.ts", "core/graph/declared.ts"];
+const ROOTS = [
+  "sdk/bridgeNote.ts",
+  "sdk/bridge.ts",
+  "providers/entry.ts",
+  "testing/index.ts",
+  "core/graph/declared.ts",
+];
 
 function filesUnder(dir: string, prefix = ""): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -26,9 +32,16 @@ const toyFiles = (): Record<string, string> =>
 /** The registry with the toy's entry: its import and its line. */
 function registryWithToy(line = "  bridgeNote: bridgeNoteKind,"): string {
   const text = fs.readFileSync(path.join(REPO, REGISTRY), "utf8");
-  const withImport = text.replace(/^(import \{ routerNamespaceKind \} .*)$/m, `$1\nimport { bridgeNoteKind } from "./bridgeNote";`);
+  const withImport = text.replace(
+    /^(import \{ routerNamespaceKind \} .*)$/m,
+    `$1\nimport { bridgeNoteKind } from "./bridgeNote";`,
+  );
   const withLine = withImport.replace(/^( {2}routerNamespace: routerNamespaceKind,)$/m, `$1\n${line}`);
-  assert.equal(withLine.split("\n").length, text.split("\n").length + 2, "the registry's anchors moved: update this test");
+  assert.equal(
+    withLine.split("\n").length,
+    text.split("\n").length + 2,
+    "the registry's anchors moved: update this test",
+  );
   return withLine;
 }
 
@@ -85,19 +98,32 @@ describe("adding a resource kind by the recipe (a toy kind, BridgeNote)", functi
       new BridgeNote("note", { connection, bridge: "br0", text: "hello" });
       new Bridge("br0", { connection });
     });
-    assert.deepEqual(lab.resources.map((r: { kind: string }) => r.kind), ["bridge", "bridgeNote"], "created after the bridge (order 1)");
+    assert.deepEqual(
+      lab.resources.map((r: { kind: string }) => r.kind),
+      ["bridge", "bridgeNote"],
+      "created after the bridge (order 1)",
+    );
     assert.deepEqual(lab.resource("note").commands, ["ovs-vsctl set Bridge br0 external_ids:ovslab-note=hello"]);
     assert.deepEqual(lab.declared.bridgeNote, [{ bridge: "br0", text: "hello" }]);
   });
 
   it("refuses to compile without the registry entry: the SDK finds no kinds.bridgeNote", () => {
     const errors = typecheck(ROOTS, toyFiles());
-    assert.ok(errors.some((e) => /^sdk\/bridgeNote\.ts: Property 'bridgeNote' does not exist/.test(e)), errors.join("\n"));
+    assert.ok(
+      errors.some((e) => /^sdk\/bridgeNote\.ts: Property 'bridgeNote' does not exist/.test(e)),
+      errors.join("\n"),
+    );
   });
 
   it("refuses to compile a definition that lacks a piece (its planner)", () => {
-    const errors = typecheck(ROOTS, { ...edited("core/kinds/bridgeNote.ts", "  plan: planBridgeNote,\n", ""), [REGISTRY]: registryWithToy() });
-    assert.ok(errors.some((e) => /^core\/kinds\/bridgeNote\.ts: Property 'plan' is missing/.test(e)), errors.join("\n"));
+    const errors = typecheck(ROOTS, {
+      ...edited("core/kinds/bridgeNote.ts", "  plan: planBridgeNote,\n", ""),
+      [REGISTRY]: registryWithToy(),
+    });
+    assert.ok(
+      errors.some((e) => /^core\/kinds\/bridgeNote\.ts: Property 'plan' is missing/.test(e)),
+      errors.join("\n"),
+    );
   });
 
   it("refuses to compile an entry whose key is not the definition's (the key old state calls with)", () => {
@@ -106,8 +132,17 @@ describe("adding a resource kind by the recipe (a toy kind, BridgeNote)", functi
   });
 
   it("refuses to compile a schema field its documented args lack, naming the field", () => {
-    const files = edited("core/schema/bridgeNote.ts", "  /** The note, at most 200 characters: `external_ids:ovslab-note`. */\n  text: string;\n", "");
+    const files = edited(
+      "core/schema/bridgeNote.ts",
+      "  /** The note, at most 200 characters: `external_ids:ovslab-note`. */\n  text: string;\n",
+      "",
+    );
     const errors = typecheck(ROOTS, { ...files, [REGISTRY]: registryWithToy() });
-    assert.ok(errors.some((e) => e.startsWith("core/kinds/bridgeNote.ts: ") && e.includes("text: in the schema, not documented")), errors.join("\n"));
+    assert.ok(
+      errors.some(
+        (e) => e.startsWith("core/kinds/bridgeNote.ts: ") && e.includes("text: in the schema, not documented"),
+      ),
+      errors.join("\n"),
+    );
   });
 });

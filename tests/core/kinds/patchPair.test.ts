@@ -26,7 +26,11 @@ describe("PatchPair provider against a real lab host over SSH @host", function (
   const bridges: Record<string, Record<string, unknown>> = {};
   const OWNER = "test/pair/int-ex";
   const spec = { a: { bridge: "br-a", port: "a-to-b" }, b: { bridge: "br-b", port: "b-to-a" } };
-  const bridgeSpec = (name: string) => ({ name, datapathType: "netdev", ports: [{ name: `${name}-p`, type: "internal" }] });
+  const bridgeSpec = (name: string) => ({
+    name,
+    datapathType: "netdev",
+    ports: [{ name: `${name}-p`, type: "internal" }],
+  });
   const props = (s: Record<string, unknown>, owner = OWNER) => ({ ...s, connection: lab.connection, owner });
   const vsctl = (...args: string[]) => lab.sh(["ovs-vsctl", ...args]);
   /** A column value without the quotes ovs-vsctl puts around some strings. */
@@ -107,10 +111,20 @@ describe("PatchPair provider against a real lab host over SSH @host", function (
   });
 
   it("coexists with the Bridge resources: their update and diff leave the pair's ports alone", async () => {
-    const checked = await call("bridge", "check", bridges["br-a"], props({ ...bridgeSpec("br-a"), failMode: "secure" }, "test/pair/br-a"));
+    const checked = await call(
+      "bridge",
+      "check",
+      bridges["br-a"],
+      props({ ...bridgeSpec("br-a"), failMode: "secure" }, "test/pair/br-a"),
+    );
     bridges["br-a"] = (await call("bridge", "update", "id", bridges["br-a"], checked.inputs)).outs;
     assert.match(await vsctl("list-ports", "br-a"), /a-to-b/);
-    const again = await call("bridge", "check", bridges["br-a"], props({ ...bridgeSpec("br-a"), failMode: "secure" }, "test/pair/br-a"));
+    const again = await call(
+      "bridge",
+      "check",
+      bridges["br-a"],
+      props({ ...bridgeSpec("br-a"), failMode: "secure" }, "test/pair/br-a"),
+    );
     assert.equal((await call("bridge", "diff", "id", bridges["br-a"], again.inputs)).changes, false);
     assert.equal((await diff()).changes, false);
   });

@@ -26,7 +26,15 @@ describe("parseBridges", () => {
 
   it("joins each port with its interface: type, options, ofport", () => {
     const ports = new Map(live.bridges[0].ports.map((p) => [p.name, p]));
-    assert.deepEqual(ports.get("foo"), { name: "foo", type: "internal", tag: 4, trunks: [], options: {}, externalIds: { "ovslab-owner": "p/s/br-int" }, ofport: 1 });
+    assert.deepEqual(ports.get("foo"), {
+      name: "foo",
+      type: "internal",
+      tag: 4,
+      trunks: [],
+      options: {},
+      externalIds: { "ovslab-owner": "p/s/br-int" },
+      ofport: 1,
+    });
     assert.deepEqual(ports.get("jack")!.trunks, [1, 2, 3]);
     assert.equal(ports.get("jack")!.vlanMode, "native-untagged");
     assert.equal(ports.get("jack")!.tag, 1);
@@ -40,7 +48,9 @@ describe("parseBridges", () => {
   });
 
   it("reads an absent bridge as no bridge", () => {
-    const empty = parseBridges('{"data":[],"headings":["name"]}\n{"data":[],"headings":["_uuid","name"]}\n{"data":[],"headings":["_uuid","name"]}\n');
+    const empty = parseBridges(
+      '{"data":[],"headings":["name"]}\n{"data":[],"headings":["_uuid","name"]}\n{"data":[],"headings":["_uuid","name"]}\n',
+    );
     assert.deepEqual(empty.bridges, []);
   });
 

@@ -9,7 +9,14 @@ describe("live/ip (real `ip -json` output of a router namespace)", () => {
   const links = parseLinks(fixture("link-router.json"), fixture("addr-router.json"));
 
   it("reads each link's state, MTU, MAC and lo's alias (the ownership mark)", () => {
-    assert.deepEqual(links.map((l) => [l.name, l.up, l.mtu]), [["lo", true, 65536], ["qr-a", true, 1450], ["qg-b", true, 1500]]);
+    assert.deepEqual(
+      links.map((l) => [l.name, l.up, l.mtu]),
+      [
+        ["lo", true, 65536],
+        ["qr-a", true, 1450],
+        ["qg-b", true, 1500],
+      ],
+    );
     assert.equal(links[0].alias, "t/s/r1");
     assert.equal(links[2].mac, "fa:16:3e:00:00:02");
     assert.equal(links[1].alias, undefined);
@@ -23,9 +30,25 @@ describe("live/ip (real `ip -json` output of a router namespace)", () => {
 
   it("reads IPv4 routes: protocol boot when ip omits it, blackhole as a type", () => {
     assert.deepEqual(parseRoutes(fixture("route-router.json"), 4), [
-      { family: 4, destination: "default", via: "172.24.4.1", device: "qg-b", protocol: "boot", type: "unicast", metric: 0 },
+      {
+        family: 4,
+        destination: "default",
+        via: "172.24.4.1",
+        device: "qg-b",
+        protocol: "boot",
+        type: "unicast",
+        metric: 0,
+      },
       { family: 4, destination: "10.0.0.0/24", device: "qr-a", protocol: "kernel", type: "unicast", metric: 0 },
-      { family: 4, destination: "10.2.0.0/16", via: "10.0.0.254", device: "qr-a", protocol: "boot", type: "unicast", metric: 0 },
+      {
+        family: 4,
+        destination: "10.2.0.0/16",
+        via: "10.0.0.254",
+        device: "qr-a",
+        protocol: "boot",
+        type: "unicast",
+        metric: 0,
+      },
       { family: 4, destination: "10.9.0.0/16", protocol: "boot", type: "blackhole", metric: 0 },
       { family: 4, destination: "172.24.4.0/24", device: "qg-b", protocol: "kernel", type: "unicast", metric: 0 },
     ]);
@@ -33,13 +56,27 @@ describe("live/ip (real `ip -json` output of a router namespace)", () => {
 
   it("reads IPv6 routes with their metrics", () => {
     const routes = parseRoutes(fixture("route6-router.json"), 6);
-    assert.deepEqual(routes.at(-1), { family: 6, destination: "default", via: "2001:db8::1", device: "qg-b", protocol: "boot", type: "unicast", metric: 1024 });
+    assert.deepEqual(routes.at(-1), {
+      family: 6,
+      destination: "default",
+      via: "2001:db8::1",
+      device: "qg-b",
+      protocol: "boot",
+      type: "unicast",
+      metric: 1024,
+    });
     assert.ok(routes.slice(0, -1).every((r) => r.protocol === "kernel"));
   });
 
   it("writes host routes as /32 and /128, as the spec does", () => {
-    assert.equal(parseRoutes('[{"dst":"10.0.0.6","dev":"qr-a","scope":"link","flags":[]}]', 4)[0].destination, "10.0.0.6/32");
-    assert.equal(parseRoutes('[{"dst":"fd00::6","dev":"qr-a","metric":1024,"flags":[]}]', 6)[0].destination, "fd00::6/128");
+    assert.equal(
+      parseRoutes('[{"dst":"10.0.0.6","dev":"qr-a","scope":"link","flags":[]}]', 4)[0].destination,
+      "10.0.0.6/32",
+    );
+    assert.equal(
+      parseRoutes('[{"dst":"fd00::6","dev":"qr-a","metric":1024,"flags":[]}]', 6)[0].destination,
+      "fd00::6/128",
+    );
   });
 
   it("reads an empty answer as no links or routes", () => {
@@ -52,16 +89,22 @@ describe("live/ip (real `ip -json` output of a router namespace)", () => {
   // support, CONFIG_VLAN_8021Q unset): `link` names the parent, linkinfo.info_data.id the VLAN.
   it("reads VLAN devices from `ip -json -details link`: id and parent, with their addresses", () => {
     const vlan = parseLinks(fixture("link-vlan.json"), fixture("addr-vlan.json"));
-    assert.deepEqual(vlan.map((l) => [l.name, l.vlan, l.addresses.filter((a) => a.scope === "global").map((a) => a.cidr)]), [
-      ["lo", undefined, []],
-      ["gw", undefined, []],
-      ["gw.10", { id: 10, parent: "gw" }, ["10.0.10.1/24"]],
-      ["gw.20", { id: 20, parent: "gw" }, ["10.0.20.1/24"]],
-    ]);
+    assert.deepEqual(
+      vlan.map((l) => [l.name, l.vlan, l.addresses.filter((a) => a.scope === "global").map((a) => a.cidr)]),
+      [
+        ["lo", undefined, []],
+        ["gw", undefined, []],
+        ["gw.10", { id: 10, parent: "gw" }, ["10.0.10.1/24"]],
+        ["gw.20", { id: 20, parent: "gw" }, ["10.0.20.1/24"]],
+      ],
+    );
     assert.ok(!("vlan" in vlan[1]), "an OVS tap (info_kind tun) is no VLAN device");
   });
 
   it("says which VLAN device it cannot read", () => {
-    assert.throws(() => parseLinks('[{"ifname":"gw.10","mtu":1500,"linkinfo":{"info_kind":"vlan","info_data":{}}}]', "[]"), /VLAN device gw\.10 lacks its id or parent/);
+    assert.throws(
+      () => parseLinks('[{"ifname":"gw.10","mtu":1500,"linkinfo":{"info_kind":"vlan","info_data":{}}}]', "[]"),
+      /VLAN device gw\.10 lacks its id or parent/,
+    );
   });
 });

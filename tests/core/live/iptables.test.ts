@@ -8,9 +8,19 @@ const fixture = (name: string) => readFileSync(join(__dirname, "../../fixtures/i
 describe("live/iptables (real iptables-save -t nat output)", () => {
   it("reads chains, policies and rules in the host's order", () => {
     const nat = parseIptablesSave(fixture("nat-router.txt"), "nat");
-    assert.deepEqual(nat.chains.map((c) => `${c.name}:${c.policy ?? "-"}`), [
-      "PREROUTING:ACCEPT", "INPUT:ACCEPT", "OUTPUT:ACCEPT", "POSTROUTING:ACCEPT", "hand-made:-", "ovslab-OUTPUT:-", "ovslab-POSTROUTING:-", "ovslab-PREROUTING:-",
-    ]);
+    assert.deepEqual(
+      nat.chains.map((c) => `${c.name}:${c.policy ?? "-"}`),
+      [
+        "PREROUTING:ACCEPT",
+        "INPUT:ACCEPT",
+        "OUTPUT:ACCEPT",
+        "POSTROUTING:ACCEPT",
+        "hand-made:-",
+        "ovslab-OUTPUT:-",
+        "ovslab-POSTROUTING:-",
+        "ovslab-PREROUTING:-",
+      ],
+    );
     assert.deepEqual(rulesOf(nat, "POSTROUTING"), ["-j ovslab-POSTROUTING", "-o qg-b -j hand-made"]);
     assert.deepEqual(rulesOf(nat, "ovslab-POSTROUTING"), [
       "-s 10.0.0.6/32 -o qg-b -j SNAT --to-source 172.24.4.10",

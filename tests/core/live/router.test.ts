@@ -36,12 +36,17 @@ describe("live/router parseNamespace (real output of compile/router readRouter)"
   });
 
   it("keeps a multi-value sysctl's words, single-spaced", () => {
-    assert.deepEqual(parseSysctl("net.ipv4.ip_local_port_range = 32768\t60999\n"), { "net.ipv4.ip_local_port_range": "32768 60999" });
+    assert.deepEqual(parseSysctl("net.ipv4.ip_local_port_range = 32768\t60999\n"), {
+      "net.ipv4.ip_local_port_range": "32768 60999",
+    });
   });
 
   it("reads a trunk router's VLAN devices and the kernel routes of their subnets", () => {
     const ns = parseNamespace("vlan-gw", fixture("read-vlan.txt"))!;
-    assert.deepEqual(ns.links.filter((l) => l.vlan).map((l) => `${l.name} ${l.vlan!.parent}:${l.vlan!.id} ${l.up}`), ["gw.10 gw:10 true", "gw.20 gw:20 true"]);
+    assert.deepEqual(
+      ns.links.filter((l) => l.vlan).map((l) => `${l.name} ${l.vlan!.parent}:${l.vlan!.id} ${l.up}`),
+      ["gw.10 gw:10 true", "gw.20 gw:20 true"],
+    );
     assert.deepEqual(ns.routes.filter((r) => r.family === 4).map((r) => `${r.destination} ${r.device} ${r.protocol}`), [
       "10.0.10.0/24 gw.10 kernel", "10.0.20.0/24 gw.20 kernel",
     ]);

@@ -1,5 +1,14 @@
 import { strict as assert } from "assert";
-import { broadcastOf, contains, formatCidr, formatIp, isNetworkAddress, networkOf, parseCidr, parseIp } from "../../../core/net/address";
+import {
+  broadcastOf,
+  contains,
+  formatCidr,
+  formatIp,
+  isNetworkAddress,
+  networkOf,
+  parseCidr,
+  parseIp,
+} from "../../../core/net/address";
 
 const ip = (text: string) => {
   const parsed = parseIp(text);
@@ -29,7 +38,20 @@ describe("addresses", () => {
   });
 
   it("rejects what is not an address", () => {
-    for (const bad of ["10.0.0", "10.0.0.256", "10.0.0.01", "1.2.3.4.5", "fd00:::1", "1::2::3", "12345::", "1:2:3:4:5:6:7:8:9", "g::1", ":1", "", "10.0.0.1/24"]) {
+    for (const bad of [
+      "10.0.0",
+      "10.0.0.256",
+      "10.0.0.01",
+      "1.2.3.4.5",
+      "fd00:::1",
+      "1::2::3",
+      "12345::",
+      "1:2:3:4:5:6:7:8:9",
+      "g::1",
+      ":1",
+      "",
+      "10.0.0.1/24",
+    ]) {
       assert.equal(parseIp(bad), undefined, bad);
     }
   });
@@ -37,7 +59,8 @@ describe("addresses", () => {
   it("parses prefixes within the family's range only", () => {
     assert.equal(formatCidr(cidr("10.0.0.1/24")), "10.0.0.1/24");
     assert.equal(formatCidr(cidr("fd00:0::1/64")), "fd00::1/64");
-    for (const bad of ["10.0.0.1/33", "fd00::1/129", "10.0.0.1/", "10.0.0.1/-1", "10.0.0.1/08", "10.0.0.1"]) assert.equal(parseCidr(bad), undefined, bad);
+    for (const bad of ["10.0.0.1/33", "fd00::1/129", "10.0.0.1/", "10.0.0.1/-1", "10.0.0.1/08", "10.0.0.1"])
+      assert.equal(parseCidr(bad), undefined, bad);
   });
 
   it("knows subnets, network and broadcast addresses", () => {

@@ -7,14 +7,25 @@ import { OwnershipConflict } from "../../../core/plan/errors";
 import { MissingBridgeError } from "../../../core/plan/errors";
 
 const OWNER = "lab/dev/int-ex";
-const pair = patchPairSpec.parse({ a: { bridge: "br-int", port: "int-br-ex" }, b: { bridge: "br-ex", port: "phy-br-ex" } });
+const pair = patchPairSpec.parse({
+  a: { bridge: "br-int", port: "int-br-ex" },
+  b: { bridge: "br-ex", port: "phy-br-ex" },
+});
 const mark = { "ovslab-owner": OWNER };
 
 function port(p: Partial<LivePort> & { name: string }): LivePort {
   return { type: "patch", trunks: [], options: {}, externalIds: mark, ...p };
 }
 function bridge(name: string, ports: LivePort[] = []): LiveBridge {
-  return { name, failMode: "standalone", datapathType: "netdev", protocols: [], externalIds: { "ovslab-owner": `lab/dev/${name}` }, otherConfig: {}, ports };
+  return {
+    name,
+    failMode: "standalone",
+    datapathType: "netdev",
+    protocols: [],
+    externalIds: { "ovslab-owner": `lab/dev/${name}` },
+    otherConfig: {},
+    ports,
+  };
 }
 function host(...bridges: LiveBridge[]): LiveBridges {
   const portBridge = new Map<string, string>();
@@ -24,7 +35,10 @@ function host(...bridges: LiveBridge[]): LiveBridges {
 /** Both ends exactly as the pair wants them; `a`/`b` change one end. */
 function converged(a: Partial<LivePort> = {}, b: Partial<LivePort> = {}, extra: LivePort[] = []): LiveBridges {
   return host(
-    bridge("br-int", [port({ name: "foo", type: "internal", externalIds: { "ovslab-owner": "lab/dev/br-int" } }), port({ name: "int-br-ex", options: { peer: "phy-br-ex" }, ...a })]),
+    bridge("br-int", [
+      port({ name: "foo", type: "internal", externalIds: { "ovslab-owner": "lab/dev/br-int" } }),
+      port({ name: "int-br-ex", options: { peer: "phy-br-ex" }, ...a }),
+    ]),
     bridge("br-ex", [port({ name: "phy-br-ex", options: { peer: "int-br-ex" }, ...b }), ...extra]),
   );
 }
@@ -43,7 +57,11 @@ describe("planPatchPair", () => {
   });
 
   const drift: Array<[string, LiveBridges, string]> = [
-    ["a peer changed by hand", converged({}, { options: { peer: "nowhere" } }), "ovs-vsctl set Interface phy-br-ex options:peer=int-br-ex"],
+    [
+      "a peer changed by hand",
+      converged({}, { options: { peer: "nowhere" } }),
+      "ovs-vsctl set Interface phy-br-ex options:peer=int-br-ex",
+    ],
     ["a type changed by hand", converged({ type: "internal" }), "ovs-vsctl set Interface int-br-ex type=patch"],
     ["a tag set by hand", converged({ tag: 7 }), "ovs-vsctl clear Port int-br-ex tag"],
     ["a vlan_mode set by hand", converged({}, { vlanMode: "trunk" }), "ovs-vsctl clear Port phy-br-ex vlan_mode"],
@@ -59,7 +77,9 @@ describe("planPatchPair", () => {
 
   it("sets a declared tag and trunks on the ends", () => {
     const tagged = patchPairSpec.parse({ a: { ...pair.a, tag: 1 }, b: { ...pair.b, trunks: [3, 1] } });
-    assert.deepEqual(lines(planPatchPair(tagged, converged(), OWNER)), ["ovs-vsctl set Port int-br-ex tag=1 -- set Port phy-br-ex 'trunks=[1,3]'"]);
+    assert.deepEqual(lines(planPatchPair(tagged, converged(), OWNER)), [
+      "ovs-vsctl set Port int-br-ex tag=1 -- set Port phy-br-ex 'trunks=[1,3]'",
+    ]);
   });
 
   it("moves an end renamed in the program: the old port goes in the same transaction", () => {
@@ -79,7 +99,10 @@ describe("planPatchPair", () => {
   it("refuses a port of that name that someone else owns", () => {
     const live = converged({ externalIds: {} });
     assert.throws(() => planPatchPair(pair, live, OWNER), OwnershipConflict);
-    assert.throws(() => planPatchPair(pair, live, OWNER), /port int-br-ex already exists on bridge br-int and is not owned by lab\/dev\/int-ex/);
+    assert.throws(
+      () => planPatchPair(pair, live, OWNER),
+      /port int-br-ex already exists on bridge br-int and is not owned by lab\/dev\/int-ex/,
+    );
   });
 
   it("refuses a missing bridge, naming it", () => {
@@ -119,6 +142,8 @@ describe("observePatchPair", () => {
 describe("patchPairProblems", () => {
   it("reports what OVS says about an end it could not set up", () => {
     const live = converged({ error: "No usable peer 'phy-br-ex' exists in 'netdev' datapath." });
-    assert.deepEqual(patchPairProblems(pair, live), ["port int-br-ex on br-int: No usable peer 'phy-br-ex' exists in 'netdev' datapath."]);
+    assert.deepEqual(patchPairProblems(pair, live), [
+      "port int-br-ex on br-int: No usable peer 'phy-br-ex' exists in 'netdev' datapath.",
+    ]);
   });
 });

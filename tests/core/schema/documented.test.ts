@@ -32,7 +32,8 @@ export type Nested = NoDrift<Drift<Args, Omit<Input, "list"> & { list?: Array<{ 
 const SNIPPET = `import { z } from "zod";
 import { documented } from "../../../core/schema/documented";
 interface Args { a: string; gone?: number; list?: Array<{ x: string }> }
-export const spec = documented<Args>()(z.object({ a: z.string(), b: z.number(), list: z.array(z.object({ x: z.string(), y: z.string() })) }));
+const list = z.array(z.object({ x: z.string(), y: z.string() }));
+export const spec = documented<Args>()(z.object({ a: z.string(), b: z.number(), list }));
 `;
 
 describe("documented", function () {
@@ -42,7 +43,11 @@ describe("documented", function () {
     const errors = typecheck(["tests/core/schema/snippet.ts"], { "tests/core/schema/snippet.ts": SNIPPET });
     assert.equal(errors.length, 1, errors.join("\n"));
     assert.match(errors[0], /^tests\/core\/schema\/snippet\.ts: /);
-    for (const field of ["b: in the schema, not documented", "gone: documented, not in the schema", "list[].y: in the schema, not documented"]) {
+    for (const field of [
+      "b: in the schema, not documented",
+      "gone: documented, not in the schema",
+      "list[].y: in the schema, not documented",
+    ]) {
       assert.ok(errors[0].includes(field), `${field} in ${errors[0]}`);
     }
   });

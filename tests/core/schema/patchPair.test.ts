@@ -18,14 +18,42 @@ describe("patchPairSpec", () => {
   });
 
   const rejected: Array<[string, unknown, string[]]> = [
-    ["two ends with one name", { a: seed.a, b: { bridge: "br-ex", port: "int-br-ex" } }, ["b.port: is also a.port; the two ends need two names"]],
-    ["two ends on one bridge", { a: seed.a, b: { bridge: "br-int", port: "phy-br-ex" } }, ["b.bridge: is also a.bridge; a patch pair joins two different bridges"]],
+    [
+      "two ends with one name",
+      { a: seed.a, b: { bridge: "br-ex", port: "int-br-ex" } },
+      ["b.port: is also a.port; the two ends need two names"],
+    ],
+    [
+      "two ends on one bridge",
+      { a: seed.a, b: { bridge: "br-int", port: "phy-br-ex" } },
+      ["b.bridge: is also a.bridge; a patch pair joins two different bridges"],
+    ],
     ["a tag over 4095", { a: { ...seed.a, tag: 4096 }, b: seed.b }, ["a.tag: must be 0-4095"]],
-    ["a trunk listed twice", { a: seed.a, b: { ...seed.b, trunks: [1, 1] } }, ["b.trunks: lists VLAN 1 more than once"]],
-    ["a port name over 15 bytes", { a: { ...seed.a, port: "int-br-ex-way-too-long" }, b: seed.b }, ["a.port: must be 1-15 bytes (a Linux interface name)"]],
-    ["a port name with a shell character", { a: seed.a, b: { ...seed.b, port: "p;reboot" } }, ["b.port: may contain only letters, digits, '_', '.' and '-', and not start with '.' or '-'"]],
-    ["a port named like its own bridge", { a: { bridge: "br-int", port: "br-int" }, b: seed.b }, ["a.port: is the bridge's own internal port, which OVS creates"]],
-    ["a port named like the other bridge", { a: { bridge: "br-int", port: "br-ex" }, b: seed.b }, ["a.port: is b.bridge's own internal port"]],
+    [
+      "a trunk listed twice",
+      { a: seed.a, b: { ...seed.b, trunks: [1, 1] } },
+      ["b.trunks: lists VLAN 1 more than once"],
+    ],
+    [
+      "a port name over 15 bytes",
+      { a: { ...seed.a, port: "int-br-ex-way-too-long" }, b: seed.b },
+      ["a.port: must be 1-15 bytes (a Linux interface name)"],
+    ],
+    [
+      "a port name with a shell character",
+      { a: seed.a, b: { ...seed.b, port: "p;reboot" } },
+      ["b.port: may contain only letters, digits, '_', '.' and '-', and not start with '.' or '-'"],
+    ],
+    [
+      "a port named like its own bridge",
+      { a: { bridge: "br-int", port: "br-int" }, b: seed.b },
+      ["a.port: is the bridge's own internal port, which OVS creates"],
+    ],
+    [
+      "a port named like the other bridge",
+      { a: { bridge: "br-int", port: "br-ex" }, b: seed.b },
+      ["a.port: is b.bridge's own internal port"],
+    ],
     ["a missing end", { a: seed.a }, ["b: Invalid input: expected object, received undefined"]],
     ["an unknown field", { ...seed, peer: "x" }, ['Unrecognized key: "peer"']],
   ];

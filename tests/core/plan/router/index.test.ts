@@ -1,13 +1,10 @@
 // planRouter and planRouterDelete over the whole router; NAT, VLAN devices and observe have files of their own.
 import { strict as assert } from "assert";
-import { formatStep } from "../../../../core/shell";
 import { routerNamespaceSpec } from "../../../../core/schema/router";
 import { planRouter, planRouterDelete } from "../../../../core/plan/router";
 import { MissingBridgeError, OwnershipConflict } from "../../../../core/plan/errors";
-import { parseBridges } from "../../../../core/live/bridge";
 import { LiveRouter, parseNamespace } from "../../../../core/live/router";
 import { converged, desired, empty, fixture, link, OWNER, script } from "./fixture";
-
 
 describe("planRouter", () => {
   it("refuses an interface on a bridge the host does not have, naming it", () => {

@@ -1,7 +1,7 @@
 // The router's NAT chains as planRouter rewrites them (core/plan/router/nat.ts).
 import { strict as assert } from "assert";
 import { planRouter } from "../../../../core/plan/router";
-import { converged, desired, empty, link, OWNER, script } from "./fixture";
+import { converged, desired, OWNER } from "./fixture";
 
 describe("planRouter's NAT chains", () => {
   it("rewrites our NAT chains atomically when the SNAT rule is flushed, naming no other chain", () => {

@@ -1,7 +1,7 @@
 // observeRouter: the host in the spec's shape.
 import { strict as assert } from "assert";
 import { observeRouter } from "../../../../core/plan/router/observe";
-import { converged, desired, empty, link, OWNER, script } from "./fixture";
+import { converged, desired, empty, link, OWNER } from "./fixture";
 
 describe("observeRouter", () => {
   it("reads a converged router back exactly as declared", () => {
