@@ -4,7 +4,7 @@
 // read, one flow dump per bridge, one read of every namespace) until a write of OURS
 // touches what it covers (core/kinds/scopes.ts); hand drift made before the operation is
 // seen, since nothing outlives the process.
-import { isReading, Output, Query, Reading } from "../core/kinds/reading";
+import { isReading, Query, Reading } from "../core/kinds/reading";
 import { overlaps, readScope, Scope, writeScopes } from "../core/kinds/scopes";
 import { formatCommand, Op } from "../core/shell";
 import { runChecked, Transport } from "../transport/types";
@@ -27,7 +27,7 @@ class HostCache {
   read<T>(q: Query<T>): Promise<T> {
     if (!sharing) return this.run(q);
     const scope = q.scope ?? readScope(q.op);
-    const key = `${q.mayFail ? "?" : ""}${formatCommand(q.op)}`;
+    const key = formatCommand(q.op);
     const hit = this.entries.get(key);
     if (hit) return hit.value as Promise<T>;
     const started = this.generation;
@@ -67,8 +67,7 @@ class HostCache {
   }
 
   private async run<T>(q: Query<T>): Promise<T> {
-    const output: Output = q.mayFail ? await this.host.run(q.op) : await runChecked(this.host, q.op);
-    return q.parse(output.stdout, output);
+    return q.parse((await runChecked(this.host, q.op)).stdout);
   }
 }
 

@@ -109,15 +109,19 @@ export function deleteLine(cookie: string): string {
 /**
  * What OVS makes of flows, without a bridge and without writing anything: each flow
  * encoded in OpenFlow 1.4 (as our bundles send it) and printed back, or OVS's reason for
- * refusing the first one it cannot take. The flows go on stdin, one per line.
+ * refusing the first one it cannot take. The flows go on stdin, one per line; the fixed
+ * script reports OVS's exit status on the last line, so a refusal is an answer, not a failure.
  */
 export function parseFlows(lines: readonly string[]): Op {
   return {
-    argv: ["ovs-ofctl", "-O", FLOW_PROTOCOL, "parse-flows", "-"],
+    argv: ["sh", "-c", `ovs-ofctl -O ${FLOW_PROTOCOL} parse-flows - 2>&1; echo "${PARSE_EXIT}$?"`],
     stdin: lines.join("\n") + "\n",
     why: `read ${lines.length} flow(s) the way Open vSwitch reads them`,
   };
 }
+
+/** Marks the exit status line of `parseFlows`. */
+export const PARSE_EXIT = "ovslab-parse-flows-exit=";
 
 /** One atomic bundle: the lines (add/delete ...) go on stdin. */
 export function bundle(bridge: string, lines: readonly string[], why: string): Op {

@@ -1,21 +1,28 @@
 // Reading a bridge's flows of one cookie: the bridge's protocols and port numbers from
 // OVSDB, then `dump-flows` of that cookie, and of each table we write to (others' flows
 // there are only read, to refuse replacing one). Shared by FlowRule and FlowTable.
-// With the desired flows, OVS on the host also reads those (`parse-flows`, no write), so
-// that the plan compares OVS's reading of both sides.
+// With the desired flows, OVS on the host also reads those (`parse-flows`, no write, port
+// names turned into the bridge's numbers), so the plan compares OVS's reading of both sides.
 import { flowLine, parseFlows } from "../compile/ofctl";
 import {
-  flowBridgeOf, LiveFlows, OvsReading, parseFlowMods, parseFlowsRefusal, portNumbers,
+  flowBridgeOf,
+  LiveFlows,
+  OvsReading,
+  parseFlowsReport,
+  portNumbers,
 } from "../live/flows";
 import { bundleProblem, OpenFlowVersionError } from "../plan/flows";
 import { FlowSpec } from "../schema/flow";
 import { numberActions, numberMatch, PortNumbers } from "../openflow/resolve";
 import { openFlow10Only } from "../openflow/versions";
-import { Output, queryOutput, Reading, reading } from "./reading";
+import { Query, query, Reading, reading } from "./reading";
 import { readFlowDumps, readOvs } from "./shared";
 
 export function readFlows(
-  bridge: string, cookie: string, tables: readonly number[], desired?: readonly FlowSpec[],
+  bridge: string,
+  cookie: string,
+  tables: readonly number[],
+  desired?: readonly FlowSpec[],
 ): Reading<LiveFlows> {
   return readOvs([bridge], (ovs): LiveFlows | Reading<LiveFlows> => {
     const flowBridge = flowBridgeOf(ovs, bridge);
@@ -23,43 +30,63 @@ export function readFlows(
     // Refuse before OVS does: a dump or bundle in OpenFlow 1.4 would fail obscurely on this bridge.
     const problem = bundleProblem(flowBridge);
     if (problem) throw new OpenFlowVersionError(problem);
-    return readFlowDumps(bridge, cookie, [...new Set(tables)], (ours, tabled) => {
-      const flows = [...ours, ...tabled.flat().filter((f) => BigInt(f.cookie) !== BigInt(cookie))];
-      if (!desired) return { bridge: flowBridge, flows };
-      return readAsOvs(desired, portNumbers(flowBridge), (ovsReading) => ({ bridge: flowBridge, flows, ovs: ovsReading }));
+    // The dumps may come from one shared dump of the bridge (shared.ts); OVS's reading of
+    // the desired text depends on nothing a write changes, so the providers keep it ("pure").
+    const lines = desired?.length ? ovsLines(desired, portNumbers(flowBridge)) : [];
+    const parsed = lines.length ? [query(parseFlows(lines), parseFlowsReport, "pure")] : [];
+    return readFlowDumps(bridge, cookie, [...new Set(tables)], parsed, (ours, tabled, [report]) => {
+      const live: LiveFlows = {
+        bridge: flowBridge,
+        flows: [...ours, ...tabled.flat().filter((f) => BigInt(f.cookie) !== BigInt(cookie))],
+      };
+      if (!desired) return live;
+      return withReading(live, asReading((report as Report | undefined) ?? { flows: [] }, desired, lines));
     });
   });
 }
 
 /** The desired flows as `ovs-ofctl parse-flows` lines, port names turned into the bridge's numbers. */
 export function ovsLines(desired: readonly FlowSpec[], numbers: PortNumbers): string[] {
-  return desired.map((f) => flowLine({ ...f, match: numberMatch(f.match, numbers), actions: numberActions(f.actions, numbers) }));
+  return desired.map((f) =>
+    flowLine({ ...f, match: numberMatch(f.match, numbers), actions: numberActions(f.actions, numbers) }),
+  );
 }
 
-/** What OVS makes of the desired flows: one parse-flows run; a refusal is pinned to its flow. */
-export function readAsOvs<Live>(
-  desired: readonly FlowSpec[], numbers: PortNumbers, then: (reading: OvsReading) => Live,
-): Live | Reading<Live> {
-  if (desired.length === 0) return then({ flows: [] });
-  const lines = ovsLines(desired, numbers);
-  return reading([queryOutput(parseFlows(lines), (out: Output) => out)], (result) => {
-    if (result.code === 0) {
-      const flows = parseFlowMods(result.stdout);
-      if (flows.length === desired.length) return then({ flows });
-      throw new Error(`ovs-ofctl parse-flows printed ${flows.length} flows for ${desired.length}`);
-    }
-    const refused = parseFlowsRefusal(result.stderr);
-    if (refused.index !== undefined) return then({ refused: { index: refused.index, reason: refused.reason } });
-    // "no usable protocol": the flows as a whole need OpenFlow 1.0; find the first such flow.
-    return firstRefused(lines, 0, lines.length, (index) => then({ refused: { index, reason: openFlow10Only(desired[index]) } }));
-  });
+function withReading(live: LiveFlows, ovs: OvsReading | Reading<OvsReading>): LiveFlows | Reading<LiveFlows> {
+  if ("queries" in ovs)
+    return reading(ovs.queries as Query<unknown>[], (...r: unknown[]) => withReading(live, ovs.next(r)));
+  return { ...live, ovs };
 }
 
-/** The first line OVS refuses on its own: a binary search over prefixes (a failing prefix stays failing). */
-function firstRefused<Live>(lines: readonly string[], ok: number, bad: number, then: (index: number) => Live): Live | Reading<Live> {
-  // lines[0..ok) parse; lines[0..bad) do not
-  if (bad - ok <= 1) return then(bad - 1);
+type Report = ReturnType<typeof parseFlowsReport>;
+
+/** OVS's report as a reading of the flows; a refusal OVS did not pin to a line is pinned by bisection. */
+function asReading(
+  report: Report,
+  desired: readonly FlowSpec[],
+  lines: readonly string[],
+): OvsReading | Reading<OvsReading> {
+  if ("flows" in report) {
+    if (report.flows.length === desired.length) return { flows: report.flows };
+    return {
+      refused: { index: 0, reason: `ovs-ofctl parse-flows printed ${report.flows.length} flows for ${desired.length}` },
+    };
+  }
+  if (report.index !== undefined) return { refused: { index: report.index, reason: report.reason } };
+  // "no usable protocol": the flows as a whole need OpenFlow 1.0; find the first such flow.
+  return bisect(lines, 0, lines.length, (index) => ({ refused: { index, reason: openFlow10Only(desired[index]) } }));
+}
+
+/** lines[0..ok) parse, lines[0..bad) do not: halve until one line is left (a failing prefix stays failing). */
+function bisect(
+  lines: readonly string[],
+  ok: number,
+  bad: number,
+  done: (index: number) => OvsReading,
+): OvsReading | Reading<OvsReading> {
+  if (bad - ok <= 1) return done(bad - 1);
   const mid = (ok + bad) >> 1;
-  return reading([queryOutput(parseFlows(lines.slice(0, mid)), (out: Output) => out.code === 0)], (parses) =>
-    parses ? firstRefused(lines, mid, bad, then) : firstRefused(lines, ok, mid, then));
+  return reading([query(parseFlows(lines.slice(0, mid)), parseFlowsReport)], (report) =>
+    "flows" in report ? bisect(lines, mid, bad, done) : bisect(lines, ok, mid, done),
+  );
 }

@@ -13,7 +13,13 @@ export const flowTableKind: KindDefinition<FlowTableSpec, LiveFlows, "flowTable"
   schema: documented<FlowTableArgs>()(flowTableSpec),
   idOf: (spec, owner) => `${spec.bridge}/cookie=${flowTableCookie(spec, owner)}`,
   replaceOn: ["bridge", "cookie"],
-  read: (spec, owner) => readFlows(spec.bridge, flowTableCookie(spec, owner), spec.flows.map((f) => f.table), spec.flows),
+  read: (spec, owner) =>
+    readFlows(
+      spec.bridge,
+      flowTableCookie(spec, owner),
+      spec.flows.map((f) => f.table),
+      spec.flows,
+    ),
   plan: planFlowTable,
   planDelete: planFlowTableDelete,
   observe: observeFlowTable,

@@ -4,19 +4,10 @@
 // reads of many resources can later be batched and shared per host.
 import { Op } from "../shell";
 
-/** What a command printed, and how it exited. */
-export interface Output {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** One read-only command and how to read its stdout. */
 export interface Query<T> {
   op: Op;
-  parse(stdout: string, output?: Output): T;
-  /** Parse the output even when the command exits non-zero (the tool's refusal is the answer). */
-  mayFail?: boolean;
+  parse(stdout: string): T;
   /** What the read depends on (scopes.ts), when its argv does not say (a script). */
   scope?: string;
 }
@@ -40,13 +31,9 @@ export interface Reading<Live> {
 }
 
 export function query<T>(op: Op, parse: (stdout: string) => T, scope?: string): Query<T> {
-  return { op, parse: (stdout) => parse(stdout), ...(scope ? { scope } : {}) };
+  return { op, parse, ...(scope ? { scope } : {}) };
 }
 
-/** A query whose answer may be a refusal: `parse` sees the exit code and stderr too. */
-export function queryOutput<T>(op: Op, parse: (output: Output) => T): Query<T> {
-  return { op, parse: (stdout, output) => parse(output ?? { code: 0, stdout, stderr: "" }), mayFail: true };
-}
 
 type Results<Q extends readonly Query<unknown>[]> = { [I in keyof Q]: Q[I] extends Query<infer T> ? T : never };
 

@@ -11,7 +11,7 @@ import { listOf, parseTables, Row } from "../live/ovsdb";
 import { OWNER_KEY } from "../schema/common";
 import { DumpedFlow, parseFlowDump } from "../live/flows";
 import { LiveNamespace, parseNamespace } from "../live/router";
-import { query, Reading, reading, sharedReading } from "./reading";
+import { Query, query, Reading, reading, sharedReading } from "./reading";
 
 const everyBridge = query(readBridges([]), parseBridges);
 
@@ -53,15 +53,23 @@ export function readOwnPorts<Live>(owner: string, names: readonly string[], then
 
 const sameCookie = (a: string, b: string) => BigInt(a) === BigInt(b);
 
-/** The flows of `cookie` on `bridge`, and every flow of each of `tables`, then `then`. */
+/**
+ * The flows of `cookie` on `bridge`, every flow of each of `tables`, and the results of
+ * `extra` queries run in the same round (OVS's reading of the desired flows), then `then`.
+ */
 export function readFlowDumps<Live>(
-  bridge: string, cookie: string, tables: readonly number[],
-  then: (ours: DumpedFlow[], tabled: DumpedFlow[][]) => Live | Reading<Live>,
+  bridge: string, cookie: string, tables: readonly number[], extra: readonly Query<unknown>[],
+  then: (ours: DumpedFlow[], tabled: DumpedFlow[][], extras: unknown[]) => Live | Reading<Live>,
 ): Reading<Live> {
-  const scoped = reading([dumpFlows(bridge, cookie), ...tables.map((t) => dumpTable(bridge, t))].map((op) => query(op, parseFlowDump)),
-    (ours, ...tabled) => then(ours, tabled));
-  const whole = query(dumpBridge(bridge), parseFlowDump);
-  return sharedReading(whole, (all) => then(all.filter((f) => sameCookie(f.cookie, cookie)), tables.map((t) => all.filter((f) => f.table === t))), scoped);
+  const dumps = [dumpFlows(bridge, cookie), ...tables.map((t) => dumpTable(bridge, t))].map((op) => query(op, parseFlowDump));
+  const scoped = reading([...dumps, ...extra] as Query<unknown>[], (...r: unknown[]) =>
+    then(r[0] as DumpedFlow[], r.slice(1, dumps.length) as DumpedFlow[][], r.slice(dumps.length)));
+  const pick = (all: DumpedFlow[]) => {
+    const ours = all.filter((f) => sameCookie(f.cookie, cookie));
+    const tabled = tables.map((t) => all.filter((f) => f.table === t));
+    return extra.length ? reading([...extra] as Query<unknown>[], (...x: unknown[]) => then(ours, tabled, x)) : then(ours, tabled, []);
+  };
+  return sharedReading(query(dumpBridge(bridge), parseFlowDump), pick, scoped);
 }
 
 /** Splits `readRouters` output by namespace. */

@@ -3,6 +3,7 @@
 import { splitTopLevel } from "../openflow/syntax";
 import { PortNames } from "../openflow/ports";
 import { LiveBridges } from "./bridge";
+import { PARSE_EXIT } from "../compile/ofctl";
 
 export interface DumpedFlow {
   /** As OVS prints it: `0x1234`; `0x0` when the line shows none. */
@@ -35,7 +36,15 @@ export interface LiveFlows {
   ovs?: OvsReading;
 }
 
-const FLAGS = new Set(["send_flow_rem", "check_overlap", "reset_counts", "no_packet_counts", "no_byte_counts", "no_readonly_table", "no_buffer"]);
+const FLAGS = new Set([
+  "send_flow_rem",
+  "check_overlap",
+  "reset_counts",
+  "no_packet_counts",
+  "no_byte_counts",
+  "no_readonly_table",
+  "no_buffer",
+]);
 const DEFAULT_PRIORITY = 32768;
 
 /** Splits at spaces outside quotes (a quoted port name may contain anything). */
@@ -47,7 +56,17 @@ function parseLine(line: string): DumpedFlow {
   const found = /(?:^|\s)actions=/.exec(line);
   if (!found) throw new Error(`dump-flows line without actions: ${line}`);
   const at = found.index + found[0].indexOf("actions=");
-  const flow: DumpedFlow = { cookie: "0x0", table: 0, priority: DEFAULT_PRIORITY, idleTimeout: 0, hardTimeout: 0, importance: 0, flags: [], match: "", actions: line.slice(at + 8).trim() };
+  const flow: DumpedFlow = {
+    cookie: "0x0",
+    table: 0,
+    priority: DEFAULT_PRIORITY,
+    idleTimeout: 0,
+    hardTimeout: 0,
+    importance: 0,
+    flags: [],
+    match: "",
+    actions: line.slice(at + 8).trim(),
+  };
   const match: string[] = [];
   for (const word of words(line.slice(0, at))) {
     const bare = word.replace(/,$/, "");
@@ -83,7 +102,12 @@ export function parseFlowDump(stdout: string): DumpedFlow[] {
  */
 export type OvsReading = { flows: DumpedFlow[] } | { refused: { index: number; reason: string } };
 
-const FLOW_MOD_SETTINGS: Record<string, keyof DumpedFlow> = { cookie: "cookie", idle: "idleTimeout", hard: "hardTimeout", importance: "importance" };
+const FLOW_MOD_SETTINGS: Record<string, keyof DumpedFlow> = {
+  cookie: "cookie",
+  idle: "idleTimeout",
+  hard: "hardTimeout",
+  importance: "importance",
+};
 
 /**
  * `parse-flows` output: one `OFPT_FLOW_MOD (OF1.4) (xid=0x1): ADD table:3 priority=7,in_port=1
@@ -97,7 +121,17 @@ export function parseFlowMods(stdout: string): DumpedFlow[] {
     if (!head) continue;
     const rest = line.slice(head[0].length);
     const at = rest.startsWith("actions=") ? 0 : rest.indexOf(" actions=") + 1;
-    const flow: DumpedFlow = { cookie: "0x0", table: 0, priority: DEFAULT_PRIORITY, idleTimeout: 0, hardTimeout: 0, importance: 0, flags: [], match: "", actions: rest.slice(at + 8).trim() };
+    const flow: DumpedFlow = {
+      cookie: "0x0",
+      table: 0,
+      priority: DEFAULT_PRIORITY,
+      idleTimeout: 0,
+      hardTimeout: 0,
+      importance: 0,
+      flags: [],
+      match: "",
+      actions: rest.slice(at + 8).trim(),
+    };
     for (const word of rest.slice(0, at).split(" ").filter(Boolean)) {
       const [key, value] = word.split(":", 2);
       if (key === "table" && value !== undefined) flow.table = Number(value);
@@ -115,13 +149,18 @@ export function parseFlowMods(stdout: string): DumpedFlow[] {
   return flows;
 }
 
-/** `ovs-ofctl: -:3: reason` -> the flow at index 2 and OVS's reason; undefined for other failures. */
-export function parseFlowsRefusal(stderr: string): { index?: number; reason: string } {
-  const lines = stderr.split("\n").filter((l) => l.startsWith("ovs-ofctl: "));
-  const last = lines.at(-1) ?? stderr.trim();
-  const at = /^ovs-ofctl: -:(\d+): (.*)$/.exec(last);
-  if (at) return { index: Number(at[1]) - 1, reason: at[2] };
-  return { reason: last.replace(/^ovs-ofctl: /, "") };
+/** `parseFlows` output: OVS's reading of every flow, or the first flow it refuses (index when OVS names it) and why. */
+export function parseFlowsReport(stdout: string): { flows: DumpedFlow[] } | { index?: number; reason: string } {
+  const at = stdout.lastIndexOf(PARSE_EXIT);
+  const code = at < 0 ? NaN : Number(stdout.slice(at + PARSE_EXIT.length).trim());
+  if (code === 0) return { flows: parseFlowMods(stdout) };
+  const lines = stdout
+    .slice(0, Math.max(at, 0))
+    .split("\n")
+    .filter((l) => l.startsWith("ovs-ofctl: "));
+  const last = lines.at(-1)?.replace(/^ovs-ofctl: /, "") ?? `ovs-ofctl parse-flows failed (exit ${code})`;
+  const pinned = /^-:(\d+): (.*)$/.exec(last);
+  return pinned ? { index: Number(pinned[1]) - 1, reason: pinned[2] } : { reason: last };
 }
 
 /** Port name -> number, the other way round from the bridge's port table. */
@@ -135,6 +174,7 @@ export function flowBridgeOf(live: LiveBridges, name: string): FlowBridge | unde
   const bridge = live.bridges.find((b) => b.name === name);
   if (!bridge) return undefined;
   const byNumber = new Map<number, string>();
-  for (const port of bridge.ports) if (port.ofport !== undefined && port.ofport > 0) byNumber.set(port.ofport, port.name);
+  for (const port of bridge.ports)
+    if (port.ofport !== undefined && port.ofport > 0) byNumber.set(port.ofport, port.name);
   return { name, protocols: bridge.protocols, ports: { bridge: name, byNumber } };
 }

@@ -40,7 +40,8 @@ const BARE_PORT_ACTIONS = new Set(["NORMAL", "FLOOD", "ALL", "LOCAL", "IN_PORT"]
 
 const ip = (s: State) => s.ctx.match.dlType === 0x0800 || s.ctx.match.dlType === 0x86dd;
 const ipv4 = (s: State) => s.ctx.match.dlType === 0x0800;
-const l4Name = (s: State) => (ip(s) ? ({ 6: "tcp", 17: "udp", 132: "sctp" } as Record<number, string>)[s.ctx.match.nwProto ?? -1] : undefined);
+const l4Name = (s: State) =>
+  ip(s) ? ({ 6: "tcp", 17: "udp", 132: "sctp" } as Record<number, string>)[s.ctx.match.nwProto ?? -1] : undefined;
 
 type Handler = (s: State, arg: string | undefined, shown: string) => void;
 
@@ -63,11 +64,15 @@ function noArg(canonical: string, check?: (s: State, shown: string) => boolean):
 }
 
 function withArg(handler: (s: State, arg: string, shown: string) => void): Handler {
-  return (s, arg, shown) => (arg === undefined || arg === "" ? s.problems.push(`${shown} needs an argument (${shown}:...)`) : handler(s, arg, shown));
+  return (s, arg, shown) =>
+    arg === undefined || arg === ""
+      ? s.problems.push(`${shown} needs an argument (${shown}:...)`)
+      : handler(s, arg, shown);
 }
 
 /** Why a missing prerequisite is refused although OVS's OpenFlow 1.0 would take it. */
-export const OF14_RULE = "OpenFlow 1.4, which ovslab's atomic bundles use, requires it; only OpenFlow 1.0 would take it";
+export const OF14_RULE =
+  "OpenFlow 1.4, which ovslab's atomic bundles use, requires it; only OpenFlow 1.0 would take it";
 
 /**
  * pop_vlan needs a VLAN header matched (or pushed) first in OpenFlow 1.1+. After a pop OVS
@@ -94,7 +99,10 @@ function setField(s: State, arg: string, shown: string): void {
     if (!need(s, s.vlan, shown, "a VLAN (e.g. dl_vlan=1) or push_vlan")) return;
     const n = parseInteger(raw);
     if (f.value === "vlan_vid" && (n === undefined || (n & 0x1000n) === 0n || n > 0x1fffn)) {
-      return void s.problems.push(`${shown}: a vlan_vid value carries the present bit 0x1000: write ${n !== undefined && n < 4096n ? 4096n + n : "0x1000+VID"}, or use mod_vlan_vid`);
+      return void s.problems.push(
+        `${shown}: a vlan_vid value carries the present bit 0x1000: ` +
+          `write ${n !== undefined && n < 4096n ? 4096n + n : "0x1000+VID"}, or use mod_vlan_vid`,
+      );
     }
   }
   s.out.push(`set_field:${anyValue(raw)}->${f.value}`);
@@ -103,10 +111,18 @@ function setField(s: State, arg: string, shown: string): void {
 function loadOrMove(kind: "load" | "move"): Handler {
   return withArg((s, arg, shown) => {
     const arrow = arg.indexOf("->");
-    if (arrow < 0) return void s.problems.push(`${shown}: write ${kind === "load" ? "load:VALUE->FIELD[bits]" : "move:FIELD[bits]->FIELD[bits]"}`);
+    if (arrow < 0)
+      return void s.problems.push(
+        `${shown}: write ${kind === "load" ? "load:VALUE->FIELD[bits]" : "move:FIELD[bits]->FIELD[bits]"}`,
+      );
     const rawSrc = arg.slice(0, arrow);
     const n = parseInteger(rawSrc);
-    const src: Parsed = kind === "move" ? subfield(rawSrc) : n === undefined ? { ok: false, error: `"${rawSrc}" is not a number` } : { ok: true, value: "0x" + n.toString(16) };
+    const src: Parsed =
+      kind === "move"
+        ? subfield(rawSrc)
+        : n === undefined
+          ? { ok: false, error: `"${rawSrc}" is not a number` }
+          : { ok: true, value: "0x" + n.toString(16) };
     const dst = subfield(arg.slice(arrow + 2));
     if (!src.ok) return void s.problems.push(`${shown}: ${src.error}`);
     if (!dst.ok) return void s.problems.push(`${shown}: ${dst.error}`);
@@ -129,7 +145,8 @@ function outputParen(s: State, inner: string, shown: string): void {
   const kv = new Map(args.map((a) => [a.split("=")[0], a.split("=").slice(1).join("=")]));
   const port = kv.get("port");
   const maxLen = kv.get("max_len");
-  if (!port || [...kv.keys()].some((k) => k !== "port" && k !== "max_len")) return void s.problems.push(`${shown}: write output(port=P,max_len=N)`);
+  if (!port || [...kv.keys()].some((k) => k !== "port" && k !== "max_len"))
+    return void s.problems.push(`${shown}: write output(port=P,max_len=N)`);
   const p = portValue(port, s.ports);
   const len = maxLen === undefined ? undefined : integerValue(maxLen, 16);
   if (!p.ok) return void s.problems.push(`${shown}: ${p.error}`);
@@ -137,7 +154,7 @@ function outputParen(s: State, inner: string, shown: string): void {
   s.out.push(`output(port=${p.value}${len ? `,max_len=${BigInt(len.value)}` : ""})`);
 }
 
-/** resubmit:PORT, resubmit(PORT,TABLE), resubmit(,TABLE): canonically `resubmit(PORT,TABLE)`; IN_PORT is the default port. */
+/** resubmit:PORT, resubmit(PORT,TABLE), resubmit(,TABLE): canonically `resubmit(PORT,TABLE)`; IN_PORT is the default. */
 function resubmit(s: State, port: string, table: string | undefined, shown: string): void {
   let p = "";
   if (port !== "") {
@@ -161,10 +178,16 @@ function ct(s: State, inner: string, shown: string): void {
     const [k, ...rest] = a.split("=");
     const v = rest.join("=");
     if (a === "commit" || a === "force") canonical.push(a);
-    else if (k === "table" && parseInteger(v) !== undefined && parseInteger(v)! <= BigInt(MAX_TABLE)) canonical.push(`table=${parseInteger(v)}`);
+    else if (k === "table" && parseInteger(v) !== undefined && parseInteger(v)! <= BigInt(MAX_TABLE))
+      canonical.push(`table=${parseInteger(v)}`);
     else if (k === "zone" && v) {
       const n = parseInteger(v);
-      const r: Parsed = n !== undefined ? (n <= 0xffffn ? { ok: true, value: String(n) } : { ok: false, error: "must be 0-65535" }) : subfield(v);
+      const r: Parsed =
+        n !== undefined
+          ? n <= 0xffffn
+            ? { ok: true, value: String(n) }
+            : { ok: false, error: "must be 0-65535" }
+          : subfield(v);
       r.ok ? canonical.push(`zone=${r.value}`) : s.problems.push(`${shown}: zone ${r.error}`);
     } else if (k === "alg" && /^(ftp|tftp)$/.test(v)) canonical.push(a);
     else if (a === "nat" || a.startsWith("nat(")) canonical.push(a.toLowerCase());
@@ -179,13 +202,20 @@ function ct(s: State, inner: string, shown: string): void {
 
 const ACTIONS: Record<string, Handler> = {
   drop: noArg(""), // only alone; checked in parseActions
-  normal: noArg("NORMAL"), flood: noArg("FLOOD"), all: noArg("ALL"), local: noArg("LOCAL"), in_port: noArg("IN_PORT"),
+  normal: noArg("NORMAL"),
+  flood: noArg("FLOOD"),
+  all: noArg("ALL"),
+  local: noArg("LOCAL"),
+  in_port: noArg("IN_PORT"),
   controller: (s, arg, shown) => {
     const n = arg === undefined ? 65535n : parseInteger(arg);
-    n === undefined || n > 65535n ? s.problems.push(`${shown}: max_len must be 0-65535`) : s.out.push(`CONTROLLER:${n}`);
+    n === undefined || n > 65535n
+      ? s.problems.push(`${shown}: max_len must be 0-65535`)
+      : s.out.push(`CONTROLLER:${n}`);
   },
   output: withArg(output),
-  strip_vlan: noArg("pop_vlan", popVlan), pop_vlan: noArg("pop_vlan", popVlan),
+  strip_vlan: noArg("pop_vlan", popVlan),
+  pop_vlan: noArg("pop_vlan", popVlan),
   push_vlan: withArg((s, arg, shown) => {
     const n = parseInteger(arg);
     if (n !== 0x8100n && n !== 0x88a8n) return void s.problems.push(`${shown}: the ethertype must be 0x8100 or 0x88a8`);
@@ -207,19 +237,46 @@ const ACTIONS: Record<string, Handler> = {
   set_field: withArg(setField),
   load: loadOrMove("load"),
   move: loadOrMove("move"),
-  mod_dl_src: withArg((s, arg, shown) => value(s, shown, macValue(arg, { maskable: false }), (v) => `set_field:${v}->eth_src`)),
-  mod_dl_dst: withArg((s, arg, shown) => value(s, shown, macValue(arg, { maskable: false }), (v) => `set_field:${v}->eth_dst`)),
-  mod_nw_src: withArg((s, arg, shown) => need(s, ipv4(s), shown, "ip") && value(s, shown, ipv4Value(arg, { maskable: false }), (v) => `set_field:${v}->ip_src`)),
-  mod_nw_dst: withArg((s, arg, shown) => need(s, ipv4(s), shown, "ip") && value(s, shown, ipv4Value(arg, { maskable: false }), (v) => `set_field:${v}->ip_dst`)),
+  mod_dl_src: withArg((s, arg, shown) =>
+    value(s, shown, macValue(arg, { maskable: false }), (v) => `set_field:${v}->eth_src`),
+  ),
+  mod_dl_dst: withArg((s, arg, shown) =>
+    value(s, shown, macValue(arg, { maskable: false }), (v) => `set_field:${v}->eth_dst`),
+  ),
+  mod_nw_src: withArg(
+    (s, arg, shown) =>
+      need(s, ipv4(s), shown, "ip") &&
+      value(s, shown, ipv4Value(arg, { maskable: false }), (v) => `set_field:${v}->ip_src`),
+  ),
+  mod_nw_dst: withArg(
+    (s, arg, shown) =>
+      need(s, ipv4(s), shown, "ip") &&
+      value(s, shown, ipv4Value(arg, { maskable: false }), (v) => `set_field:${v}->ip_dst`),
+  ),
   mod_nw_tos: withArg((s, arg, shown) => {
     const n = parseInteger(arg);
-    if (n === undefined || n > 255n || n % 4n !== 0n) return void s.problems.push(`${shown}: must be 0-255 with the two ECN bits clear (a multiple of 4)`);
+    if (n === undefined || n > 255n || n % 4n !== 0n)
+      return void s.problems.push(`${shown}: must be 0-255 with the two ECN bits clear (a multiple of 4)`);
     if (need(s, ip(s), shown, "ip or ipv6")) s.out.push(`set_field:0x${(n >> 2n).toString(16)}->ip_dscp`);
   }),
-  mod_nw_ecn: withArg((s, arg, shown) => need(s, ip(s), shown, "ip or ipv6") && value(s, shown, integerValue(arg, 2), (v) => `set_field:${v}->nw_ecn`)),
-  mod_nw_ttl: withArg((s, arg, shown) => need(s, ip(s), shown, "ip or ipv6") && value(s, shown, integerValue(arg, 8), (v) => `mod_nw_ttl:${BigInt(v)}`)),
-  mod_tp_src: withArg((s, arg, shown) => need(s, !!l4Name(s), shown, "tcp, udp or sctp") && value(s, shown, integerValue(arg, 16), (v) => `set_field:${v}->${l4Name(s)}_src`)),
-  mod_tp_dst: withArg((s, arg, shown) => need(s, !!l4Name(s), shown, "tcp, udp or sctp") && value(s, shown, integerValue(arg, 16), (v) => `set_field:${v}->${l4Name(s)}_dst`)),
+  mod_nw_ecn: withArg(
+    (s, arg, shown) =>
+      need(s, ip(s), shown, "ip or ipv6") && value(s, shown, integerValue(arg, 2), (v) => `set_field:${v}->nw_ecn`),
+  ),
+  mod_nw_ttl: withArg(
+    (s, arg, shown) =>
+      need(s, ip(s), shown, "ip or ipv6") && value(s, shown, integerValue(arg, 8), (v) => `mod_nw_ttl:${BigInt(v)}`),
+  ),
+  mod_tp_src: withArg(
+    (s, arg, shown) =>
+      need(s, !!l4Name(s), shown, "tcp, udp or sctp") &&
+      value(s, shown, integerValue(arg, 16), (v) => `set_field:${v}->${l4Name(s)}_src`),
+  ),
+  mod_tp_dst: withArg(
+    (s, arg, shown) =>
+      need(s, !!l4Name(s), shown, "tcp, udp or sctp") &&
+      value(s, shown, integerValue(arg, 16), (v) => `set_field:${v}->${l4Name(s)}_dst`),
+  ),
   dec_ttl: noArg("dec_ttl", (s, shown) => need(s, ip(s), shown, "ip or ipv6")),
   set_tunnel: withArg((s, arg, shown) => value(s, shown, integerValue(arg, 64), (v) => `set_field:${v}->tun_id`)),
   set_tunnel64: withArg((s, arg, shown) => value(s, shown, integerValue(arg, 64), (v) => `set_field:${v}->tun_id`)),
@@ -229,11 +286,16 @@ const ACTIONS: Record<string, Handler> = {
   goto_table: withArg((s, arg, shown) => {
     const n = parseInteger(arg);
     if (n === undefined || n > BigInt(MAX_TABLE) || n <= BigInt(s.ctx.table)) {
-      return void s.problems.push(`${shown}: must name a later table than this rule's (${s.ctx.table + 1}-${MAX_TABLE}); use resubmit(,N) to go back`);
+      return void s.problems.push(
+        `${shown}: must name a later table than this rule's (${s.ctx.table + 1}-${MAX_TABLE}); ` +
+          "use resubmit(,N) to go back",
+      );
     }
     s.out.push(`goto_table:${n}`);
   }),
-  write_metadata: withArg((s, arg, shown) => value(s, shown, integerValue(arg, 64, { maskable: true }), (v) => `write_metadata:${v}`)),
+  write_metadata: withArg((s, arg, shown) =>
+    value(s, shown, integerValue(arg, 64, { maskable: true }), (v) => `write_metadata:${v}`),
+  ),
   clear_actions: noArg("clear_actions"),
   exit: noArg("exit"),
   ct_clear: noArg("ct_clear"),
@@ -259,7 +321,8 @@ const PAREN_ACTIONS: Record<string, (s: State, inner: string, shown: string) => 
 const ACTION_NAMES = () => [...Object.keys(ACTIONS), ...OTHER_ACTIONS];
 
 /** Whether a bare word is an action rather than a port name. */
-export const isActionName = (word: string) => lookup(ACTIONS, word.toLowerCase()) !== undefined || OTHER_ACTIONS.has(word.toLowerCase());
+export const isActionName = (word: string) =>
+  lookup(ACTIONS, word.toLowerCase()) !== undefined || OTHER_ACTIONS.has(word.toLowerCase());
 
 /**
  * An action OVS knows that ovslab does not read in depth (learn, conjunction, the `name(...)`
@@ -301,8 +364,16 @@ export function parseActions(text: string, ctx: ActionContext): ParsedActions {
   if (size) return { canonical: "", problems: [size] };
   if (!balanced(text)) return { canonical: "", problems: ["has unbalanced brackets"] };
   const items = splitTopLevel(text); // none: an empty list drops, as `drop` does (the OVS FAQ's way)
-  if (items.some((i) => i.toLowerCase() === "drop") && items.length > 1) problems.push('"drop" must be the only action (OVS refuses it beside others)');
-  const s: State = { ctx, ports: ctx.ports ?? NO_PORT_NAMES, vlan: ctx.match.hasVlan, out: [], problems, otherwise: keepAsWritten };
+  if (items.some((i) => i.toLowerCase() === "drop") && items.length > 1)
+    problems.push('"drop" must be the only action (OVS refuses it beside others)');
+  const s: State = {
+    ctx,
+    ports: ctx.ports ?? NO_PORT_NAMES,
+    vlan: ctx.match.hasVlan,
+    out: [],
+    problems,
+    otherwise: keepAsWritten,
+  };
   for (const item of items) readAction(s, item);
   return { canonical: s.out.filter((a) => a !== "").join(","), problems };
 }

@@ -9,7 +9,10 @@ import { z } from "zod";
 export const DERIVED_COOKIE_PREFIX = 0x6f76n;
 const ALL_ONES = (1n << 64n) - 1n;
 
-/** `0x6f76` + 48 bits of SHA-256 over kind and owner. Never 0 (everyone's default) or all-ones (reserved by OpenFlow). */
+/**
+ * `0x6f76` + 48 bits of SHA-256 over kind and owner. Never 0 (everyone's default) or
+ * all-ones (reserved by OpenFlow).
+ */
 export function derivedCookie(kind: string, owner: string): string {
   const digest = createHash("sha256").update(`${kind}\0${owner}`).digest();
   const low = digest.readUIntBE(0, 6);
@@ -30,11 +33,17 @@ export function parseCookie(text: string): bigint | undefined {
 }
 
 /** An explicit cookie: the user vouches that no one else's flows carry it. */
-export const cookieSchema = z.string({ message: "must be a string like \"0x1f\"" }).superRefine((text, ctx) => {
+export const cookieSchema = z.string({ message: 'must be a string like "0x1f"' }).superRefine((text, ctx) => {
   const n = parseCookie(text);
-  if (n === undefined) ctx.addIssue({ code: "custom", message: "must be a 64-bit number, 0x-hex or decimal (e.g. \"0x1f\")" });
-  else if (n === 0n) ctx.addIssue({ code: "custom", message: "must not be 0: that is the cookie of every flow added without one, which ovslab would then own" });
-  else if (n === ALL_ONES) ctx.addIssue({ code: "custom", message: "must not be 0xffffffffffffffff (reserved by OpenFlow)" });
+  if (n === undefined)
+    ctx.addIssue({ code: "custom", message: 'must be a 64-bit number, 0x-hex or decimal (e.g. "0x1f")' });
+  else if (n === 0n)
+    ctx.addIssue({
+      code: "custom",
+      message: "must not be 0: that is the cookie of every flow added without one, which ovslab would then own",
+    });
+  else if (n === ALL_ONES)
+    ctx.addIssue({ code: "custom", message: "must not be 0xffffffffffffffff (reserved by OpenFlow)" });
 });
 
 /** The cookie a resource's flows carry: the explicit one, else the derived one. */

@@ -12,12 +12,20 @@ const PROTO = { icmp: 1, tcp: 6, udp: 17, sctp: 132, icmp6: 58 } as const;
 
 /** Protocol shorthands: `tcp` = `dl_type=0x0800,nw_proto=6`. */
 export const SHORTHANDS: Record<string, { dlType: number; nwProto?: number }> = {
-  ip: { dlType: ETH.ip }, ipv6: { dlType: ETH.ipv6 }, arp: { dlType: ETH.arp }, rarp: { dlType: ETH.rarp },
-  mpls: { dlType: ETH.mpls }, mplsm: { dlType: ETH.mplsm },
-  icmp: { dlType: ETH.ip, nwProto: PROTO.icmp }, tcp: { dlType: ETH.ip, nwProto: PROTO.tcp },
-  udp: { dlType: ETH.ip, nwProto: PROTO.udp }, sctp: { dlType: ETH.ip, nwProto: PROTO.sctp },
-  icmp6: { dlType: ETH.ipv6, nwProto: PROTO.icmp6 }, tcp6: { dlType: ETH.ipv6, nwProto: PROTO.tcp },
-  udp6: { dlType: ETH.ipv6, nwProto: PROTO.udp }, sctp6: { dlType: ETH.ipv6, nwProto: PROTO.sctp },
+  ip: { dlType: ETH.ip },
+  ipv6: { dlType: ETH.ipv6 },
+  arp: { dlType: ETH.arp },
+  rarp: { dlType: ETH.rarp },
+  mpls: { dlType: ETH.mpls },
+  mplsm: { dlType: ETH.mplsm },
+  icmp: { dlType: ETH.ip, nwProto: PROTO.icmp },
+  tcp: { dlType: ETH.ip, nwProto: PROTO.tcp },
+  udp: { dlType: ETH.ip, nwProto: PROTO.udp },
+  sctp: { dlType: ETH.ip, nwProto: PROTO.sctp },
+  icmp6: { dlType: ETH.ipv6, nwProto: PROTO.icmp6 },
+  tcp6: { dlType: ETH.ipv6, nwProto: PROTO.tcp },
+  udp6: { dlType: ETH.ipv6, nwProto: PROTO.udp },
+  sctp6: { dlType: ETH.ipv6, nwProto: PROTO.sctp },
 };
 
 /** What must be matched before a field means anything (ovs-fields(7) "prerequisites"). */
@@ -29,16 +37,39 @@ const NEEDS: Record<Prerequisite, { test: (m: MatchFacts) => boolean; say: strin
   ipOrArp: { test: (m) => [ETH.ip, ETH.ipv6, ETH.arp, ETH.rarp].includes(m.dlType as never), say: "ip, ipv6 or arp" },
   ipv6: { test: (m) => m.dlType === ETH.ipv6, say: "ipv6" },
   arp: { test: (m) => m.dlType === ETH.arp || m.dlType === ETH.rarp, say: "arp" },
-  l4: { test: (m) => NEEDS.ip.test(m) && [PROTO.tcp, PROTO.udp, PROTO.sctp].includes(m.nwProto as never), say: "tcp, udp or sctp" },
+  l4: {
+    test: (m) => NEEDS.ip.test(m) && [PROTO.tcp, PROTO.udp, PROTO.sctp].includes(m.nwProto as never),
+    say: "tcp, udp or sctp",
+  },
   tcp: { test: (m) => NEEDS.ip.test(m) && m.nwProto === PROTO.tcp, say: "tcp" },
   icmp: {
-    test: (m) => (m.dlType === ETH.ip && m.nwProto === PROTO.icmp) || (m.dlType === ETH.ipv6 && m.nwProto === PROTO.icmp6),
+    test: (m) =>
+      (m.dlType === ETH.ip && m.nwProto === PROTO.icmp) || (m.dlType === ETH.ipv6 && m.nwProto === PROTO.icmp6),
     say: "icmp or icmp6",
   },
 };
 
-export const CT_STATE_FLAGS = { new: 0x01, est: 0x02, rel: 0x04, rpl: 0x08, inv: 0x10, trk: 0x20, snat: 0x40, dnat: 0x80 };
-export const TCP_FLAGS = { fin: 0x001, syn: 0x002, rst: 0x004, psh: 0x008, ack: 0x010, urg: 0x020, ece: 0x040, cwr: 0x080, ns: 0x100 };
+export const CT_STATE_FLAGS = {
+  new: 0x01,
+  est: 0x02,
+  rel: 0x04,
+  rpl: 0x08,
+  inv: 0x10,
+  trk: 0x20,
+  snat: 0x40,
+  dnat: 0x80,
+};
+export const TCP_FLAGS = {
+  fin: 0x001,
+  syn: 0x002,
+  rst: 0x004,
+  psh: 0x008,
+  ack: 0x010,
+  urg: 0x020,
+  ece: 0x040,
+  cwr: 0x080,
+  ns: 0x100,
+};
 const FRAG = ["no", "yes", "first", "later", "not_later"];
 
 type Reader = (value: string, ports: PortNames) => Parsed;
@@ -49,36 +80,56 @@ interface Field {
   needs?: Prerequisite;
 }
 
-const int = (bits: number, maskable = true): Reader => (v) => integerValue(v, bits, { maskable });
+const int =
+  (bits: number, maskable = true): Reader =>
+  (v) =>
+    integerValue(v, bits, { maskable });
 const field = (key: string, read: Reader, needs?: Prerequisite): Field => ({ key, read, needs });
 
 /** Match fields by every name OVS accepts. VLAN fields are special-cased (they share vlan_tci). */
 export const MATCH_FIELDS: Record<string, Field> = {
   in_port: field("in_port", (v, ports) => portValue(v, ports)),
-  dl_src: field("dl_src", (v) => macValue(v)), eth_src: field("dl_src", (v) => macValue(v)),
-  dl_dst: field("dl_dst", (v) => macValue(v)), eth_dst: field("dl_dst", (v) => macValue(v)),
-  nw_src: field("nw_src", (v) => ipv4Value(v), "ipv4OrArp"), ip_src: field("nw_src", (v) => ipv4Value(v), "ipv4OrArp"),
-  nw_dst: field("nw_dst", (v) => ipv4Value(v), "ipv4OrArp"), ip_dst: field("nw_dst", (v) => ipv4Value(v), "ipv4OrArp"),
+  dl_src: field("dl_src", (v) => macValue(v)),
+  eth_src: field("dl_src", (v) => macValue(v)),
+  dl_dst: field("dl_dst", (v) => macValue(v)),
+  eth_dst: field("dl_dst", (v) => macValue(v)),
+  nw_src: field("nw_src", (v) => ipv4Value(v), "ipv4OrArp"),
+  ip_src: field("nw_src", (v) => ipv4Value(v), "ipv4OrArp"),
+  nw_dst: field("nw_dst", (v) => ipv4Value(v), "ipv4OrArp"),
+  ip_dst: field("nw_dst", (v) => ipv4Value(v), "ipv4OrArp"),
   nw_tos: field("nw_tos", (v) => tos(v), "ip"),
   ip_dscp: field("nw_tos", (v) => dscp(v), "ip"),
-  nw_ecn: field("nw_ecn", int(2, false), "ip"), ip_ecn: field("nw_ecn", int(2, false), "ip"),
+  nw_ecn: field("nw_ecn", int(2, false), "ip"),
+  ip_ecn: field("nw_ecn", int(2, false), "ip"),
   nw_ttl: field("nw_ttl", int(8, false), "ip"),
-  nw_frag: field("nw_frag", (v) => oneOf(v, FRAG), "ip"), ip_frag: field("nw_frag", (v) => oneOf(v, FRAG), "ip"),
-  ipv6_src: field("ipv6_src", (v) => ipv6Value(v), "ipv6"), ipv6_dst: field("ipv6_dst", (v) => ipv6Value(v), "ipv6"),
+  nw_frag: field("nw_frag", (v) => oneOf(v, FRAG), "ip"),
+  ip_frag: field("nw_frag", (v) => oneOf(v, FRAG), "ip"),
+  ipv6_src: field("ipv6_src", (v) => ipv6Value(v), "ipv6"),
+  ipv6_dst: field("ipv6_dst", (v) => ipv6Value(v), "ipv6"),
   ipv6_label: field("ipv6_label", int(20), "ipv6"),
-  tp_src: field("tp_src", int(16), "l4"), tp_dst: field("tp_dst", int(16), "l4"),
-  tcp_src: field("tp_src", int(16), "l4"), tcp_dst: field("tp_dst", int(16), "l4"),
-  udp_src: field("tp_src", int(16), "l4"), udp_dst: field("tp_dst", int(16), "l4"),
-  sctp_src: field("tp_src", int(16), "l4"), sctp_dst: field("tp_dst", int(16), "l4"),
+  tp_src: field("tp_src", int(16), "l4"),
+  tp_dst: field("tp_dst", int(16), "l4"),
+  tcp_src: field("tp_src", int(16), "l4"),
+  tcp_dst: field("tp_dst", int(16), "l4"),
+  udp_src: field("tp_src", int(16), "l4"),
+  udp_dst: field("tp_dst", int(16), "l4"),
+  sctp_src: field("tp_src", int(16), "l4"),
+  sctp_dst: field("tp_dst", int(16), "l4"),
   tcp_flags: field("tcp_flags", (v) => flagsValue(v, TCP_FLAGS, 12), "tcp"),
-  icmp_type: field("icmp_type", int(8, false), "icmp"), icmp_code: field("icmp_code", int(8, false), "icmp"),
-  icmpv6_type: field("icmp_type", int(8, false), "icmp"), icmpv6_code: field("icmp_code", int(8, false), "icmp"),
-  arp_spa: field("arp_spa", (v) => ipv4Value(v), "arp"), arp_tpa: field("arp_tpa", (v) => ipv4Value(v), "arp"),
-  arp_sha: field("arp_sha", (v) => macValue(v), "arp"), arp_tha: field("arp_tha", (v) => macValue(v), "arp"),
+  icmp_type: field("icmp_type", int(8, false), "icmp"),
+  icmp_code: field("icmp_code", int(8, false), "icmp"),
+  icmpv6_type: field("icmp_type", int(8, false), "icmp"),
+  icmpv6_code: field("icmp_code", int(8, false), "icmp"),
+  arp_spa: field("arp_spa", (v) => ipv4Value(v), "arp"),
+  arp_tpa: field("arp_tpa", (v) => ipv4Value(v), "arp"),
+  arp_sha: field("arp_sha", (v) => macValue(v), "arp"),
+  arp_tha: field("arp_tha", (v) => macValue(v), "arp"),
   arp_op: field("arp_op", int(16, false), "arp"),
   metadata: field("metadata", int(64)),
-  tun_id: field("tun_id", int(64)), tunnel_id: field("tun_id", int(64)),
-  tun_src: field("tun_src", (v) => ipv4Value(v)), tun_dst: field("tun_dst", (v) => ipv4Value(v)),
+  tun_id: field("tun_id", int(64)),
+  tunnel_id: field("tun_id", int(64)),
+  tun_src: field("tun_src", (v) => ipv4Value(v)),
+  tun_dst: field("tun_dst", (v) => ipv4Value(v)),
   pkt_mark: field("pkt_mark", int(32)),
   ct_state: field("ct_state", (v) => flagsValue(v, CT_STATE_FLAGS, 32)),
   ct_zone: field("ct_zone", int(16, false)),
@@ -93,11 +144,20 @@ const VLAN_FIELDS = new Set(["dl_vlan", "dl_vlan_pcp", "vlan_tci", "vlan_vid", "
 /** Flow-mod settings that have their own argument. */
 /** Every name the match accepts, for "did you mean" hints. */
 const KNOWN_NAMES = () => [
-  ...Object.keys(MATCH_FIELDS), ...DL_TYPE, ...NW_PROTO, ...VLAN_FIELDS, ...Object.keys(SHORTHANDS), ...OTHER_FIELDS,
+  ...Object.keys(MATCH_FIELDS),
+  ...DL_TYPE,
+  ...NW_PROTO,
+  ...VLAN_FIELDS,
+  ...Object.keys(SHORTHANDS),
+  ...OTHER_FIELDS,
 ];
 const NOT_MATCH: Record<string, string> = {
-  actions: "actions", table: "table", priority: "priority", cookie: "cookie",
-  idle_timeout: "idleTimeout", hard_timeout: "hardTimeout",
+  actions: "actions",
+  table: "table",
+  priority: "priority",
+  cookie: "cookie",
+  idle_timeout: "idleTimeout",
+  hard_timeout: "hardTimeout",
 };
 
 function oneOf(v: string, values: string[]): Parsed {
@@ -106,7 +166,8 @@ function oneOf(v: string, values: string[]): Parsed {
 
 function tos(v: string): Parsed {
   const n = parseInteger(v);
-  if (n === undefined || n > 255n || n % 4n !== 0n) return { ok: false, error: "must be 0-255 with the two ECN bits clear (a multiple of 4)" };
+  if (n === undefined || n > 255n || n % 4n !== 0n)
+    return { ok: false, error: "must be 0-255 with the two ECN bits clear (a multiple of 4)" };
   return { ok: true, value: "0x" + n.toString(16) };
 }
 
@@ -137,7 +198,8 @@ function readVlan(key: string, v: string, tci: { value: number; mask: number }):
   const n = parseInteger(v.split("/")[0]);
   const maskText = v.split("/")[1];
   const m = maskText === undefined ? undefined : parseInteger(maskText);
-  if (n === undefined || (maskText !== undefined && m === undefined)) return `"${v}" is not a number (decimal or 0x-hex)`;
+  if (n === undefined || (maskText !== undefined && m === undefined))
+    return `"${v}" is not a number (decimal or 0x-hex)`;
   const put = (value: number, mask: number) => {
     tci.value = (tci.value & ~mask) | (value & mask);
     tci.mask |= mask;
@@ -155,12 +217,12 @@ function readVlan(key: string, v: string, tci: { value: number; mask: number }):
     case "vlan_vid": {
       if (n > 0x1fffn || (m !== undefined && m > 0x1fffn)) return "must be 0-0x1fff (0x1000 means: has a VLAN header)";
       const mask = m === undefined ? 0x1fff : Number(m);
-      return put(Number(n) & mask, mask), undefined;
+      return (put(Number(n) & mask, mask), undefined);
     }
     default: {
       if (n > 0xffffn || (m !== undefined && m > 0xffffn)) return "must be 0-0xffff";
       const mask = m === undefined ? 0xffff : Number(m);
-      return put(Number(n) & mask, mask), undefined;
+      return (put(Number(n) & mask, mask), undefined);
     }
   }
 }
@@ -185,7 +247,8 @@ export function parseMatch(text: string, ports: PortNames = NO_PORT_NAMES): Pars
   // Pass 1: the protocol, which decides prerequisites and field aliases. OVS takes it
   // repeated (`ip,tcp`); only a contradiction (`ip,ipv6`) is refused.
   const setProto = (key: "dlType" | "nwProto", value: number, name: string) => {
-    if (facts[key] !== undefined && facts[key] !== value) problems.push(`${clip(name)} contradicts the protocol given before it`);
+    if (facts[key] !== undefined && facts[key] !== value)
+      problems.push(`${clip(name)} contradicts the protocol given before it`);
     facts[key] = value;
   };
   for (const [name, value] of items) {
@@ -196,7 +259,9 @@ export function parseMatch(text: string, ports: PortNames = NO_PORT_NAMES): Pars
     } else if ((DL_TYPE.has(name) || NW_PROTO.has(name)) && value !== undefined) {
       const dl = DL_TYPE.has(name);
       const r = integerValue(value, dl ? 16 : 8);
-      r.ok ? setProto(dl ? "dlType" : "nwProto", Number(BigInt(r.value)), name) : problems.push(`${clip(`${name}=${value}`)}: ${r.error}`);
+      r.ok
+        ? setProto(dl ? "dlType" : "nwProto", Number(BigInt(r.value)), name)
+        : problems.push(`${clip(`${name}=${value}`)}: ${r.error}`);
     }
   }
 
@@ -205,7 +270,8 @@ export function parseMatch(text: string, ports: PortNames = NO_PORT_NAMES): Pars
   if (facts.nwProto !== undefined) {
     // With arp, nw_proto is the ARP opcode (OVS prints it as arp_op).
     if (NEEDS.arp.test(facts)) (once("arp_op", "nw_proto"), entries.push(`arp_op=${hex(facts.nwProto)}`));
-    else if (!NEEDS.ip.test(facts)) problems.push("nw_proto needs ip, ipv6 or arp first (e.g. \"ip,nw_proto=47\"); OVS would silently ignore it");
+    else if (!NEEDS.ip.test(facts))
+      problems.push('nw_proto needs ip, ipv6 or arp first (e.g. "ip,nw_proto=47"); OVS would silently ignore it');
     else entries.push(`nw_proto=${hex(facts.nwProto)}`);
   }
 
@@ -253,7 +319,10 @@ export function parseMatch(text: string, ports: PortNames = NO_PORT_NAMES): Pars
     if (NEEDS.arp.test(facts) && (key === "nw_src" || key === "nw_dst")) key = key === "nw_src" ? "arp_spa" : "arp_tpa";
     once(key, name);
     if (known.needs && !NEEDS[known.needs].test(facts)) {
-      problems.push(`${name} needs ${NEEDS[known.needs].say} first (e.g. "${example(known.needs)},${shown}"); OVS would silently ignore it`);
+      problems.push(
+        `${name} needs ${NEEDS[known.needs].say} first (e.g. "${example(known.needs)},${shown}"); ` +
+          "OVS would silently ignore it",
+      );
       continue;
     }
     const r = known.read(value, ports);
@@ -277,7 +346,9 @@ function otherField(name: string): string | undefined {
 }
 
 function example(needs: Prerequisite): string {
-  return { ip: "ip", ipv4OrArp: "ip", ipOrArp: "ip", ipv6: "ipv6", arp: "arp", l4: "tcp", tcp: "tcp", icmp: "icmp" }[needs];
+  return { ip: "ip", ipv4OrArp: "ip", ipOrArp: "ip", ipv6: "ipv6", arp: "arp", l4: "tcp", tcp: "tcp", icmp: "icmp" }[
+    needs
+  ];
 }
 
 /** Problems with a match as a user wrote it (characters first: nothing else is read then). */

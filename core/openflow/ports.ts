@@ -15,7 +15,18 @@ export interface PortNames {
 export const NO_PORT_NAMES: PortNames = { byNumber: new Map() };
 
 /** OpenFlow's reserved ports, which OVS prints in upper case whatever the input case. */
-export const RESERVED_PORTS = ["LOCAL", "IN_PORT", "NORMAL", "FLOOD", "ALL", "CONTROLLER", "ANY", "NONE", "TABLE", "UNSET"] as const;
+export const RESERVED_PORTS = [
+  "LOCAL",
+  "IN_PORT",
+  "NORMAL",
+  "FLOOD",
+  "ALL",
+  "CONTROLLER",
+  "ANY",
+  "NONE",
+  "TABLE",
+  "UNSET",
+] as const;
 const RESERVED = new Set<string>(RESERVED_PORTS);
 const OFPP_LOCAL = [65534, 0xfffffffe];
 
@@ -38,7 +49,10 @@ export function portValue(token: string, ports: PortNames = NO_PORT_NAMES): Pars
     return { ok: true, value: ports.byNumber.get(n) ?? `#${n}` };
   }
   if (!PORT_NAME.test(name)) {
-    return { ok: false, error: `"${clip(name)}" is neither a port number nor a port name (1-15 letters, digits, '_', '.', '-')` };
+    return {
+      ok: false,
+      error: `"${clip(name)}" is neither a port number nor a port name (1-15 letters, digits, '_', '.', '-')`,
+    };
   }
   if (ports.bridge !== undefined && name === ports.bridge) return { ok: true, value: "LOCAL" };
   return { ok: true, value: name };

@@ -39,7 +39,9 @@ function numberAction(item: string, numbers: PortNumbers): string {
       return `${name}(${[port(first, numbers), ...rest].join(",")})`;
     }
     if (lower === "output") {
-      return `${name}(${splitTopLevel(inner).map((a) => (a.startsWith("port=") ? `port=${port(a.slice(5), numbers)}` : a)).join(",")})`;
+      return `${name}(${splitTopLevel(inner)
+        .map((a) => (a.startsWith("port=") ? `port=${port(a.slice(5), numbers)}` : a))
+        .join(",")})`;
     }
     return item;
   }
@@ -57,5 +59,7 @@ function numberAction(item: string, numbers: PortNumbers): string {
 
 /** `strip_vlan,output:"phy-br-ex"` -> `strip_vlan,output:1`. */
 export function numberActions(actions: string, numbers: PortNumbers): string {
-  return splitTopLevel(actions).map((item) => numberAction(item, numbers)).join(",");
+  return splitTopLevel(actions)
+    .map((item) => numberAction(item, numbers))
+    .join(",");
 }

@@ -78,7 +78,8 @@ export function subfield(text: string): Parsed {
   if (m[2] === undefined) return { ok: true, value: `${f.name}[]` };
   const start = Number(m[2]);
   const end = m[3] === undefined ? start : Number(m[3]);
-  if (start > end || end >= f.bits) return { ok: false, error: `bits [${start}..${end}] are outside ${m[1]} (0..${f.bits - 1})` };
+  if (start > end || end >= f.bits)
+    return { ok: false, error: `bits [${start}..${end}] are outside ${m[1]} (0..${f.bits - 1})` };
   if (start === 0 && end === f.bits - 1) return { ok: true, value: `${f.name}[]` };
   return { ok: true, value: `${f.name}[${start}..${end}]` };
 }

@@ -11,10 +11,13 @@
  */
 export const FLOW_CHARS = /^[A-Za-z0-9_.,:=/+\-[\]()> "]*$/;
 const NAMED: Record<string, string> = {
-  "\n": "a newline", "\r": "a carriage return", "\t": "a tab",
-  "'": "a single quote (')", "`": "a backtick (`)",
+  "\n": "a newline",
+  "\r": "a carriage return",
+  "\t": "a tab",
+  "'": "a single quote (')",
+  "`": "a backtick (`)",
 };
-const DESCRIBED = "letters, digits, spaces and _ . , : = / + - [ ] ( ) > \"";
+const DESCRIBED = 'letters, digits, spaces and _ . , : = / + - [ ] ( ) > "';
 
 /**
  * The longest match or action text read. OVS's own limit is the 64 KiB of one OpenFlow
@@ -33,7 +36,8 @@ export function clip(text: string, limit = ECHO_LIMIT): string {
 
 /** Text too long or nested too deep to read (checked before anything else reads it). */
 export function sizeProblem(text: string): string | undefined {
-  if (text.length > MAX_FLOW_TEXT) return `is ${text.length} characters long; OVS takes at most ${MAX_FLOW_TEXT} (one OpenFlow message)`;
+  if (text.length > MAX_FLOW_TEXT)
+    return `is ${text.length} characters long; OVS takes at most ${MAX_FLOW_TEXT} (one OpenFlow message)`;
   const depth = scanBrackets(text).max;
   if (depth > MAX_DEPTH) return `nests brackets ${depth} deep; at most ${MAX_DEPTH} are read`;
   return undefined;
@@ -140,7 +144,8 @@ function editDistance(a: string, b: string): number {
   let row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const next = [i];
-    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     row = next;
   }
   return row[b.length];

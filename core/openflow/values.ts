@@ -55,7 +55,8 @@ function macText(n: bigint): string {
 export function macValue(text: string, o: { maskable?: boolean } = { maskable: true }): Parsed {
   const [v, m, extra] = text.split("/");
   const value = macBits(v);
-  if (value === undefined || extra !== undefined) return fail(`"${clip(text)}" is not an Ethernet address (xx:xx:xx:xx:xx:xx)`);
+  if (value === undefined || extra !== undefined)
+    return fail(`"${clip(text)}" is not an Ethernet address (xx:xx:xx:xx:xx:xx)`);
   if (m === undefined) return ok(macText(value));
   if (!o.maskable) return fail("takes no mask");
   const mask = macBits(m);

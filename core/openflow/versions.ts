@@ -22,6 +22,7 @@ export function openFlow10Only(flow: FlowText | undefined): string {
   const match = parseMatch(flow.match);
   const actions = parseActions(flow.actions, { match, table: flow.table });
   const why = actions.problems.find((p) => p.includes(OF14_RULE));
-  if (!why) return `${base}. Check each action's prerequisites in ovs-actions(7): the match must select what it acts on`;
+  if (!why)
+    return `${base}. Check each action's prerequisites in ovs-actions(7): the match must select what it acts on`;
   return `${base}. In OpenFlow 1.4: ${clip(why.replace(` (${OF14_RULE})`, ""), 200)}`;
 }

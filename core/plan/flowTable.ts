@@ -26,6 +26,9 @@ export function planFlowTableDelete(spec: FlowTableSpec, live: LiveFlows, owner:
 export function observeFlowTable(live: LiveFlows, reference: FlowTableSpec, owner: string): FlowTableSpec | undefined {
   const flows = observeFlows(reference.flows, live, flowTableCookie(reference, owner));
   if (!flows) return undefined;
-  const observed = { ...reference, flows: [...flows.found, ...flows.extra.filter((f) => flowSpec.safeParse(f).success)] };
+  const observed = {
+    ...reference,
+    flows: [...flows.found, ...flows.extra.filter((f) => flowSpec.safeParse(f).success)],
+  };
   return flowTableSpec.safeParse(observed).success ? observed : { ...reference, flows: flows.found };
 }

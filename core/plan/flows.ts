@@ -48,7 +48,8 @@ export function bundleProblem(bridge: FlowBridge): string | undefined {
   return (
     `bridge ${bridge.name} allows only ${bridge.protocols.join(",")}, but ovslab reads and writes flows with ` +
     `${FLOW_PROTOCOL}: its bundles (ovs-ofctl --bundle) make every change atomic, and OVS refuses them otherwise ` +
-    `("version negotiation failed"). Add "${FLOW_PROTOCOL}" to the bridge's protocols; the versions already listed keep working.`
+    `("version negotiation failed"). Add "${FLOW_PROTOCOL}" to the bridge's protocols; ` +
+    "the versions already listed keep working."
   );
 }
 
@@ -57,7 +58,11 @@ type ComparableFlow = Pick<DumpedFlow, "table" | "priority" | "match" | "actions
 
 /** Flags OVS does not keep with a flow: `check_overlap` acts at add time only (checked on OVS 3.1). */
 const UNKEPT_FLAGS = new Set(["check_overlap"]);
-const keptFlags = (flags: readonly string[]) => flags.filter((f) => !UNKEPT_FLAGS.has(f)).sort().join("+");
+const keptFlags = (flags: readonly string[]) =>
+  flags
+    .filter((f) => !UNKEPT_FLAGS.has(f))
+    .sort()
+    .join("+");
 
 /** A flow as two keys: its identity (one flow per table, priority and match) and all of it. */
 interface Keyed {
@@ -70,7 +75,8 @@ interface Keyed {
 /** Keys of a flow OVS printed (dump-flows or parse-flows): its own text is canonical. */
 function ovsKeys(flow: ComparableFlow): Keyed {
   const identity = `table=${flow.table} priority=${flow.priority} match=${flow.match}`;
-  const settings = `idle=${flow.idleTimeout} hard=${flow.hardTimeout} flags=${keptFlags(flow.flags ?? [])} importance=${flow.importance ?? 0}`;
+  const flags = keptFlags(flow.flags ?? []);
+  const settings = `idle=${flow.idleTimeout} hard=${flow.hardTimeout} flags=${flags} importance=${flow.importance ?? 0}`;
   return { identity, settings, whole: `${identity} ${settings} actions=${flow.actions}` };
 }
 
@@ -79,8 +85,10 @@ function grammarKeys(flow: ComparableFlow, ports: PortNames): Keyed {
   const match = parseMatch(flow.match, ports);
   const actions = parseActions(flow.actions, { match, table: flow.table, ports });
   // Text the reader could not read stays in, verbatim: such a flow equals nothing we want.
-  const unreadable = match.problems.length || actions.problems.length ? ` unreadable=${flow.match} ${flow.actions}` : "";
-  const identity = `table=${flow.table} priority=${flow.priority} match=${match.canonical}${match.problems.length ? unreadable : ""}`;
+  const unreadable =
+    match.problems.length || actions.problems.length ? ` unreadable=${flow.match} ${flow.actions}` : "";
+  const matchText = `${match.canonical}${match.problems.length ? unreadable : ""}`;
+  const identity = `table=${flow.table} priority=${flow.priority} match=${matchText}`;
   const flags = keptFlags([...(flow.flags ?? []), ...match.flags]);
   const settings = `idle=${flow.idleTimeout} hard=${flow.hardTimeout} flags=${flags} importance=${flow.importance ?? 0}`;
   return { identity, settings, whole: `${identity} ${settings} actions=${actions.canonical}${unreadable}` };
@@ -100,7 +108,10 @@ export function flowsOf(live: LiveFlows, cookie: string): DumpedFlow[] {
 
 function requireBridge(bridge: string, live: LiveFlows, subject: string): FlowBridge {
   if (!live.bridge) {
-    throw new MissingBridgeError(`bridge ${bridge} does not exist on the host; create it first (e.g. a Bridge resource, passing its name output as the ${subject}'s bridge so it waits for it)`);
+    throw new MissingBridgeError(
+      `bridge ${bridge} does not exist on the host; create it first (e.g. a Bridge resource, ` +
+        `passing its name output as the ${subject}'s bridge so it waits for it)`,
+    );
   }
   const problem = bundleProblem(live.bridge);
   if (problem) throw new OpenFlowVersionError(problem);
@@ -108,7 +119,11 @@ function requireBridge(bridge: string, live: LiveFlows, subject: string): FlowBr
 }
 
 /** Both sides keyed the same way: by OVS's reading when the host gave one, else by ovslab's grammar. */
-function keyed(desired: readonly FlowSpec[], live: LiveFlows, subject: string): { want: Keyed[]; keyOf: (f: ComparableFlow) => Keyed } {
+function keyed(
+  desired: readonly FlowSpec[],
+  live: LiveFlows,
+  subject: string,
+): { want: Keyed[]; keyOf: (f: ComparableFlow) => Keyed } {
   const ports = live.bridge?.ports ?? NO_PORT_NAMES;
   const reading = live.ovs;
   if (reading && "refused" in reading) throw refusal(desired, reading.refused, subject);
@@ -116,7 +131,11 @@ function keyed(desired: readonly FlowSpec[], live: LiveFlows, subject: string): 
   return { want: desired.map((f) => grammarKeys(f, ports)), keyOf: (f) => grammarKeys(f, ports) };
 }
 
-function refusal(desired: readonly FlowSpec[], refused: { index: number; reason: string }, subject: string): FlowRefusedError {
+function refusal(
+  desired: readonly FlowSpec[],
+  refused: { index: number; reason: string },
+  subject: string,
+): FlowRefusedError {
   const flow = desired[refused.index];
   const where = subject === "FlowTable" ? `flows[${refused.index}]` : "the flow";
   const text = flow ? ` (${clip(`${flow.match ? flow.match + "," : ""}actions=${flow.actions}`)})` : "";
@@ -127,7 +146,13 @@ function refusal(desired: readonly FlowSpec[], refused: { index: number; reason:
  * Refuses to add a flow that would replace someone else's: OVS holds one flow per table,
  * priority and match, and an `add` overwrites it, cookie and all.
  */
-function checkCollisions(bridge: string, adds: ReadonlyArray<[FlowSpec, Keyed]>, live: LiveFlows, cookie: string, keyOf: (f: ComparableFlow) => Keyed): void {
+function checkCollisions(
+  bridge: string,
+  adds: ReadonlyArray<[FlowSpec, Keyed]>,
+  live: LiveFlows,
+  cookie: string,
+  keyOf: (f: ComparableFlow) => Keyed,
+): void {
   const slots = new Set(adds.map(([f]) => `${f.table}/${f.priority}`));
   const foreign = live.flows.filter((f) => !sameCookie(f.cookie, cookie) && slots.has(`${f.table}/${f.priority}`));
   if (foreign.length === 0) return;
@@ -136,8 +161,9 @@ function checkCollisions(bridge: string, adds: ReadonlyArray<[FlowSpec, Keyed]>,
     const theirs = byIdentity.get(keys.identity);
     if (theirs) {
       throw new OwnershipConflict(
-        `bridge ${bridge} already has a flow with table=${want.table}, priority=${want.priority} and match "${clip(want.match)}" ` +
-          `under cookie ${theirs.cookie}, which is not ours (${cookie}); OVS keeps one flow per table, priority and match, ` +
+        `bridge ${bridge} already has a flow with table=${want.table}, priority=${want.priority} ` +
+          `and match "${clip(want.match)}" under cookie ${theirs.cookie}, which is not ours (${cookie}); ` +
+          `OVS keeps one flow per table, priority and match, ` +
           `so adding ours would replace it. Change the priority or the match, or remove that flow first.`,
       );
     }
@@ -151,14 +177,21 @@ const count = (n: number, what = "flow") => `${n} ${what}${n === 1 ? "" : "s"}`;
  * OVS all or nothing, that deletes our flows no longer wanted, changes the actions of
  * those whose actions alone differ (counters kept) and adds the missing ones.
  */
-export function planFlows(bridge: string, desired: readonly FlowSpec[], live: LiveFlows, cookie: string, subject: string): Op[] {
+export function planFlows(
+  bridge: string,
+  desired: readonly FlowSpec[],
+  live: LiveFlows,
+  cookie: string,
+  subject: string,
+): Op[] {
   requireBridge(bridge, live, subject);
   const { want, keyOf } = keyed(desired, live, subject);
   const ours = new Map<string, { flow: DumpedFlow; keys: Keyed }>();
   const deletes: DumpedFlow[] = [];
   for (const flow of flowsOf(live, cookie)) {
     const keys = keyOf(flow);
-    if (ours.has(keys.identity)) deletes.push(flow); // cannot happen in OVS; a fixture or a reader gap
+    if (ours.has(keys.identity))
+      deletes.push(flow); // cannot happen in OVS; a fixture or a reader gap
     else ours.set(keys.identity, { flow, keys });
   }
   const adds: Array<[FlowSpec, Keyed]> = [];
@@ -168,7 +201,10 @@ export function planFlows(bridge: string, desired: readonly FlowSpec[], live: Li
     const keys = want[i];
     const earlier = wanted.get(keys.identity);
     if (earlier !== undefined) {
-      throw new FlowRefusedError(`${subject}: flows[${i}] is the same flow to Open vSwitch as flows[${earlier}] (same table, priority and match); OVS would keep only one of them`);
+      throw new FlowRefusedError(
+        `${subject}: flows[${i}] is the same flow to Open vSwitch as flows[${earlier}] ` +
+          "(same table, priority and match); OVS would keep only one of them",
+      );
     }
     wanted.set(keys.identity, i);
     const there = ours.get(keys.identity);
@@ -190,9 +226,12 @@ export function planFlows(bridge: string, desired: readonly FlowSpec[], live: Li
     ...adds.map(([f]) => addLine(f, cookie)),
   ];
   const what = [
-    adds.length && `add ${count(adds.length)}`, modifies.length && `change the actions of ${count(modifies.length)}`,
+    adds.length && `add ${count(adds.length)}`,
+    modifies.length && `change the actions of ${count(modifies.length)}`,
     deletes.length && `delete ${count(deletes.length)}`,
-  ].filter(Boolean).join(", ");
+  ]
+    .filter(Boolean)
+    .join(", ");
   return [bundle(bridge, lines, `${subject}: ${what} of cookie ${cookie} on bridge ${bridge}, in one atomic bundle`)];
 }
 
@@ -205,8 +244,12 @@ export function planFlowsDelete(bridge: string, live: LiveFlows, cookie: string,
 /** A dumped flow in the spec's words; port names lose the quotes OVS puts around them. */
 export function renderFlow(flow: DumpedFlow): FlowSpec {
   return {
-    table: flow.table, priority: flow.priority, match: unquoteAll(flow.match), actions: unquoteAll(flow.actions),
-    idleTimeout: flow.idleTimeout, hardTimeout: flow.hardTimeout,
+    table: flow.table,
+    priority: flow.priority,
+    match: unquoteAll(flow.match),
+    actions: unquoteAll(flow.actions),
+    idleTimeout: flow.idleTimeout,
+    hardTimeout: flow.hardTimeout,
   };
 }
 
@@ -215,7 +258,11 @@ export function renderFlow(flow: DumpedFlow): FlowSpec {
  * OVS's form), kept in the user's spelling so state and program agree; `extra` are the
  * other flows of our cookie, as OVS prints them. Undefined when the bridge is gone.
  */
-export function observeFlows(desired: readonly FlowSpec[], live: LiveFlows, cookie: string): { found: FlowSpec[]; extra: FlowSpec[] } | undefined {
+export function observeFlows(
+  desired: readonly FlowSpec[],
+  live: LiveFlows,
+  cookie: string,
+): { found: FlowSpec[]; extra: FlowSpec[] } | undefined {
   if (!live.bridge) return undefined;
   let keys: ReturnType<typeof keyed>;
   try {

@@ -43,13 +43,17 @@ export interface FlowTableArgs {
 }
 
 const whole = (min: number, max: number, why = "") =>
-  z.number({ message: "must be a number" }).int("must be a whole number").min(min, `must be ${min}-${max}${why}`).max(max, `must be ${min}-${max}${why}`);
+  z
+    .number({ message: "must be a number" })
+    .int("must be a whole number")
+    .min(min, `must be ${min}-${max}${why}`)
+    .max(max, `must be ${min}-${max}${why}`);
 
 const flowFields = {
   table: whole(0, MAX_TABLE, " (OVS keeps table 254 for itself)").default(0),
   priority: whole(0, 65535).default(32768),
   match: z.string({ message: "must be a string" }).default(""),
-  actions: z.string({ message: "must be a string, e.g. \"NORMAL\" or \"drop\"" }),
+  actions: z.string({ message: 'must be a string, e.g. "NORMAL" or "drop"' }),
   idleTimeout: whole(0, 65535).default(0),
   hardTimeout: whole(0, 65535).default(0),
 };
@@ -60,7 +64,8 @@ type FlowFields = { table: number; match: string; actions: string };
 function checkFlowText(flow: FlowFields, ctx: z.RefinementCtx): void {
   for (const message of matchProblems(flow.match)) ctx.addIssue({ code: "custom", path: ["match"], message });
   const match = badCharacter(flow.match) ? { hasVlan: false } : parseMatch(flow.match);
-  for (const message of actionProblems(flow.actions, { match, table: flow.table })) ctx.addIssue({ code: "custom", path: ["actions"], message });
+  for (const message of actionProblems(flow.actions, { match, table: flow.table }))
+    ctx.addIssue({ code: "custom", path: ["actions"], message });
 }
 
 export const flowSpec = z.object(flowFields).strict().superRefine(checkFlowText);
@@ -85,7 +90,12 @@ export const flowTableSpec = z
       const id = flowIdentity(flow);
       const earlier = first.get(id);
       if (earlier === undefined) first.set(id, i);
-      else ctx.addIssue({ code: "custom", path: ["flows", i], message: `has the same table, priority and match as flows[${earlier}]; OVS would keep only one of them` });
+      else
+        ctx.addIssue({
+          code: "custom",
+          path: ["flows", i],
+          message: `has the same table, priority and match as flows[${earlier}]; OVS would keep only one of them`,
+        });
     });
   });
 

@@ -38,7 +38,8 @@ export function corpusArgs(text: string): CorpusFlow["args"] {
     const [key, value] = [item.split("=")[0], item.split("=").slice(1).join("=")];
     const n = Number(value);
     if (key === "cookie" || key === "importance") continue; // ours is the resource's; importance is not a spec field
-    if (key === "out_port" || key === "out_group") return `${key} is a filter of delete/dump commands, not part of a flow`;
+    if (key === "out_port" || key === "out_group")
+      return `${key} is a filter of delete/dump commands, not part of a flow`;
     if (["table", "priority", "idle_timeout", "hard_timeout"].includes(key)) {
       const v = Number.isInteger(n) && value !== "" ? n : value;
       if (key === "table") args.table = v;
@@ -70,6 +71,11 @@ export function portNamesIn(args: { match: string; actions: string }): string[] 
   numberActions(args.actions, recorder);
   const reserved = new Set<string>(RESERVED_PORTS);
   return [...names].filter(
-    (n) => PORT_NAME.test(n) && !reserved.has(n.toUpperCase()) && !isActionName(n) && !/^[0-9]+$/.test(n) && !/^(NXM|OXM|NXOXM)_/.test(n),
+    (n) =>
+      PORT_NAME.test(n) &&
+      !reserved.has(n.toUpperCase()) &&
+      !isActionName(n) &&
+      !/^[0-9]+$/.test(n) &&
+      !/^(NXM|OXM|NXOXM)_/.test(n),
   );
 }

@@ -76,12 +76,7 @@ describe("loadLab", function () {
       const br = new Bridge("br0", { connection });
       new FlowRule("bad", { connection, bridge: br.name, table: 300, actions: "frobnicate:1" });
     }, { project: "p", stack: "s" }));
-    const check = await call(
-      "flowRule",
-      "check",
-      {},
-      { bridge: "br0", table: 300, actions: "frobnicate", connection, owner: "p/s/FlowRule/bad" },
-    );
+    const check = await call("flowRule", "check", {}, { bridge: "br0", table: 300, actions: "frobnicate:1", connection, owner: "p/s/FlowRule/bad" });
     assert.ok(check.failures.length >= 2);
     assert.deepEqual(problems, check.failures.map((f: { reason: string }) => `FlowRule "bad": ${f.reason}`));
   });

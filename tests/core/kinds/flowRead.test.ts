@@ -50,4 +50,72 @@ describe("readFlows", () => {
   it("refuses a bridge without OpenFlow14 before any dump", () => {
     assert.throws(() => readFlows("br-ex", "0x1", [0]).next([ovs(["OpenFlow10"])]), OpenFlowVersionError);
   });
+
+  describe("with the desired flows: OVS's own reading of them (parse-flows, no write)", () => {
+    const desired = [
+      {
+        table: 0,
+        priority: 4,
+        match: "in_port=phy-br-ex,dl_vlan=1",
+        actions: "strip_vlan,NORMAL",
+        idleTimeout: 0,
+        hardTimeout: 0,
+      },
+      { table: 0, priority: 1, match: "", actions: "output:br-ex", idleTimeout: 0, hardTimeout: 0 },
+    ];
+    const withPorts: LiveBridges = {
+      ...ovs([]),
+      bridges: [{ ...ovs([]).bridges[0], ports: [{ name: "phy-br-ex", ofport: 7 } as never] }],
+    };
+    const second = () => readFlows("br-ex", "0x1", [0], desired).next([withPorts]) as Reading<LiveFlows>;
+    const ok = [
+      "usable protocols: OXM,NXM+table_id",
+      "OFPT_FLOW_MOD (OF1.4) (xid=0x1): ADD priority=4,in_port=7,dl_vlan=1 actions=pop_vlan,NORMAL",
+      "OFPT_FLOW_MOD (OF1.4) (xid=0x2): ADD priority=1 actions=LOCAL",
+      "ovslab-parse-flows-exit=0",
+    ].join("\n");
+
+    it("hands OVS the flows with port names as the bridge's numbers (its own port as LOCAL) and keeps its reading", () => {
+      const r = second();
+      const parse = r.queries.at(-1)!;
+      assert.match(
+        formatCommand(parse.op),
+        /^sh -c 'ovs-ofctl -O OpenFlow14 parse-flows - 2>&1; echo "ovslab-parse-flows-exit=\$\?"'/,
+      );
+      assert.equal(
+        parse.op.stdin,
+        "table=0,priority=4,in_port=7,dl_vlan=1,actions=strip_vlan,NORMAL\ntable=0,priority=1,actions=output:LOCAL\n",
+      );
+      const live = r.next(r.queries.map((q, i) => q.parse(i === r.queries.length - 1 ? ok : ""))) as LiveFlows;
+      assert.deepEqual(
+        live.ovs && "flows" in live.ovs && live.ovs.flows.map((f) => `${f.priority} ${f.match} ${f.actions}`),
+        ["4 in_port=7,dl_vlan=1 pop_vlan,NORMAL", "1  LOCAL"],
+      );
+    });
+
+    it("pins a refusal OVS names by line to that flow, with OVS's reason", () => {
+      const r = second();
+      const refused = "ovs-ofctl: -:2: actions: unknown port\novslab-parse-flows-exit=1";
+      const live = r.next(r.queries.map((q, i) => q.parse(i === r.queries.length - 1 ? refused : ""))) as LiveFlows;
+      assert.deepEqual(live.ovs, { refused: { index: 1, reason: "actions: unknown port" } });
+    });
+
+    it("finds the flow that needs OpenFlow 1.0 by halving, and says how to write it in OpenFlow 1.4", () => {
+      const r = second();
+      const noProtocol = "usable protocols: OpenFlow10,NXM\novs-ofctl: no usable protocol\novslab-parse-flows-exit=1";
+      let step = r.next(r.queries.map((q, i) => q.parse(i === r.queries.length - 1 ? noProtocol : ""))) as
+        LiveFlows | Reading<LiveFlows>;
+      const rounds: string[] = [];
+      while (isReading(step)) {
+        rounds.push(step.queries[0].op.stdin!);
+        step = step.next([step.queries[0].parse(noProtocol)]); // every prefix fails: the first flow is the one
+      }
+      assert.deepEqual(rounds, ["table=0,priority=4,in_port=7,dl_vlan=1,actions=strip_vlan,NORMAL\n"]);
+      assert.ok(step.ovs && "refused" in step.ovs && step.ovs.refused.index === 0);
+      assert.match(
+        (step.ovs as { refused: { reason: string } }).refused.reason,
+        /only in OpenFlow 1\.0 .* ovslab writes flows in OpenFlow 1\.4 bundles/,
+      );
+    });
+  });
 });

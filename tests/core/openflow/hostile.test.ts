@@ -14,7 +14,8 @@ function problems(fields: Record<string, unknown>): string[] {
 function assertNoLongEcho(input: string, messages: string[]): void {
   for (let at = 0; at + ECHO_LIMIT + 1 <= input.length; at += Math.max(1, Math.floor(input.length / 64))) {
     const piece = input.slice(at, at + ECHO_LIMIT + 1);
-    for (const m of messages) assert.ok(!m.includes(piece), `echoes more than ${ECHO_LIMIT} characters: ${m.slice(0, 200)}`);
+    for (const m of messages)
+      assert.ok(!m.includes(piece), `echoes more than ${ECHO_LIMIT} characters: ${m.slice(0, 200)}`);
   }
 }
 
@@ -29,15 +30,39 @@ describe("hostile flow text", () => {
     ["a match field named toString", { match: "toString=1" }, /^match: unknown match field "toString"/],
     ["a match field named __proto__", { match: "__proto__=1" }, /^match: unknown match field "__proto__"/],
     ["a match field named constructor", { match: "ip,constructor=5" }, /^match: unknown match field "constructor"/],
-    ["a ct_state flag named constructor", { match: "ct_state=+constructor" }, /^match: ct_state=\+constructor: unknown flag "constructor"/],
+    [
+      "a ct_state flag named constructor",
+      { match: "ct_state=+constructor" },
+      /^match: ct_state=\+constructor: unknown flag "constructor"/,
+    ],
     ["a tcp flag named __proto__", { match: "tcp,tcp_flags=+__proto__" }, /unknown flag "__proto__"/],
-    ["an action named constructor with an argument", { actions: "constructor:1" }, /^actions: unknown action "constructor"/],
-    ["an action named hasOwnProperty(...)", { actions: "hasOwnProperty(1)" }, /^actions: unknown action "hasownproperty"/],
+    [
+      "an action named constructor with an argument",
+      { actions: "constructor:1" },
+      /^actions: unknown action "constructor"/,
+    ],
+    [
+      "an action named hasOwnProperty(...)",
+      { actions: "hasOwnProperty(1)" },
+      /^actions: unknown action "hasownproperty"/,
+    ],
     ["a set_field into toString", { match: "ip", actions: "set_field:1->toString" }, /unknown field "toString"/],
-    ["actions nested 10,000 deep", { actions: deep(10_000) }, /^actions: nests brackets 10000 deep; at most 32 are read$/],
-    ["a match nested 10,000 deep", { match: "reg0=" + "(".repeat(10_000) + ")".repeat(10_000) }, /^match: nests brackets 10000 deep/],
+    [
+      "actions nested 10,000 deep",
+      { actions: deep(10_000) },
+      /^actions: nests brackets 10000 deep; at most 32 are read$/,
+    ],
+    [
+      "a match nested 10,000 deep",
+      { match: "reg0=" + "(".repeat(10_000) + ")".repeat(10_000) },
+      /^match: nests brackets 10000 deep/,
+    ],
     ["a 1 MiB match word", { match: "a".repeat(MIB) }, /^match: is 1048576 characters long; OVS takes at most 65535/],
-    ["a 1 MiB action word", { actions: "x".repeat(MIB) }, /^actions: is 1048576 characters long; OVS takes at most 65535/],
+    [
+      "a 1 MiB action word",
+      { actions: "x".repeat(MIB) },
+      /^actions: is 1048576 characters long; OVS takes at most 65535/,
+    ],
     ["a 60 KiB match field name", { match: "y".repeat(60_000) + "=1" }, /^match: unknown match field "y{37}\.\.\."$/],
     ["a 60 KiB action name", { actions: "z".repeat(60_000) + ":1" }, /^actions: unknown action "z{37}\.\.\."$/],
     ["a 60 KiB port name", { match: "in_port=" + "p".repeat(60_000) }, /is neither a port number nor a port name/],
@@ -49,7 +74,10 @@ describe("hostile flow text", () => {
       const messages = problems(fields);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       assert.ok(messages.length > 0, "refused");
-      assert.ok(messages.some((m) => pattern.test(m)), messages.join("\n").slice(0, 500));
+      assert.ok(
+        messages.some((m) => pattern.test(m)),
+        messages.join("\n").slice(0, 500),
+      );
       for (const value of Object.values(fields)) assertNoLongEcho(String(value), messages);
       assert.ok(ms < 1000, `${ms} ms`);
     });

@@ -6,15 +6,19 @@
 //   [check]    the provider's check (schema, no I/O)
 //   [provider] the provider's create / diff / update / delete over SSH (readFlows, plan, bundle)
 import { strict as assert } from "assert";
-import { startLabHost, LabHost } from "../../lab";
-import { call } from "../../providers/entry";
-import { closeAll } from "../../transport/pool";
-import { derivedCookie } from "../../core/openflow/cookie";
-import { parseFlowDump, parseFlowMods } from "../../core/live/flows";
-import { writesIn } from "../support/commands";
-import { CorpusFlow, FlowText, loadCorpus, portNamesIn } from "../support/flowCorpus";
-import { numberActions, numberMatch } from "../../core/openflow/resolve";
-import { flowIdentity, FlowSpec } from "../../core/schema/flow";
+import { startLabHost, LabHost } from "../../../lab";
+import { call } from "../../../providers/entry";
+import { closeAll } from "../../../transport/pool";
+import { derivedCookie } from "../../../core/openflow/cookie";
+import { parseFlowDump, parseFlowMods } from "../../../core/live/flows";
+import { writesIn } from "../../support/commands";
+import { CorpusFlow, FlowText, loadCorpus, portNamesIn } from "../../support/flowCorpus";
+import { numberActions, numberMatch } from "../../../core/openflow/resolve";
+import { flowIdentity, FlowSpec } from "../../../core/schema/flow";
+import { runReading } from "../../../providers/read";
+import { transportFor } from "../../../transport/pool";
+import { readFlows } from "../../../core/kinds/flowRead";
+import { planFlowTable } from "../../../core/plan/flowTable";
 
 /**
  * Flows OVS 3.1 takes in OpenFlow 1.4 that ovslab refuses in `check`, each with the reason.
@@ -27,6 +31,17 @@ const CHECK_EXCEPTIONS: Record<string, string> = {
   "in_port=0,dl_vlan=8191,dl_vlan_pcp=0,actions=output:12": DL_VLAN_8191,
   "in_port=0,dl_vlan=8191,dl_vlan_pcp=1,actions=output:13": DL_VLAN_8191,
   "in_port=0,dl_vlan=8191,actions=output:14": DL_VLAN_8191,
+};
+
+/**
+ * Flows whose hand change the test cannot make: OVS's strict commands do not find them by the
+ * match OVS itself prints. Checked on a lab host: after `add dl_dst=aa:bb:cc:dd:ee:ff/00:00:00:00:00:00`
+ * OVS prints the flow with an empty match, and `modify_strict` / `delete_strict` with an empty
+ * match leave it as it is (they do find a flow added with an empty match). These are created,
+ * seen as converged and deleted (by cookie) like the others; only the hand drift is skipped.
+ */
+const NO_HAND_CHANGE: Record<string, string> = {
+  "dl_dst=aa:bb:cc:dd:ee:ff/00:00:00:00:00:00,actions=drop": "an all-zero Ethernet mask, which OVS keeps apart from no match",
 };
 
 /**
@@ -53,7 +68,12 @@ describe("the flow corpus: every flow OVS takes, ovslab takes and converges @hos
     lab = await startLabHost();
     const names = [...new Set(corpus.filter(usable).flatMap((f) => portNamesIn(f.args)))].sort();
     const ports = names.map((name) => ({ name, type: "internal" }));
-    const checked = await call("bridge", "check", {}, { name: BRIDGE, datapathType: "netdev", ports, connection: connection(), owner: "test/corpus/br" });
+    const checked = await call(
+      "bridge",
+      "check",
+      {},
+      { name: BRIDGE, datapathType: "netdev", ports, connection: connection(), owner: "test/corpus/br" },
+    );
     assert.equal(checked.failures, undefined, JSON.stringify(checked.failures));
     await call("bridge", "create", checked.inputs);
     // [ovs] Each flow added on its own, in OpenFlow 1.4 and in OpenFlow 1.0, then removed again.
@@ -62,10 +82,13 @@ describe("the flow corpus: every flow OVS takes, ovslab takes and converges @hos
       'ovs-ofctl -O OpenFlow10 add-flow "$1" "$l" 2>/tmp/e10 && b=1; ovs-ofctl del-flows "$1"; ' +
       'printf "%s %s %s\\n" $a $b "$(head -c 400 /tmp/e14 | tr "\\n" " ")"; done';
     const out = await lab.sh(["sh", "-c", script, "sh", BRIDGE], corpus.map((f) => f.text).join("\n") + "\n");
-    out.trim().split("\n").forEach((line, i) => {
-      const [a, b, ...reason] = line.split(" ");
-      verdicts.set(corpus[i].text, { of14: a === "1", of10: b === "1", reason: reason.join(" ").trim() });
-    });
+    out
+      .trim()
+      .split("\n")
+      .forEach((line, i) => {
+        const [a, b, ...reason] = line.split(" ");
+        verdicts.set(corpus[i].text, { of14: a === "1", of10: b === "1", reason: reason.join(" ").trim() });
+      });
     assert.equal(verdicts.size, new Set(corpus.map((f) => f.text)).size);
   });
   after(async () => {
@@ -87,7 +110,9 @@ describe("the flow corpus: every flow OVS takes, ovslab takes and converges @hos
     }
     console.log("      origin            flows  OVS takes (OF1.4)  OF1.0 only  OVS refuses");
     for (const [origin, r] of perOrigin) {
-      console.log(`      ${origin.padEnd(16)} ${String(r.flows).padStart(6)} ${String(r.of14).padStart(18)} ${String(r.of10Only).padStart(11)} ${String(r.refused).padStart(12)}`);
+      console.log(
+        `      ${origin.padEnd(16)} ${String(r.flows).padStart(6)} ${String(r.of14).padStart(18)} ${String(r.of10Only).padStart(11)} ${String(r.refused).padStart(12)}`,
+      );
     }
     assert.ok(corpus.length >= 500, `${corpus.length} flows`);
     assert.ok(perOrigin.size >= 5, `${perOrigin.size} origins`);
@@ -139,12 +164,19 @@ describe("the flow corpus: every flow OVS takes, ovslab takes and converges @hos
         const writes = writesIn(await lab.commandLog());
         if (BRIDGE_STATE.test(f.text)) {
           // [provider, ovs] The bundle ran and OVS refused all of it: no flow of ours is there.
-          const left = await ofctl("--no-stats", "dump-flows", BRIDGE, `cookie=${derivedCookie("FlowRule", "test/corpus/one")}/-1`);
+          const left = await ofctl(
+            "--no-stats",
+            "dump-flows",
+            BRIDGE,
+            `cookie=${derivedCookie("FlowRule", "test/corpus/one")}/-1`,
+          );
           if (left.trim()) wrong.push(`${f.source}: a refused bundle left flows: ${left}`);
-          else if (!/OFPGMFC_UNKNOWN_GROUP|OFPBAC_BAD_OUT_GROUP|group|NXFMFC|tun_metadata|OFPBMC|TLV/i.test(message)) wrong.push(`${f.source}: ${message}`);
+          else if (!/OFPGMFC_UNKNOWN_GROUP|OFPBAC_BAD_OUT_GROUP|group|NXFMFC|tun_metadata|OFPBMC|TLV/i.test(message))
+            wrong.push(`${f.source}: ${message}`);
           else atWrite++;
         } else if (writes.length) wrong.push(`${f.source}: wrote ${JSON.stringify(writes)} before refusing ${f.text}`);
-        else if (!/Open vSwitch refuses/.test(message)) wrong.push(`${f.source}: refused without OVS's reason: ${message}`);
+        else if (!/Open vSwitch refuses/.test(message))
+          wrong.push(`${f.source}: refused without OVS's reason: ${message}`);
         else inPlan++;
       }
     }
@@ -155,31 +187,67 @@ describe("the flow corpus: every flow OVS takes, ovslab takes and converges @hos
     assert.deepEqual(wrong, [], wrong.join("\n"));
   });
 
+  /**
+   * OVS removes a flow whose idle or hard timeout runs out (the next `up` restores it); the
+   * corpus has flows of 5-60 s, which would expire in the middle of a round. Those timeouts
+   * are raised to an hour for the provider path (a timeout is still part of the flow compared).
+   */
+  const lasting = (f: FlowText): FlowText => ({
+    ...f,
+    idleTimeout: Number(f.idleTimeout) > 0 && Number(f.idleTimeout) < 3600 ? 3600 : f.idleTimeout,
+    hardTimeout: Number(f.hardTimeout) > 0 && Number(f.hardTimeout) < 3600 ? 3600 : f.hardTimeout,
+  });
+
+  const unchangeable = (a: FlowText) =>
+    Object.keys(NO_HAND_CHANGE).some((text) => {
+      const listed = corpus.find((f) => f.text === text);
+      return listed !== undefined && JSON.stringify(listed.args) === JSON.stringify(a);
+    });
+
   /** Flows that check takes and OVS takes in OpenFlow 1.4, in rounds with no two of one identity per round. */
   async function rounds(): Promise<FlowText[][]> {
     const accepted: FlowText[] = [];
     for (const f of corpus) {
-      if (verdicts.get(f.text)!.of14 && usable(f) && !CHECK_EXCEPTIONS[f.text]) accepted.push(f.args);
+      if (verdicts.get(f.text)!.of14 && usable(f) && !CHECK_EXCEPTIONS[f.text]) accepted.push(lasting(f.args));
     }
     // [ovs] OVS's own identity of each flow (table, priority, match as it prints them), from parse-flows
     // with port names turned into the bridge's numbers; and ovslab's own (what check compares).
-    const table = await lab.sh(["ovs-vsctl", "--format=csv", "--no-headings", "--columns=name,ofport", "list", "Interface"]);
-    const numbers = new Map(table.trim().split("\n").map((l) => l.replace(/"/g, "").split(",")).map(([n, p]) => [n, Number(p)]));
-    const lines = accepted.map((a) => `table=${a.table},priority=${a.priority},${a.match ? numberMatch(a.match, numbers) + "," : ""}actions=${numberActions(a.actions, numbers)}`);
+    const table = await lab.sh([
+      "ovs-vsctl",
+      "--format=csv",
+      "--no-headings",
+      "--columns=name,ofport",
+      "list",
+      "Interface",
+    ]);
+    const numbers = new Map(
+      table
+        .trim()
+        .split("\n")
+        .map((l) => l.replace(/"/g, "").split(","))
+        .map(([n, p]) => [n, Number(p)]),
+    );
+    const lines = accepted.map(
+      (a) =>
+        `table=${a.table},priority=${a.priority},${a.match ? numberMatch(a.match, numbers) + "," : ""}actions=${numberActions(a.actions, numbers)}`,
+    );
     const parsed = await lab.sh(["ovs-ofctl", "-O", "OpenFlow14", "parse-flows", "-"], lines.join("\n") + "\n");
     const ovsIds = parseFlowMods(parsed).map((f) => `${f.table} ${f.priority} ${f.match}`);
     assert.equal(ovsIds.length, accepted.length);
     const identities = accepted.map((a, i) => [ovsIds[i], flowIdentity(a as FlowSpec)]);
     const byRound: FlowText[][] = [];
     const seen: Array<Set<string>> = [];
+    const alone: FlowText[][] = [];
     accepted.forEach((a, i) => {
+      // check_overlap makes OVS refuse a flow that overlaps another of its priority: such flows go alone.
+      if (/\bcheck_overlap\b/.test(a.match) || unchangeable(a)) return void alone.push([a]);
       const ids = identities[i];
       let r = 0;
       while (ids.some((id) => seen[r]?.has(id))) r++;
       for (const id of ids) (seen[r] ??= new Set()).add(id);
       (byRound[r] ??= []).push(a);
     });
-    return byRound;
+    return [...byRound, ...alone];
   }
 
   it("[provider] creates every accepted flow, sees no diff, sees and repairs a hand change of each flow's actions and of its priority", async () => {
@@ -193,30 +261,65 @@ describe("the flow corpus: every flow OVS takes, ovslab takes and converges @hos
       const checked = await call("flowTable", "check", {}, props);
       assert.equal(checked.failures, undefined, JSON.stringify(checked.failures));
       let state = (await call("flowTable", "create", checked.inputs)).outs;
-      const diff = async () => (await call("flowTable", "diff", "id", state, (await call("flowTable", "check", state, props)).inputs)).changes;
-      const ours = async () => parseFlowDump(await ofctl("--no-stats", "--no-names", "dump-flows", BRIDGE, `cookie=${cookie}/-1`));
+      const diff = async () =>
+        (await call("flowTable", "diff", "id", state, (await call("flowTable", "check", state, props)).inputs)).changes;
+      const ours = async () =>
+        parseFlowDump(await ofctl("--no-stats", "--no-names", "dump-flows", BRIDGE, `cookie=${cookie}/-1`));
       const created = (await ours()).map((f) => JSON.stringify(f)).sort();
       assert.equal(created.length, flows.length, `round ${r}: every flow is on the bridge`);
       const sameAsCreated = async (what: string) =>
-        assert.deepEqual((await ours()).map((f) => JSON.stringify(f)).sort(), created, `round ${r}: ${what}: every flow is back as created`);
+        assert.deepEqual(
+          (await ours()).map((f) => JSON.stringify(f)).sort(),
+          created,
+          `round ${r}: ${what}: every flow is back as created`,
+        );
       assert.equal(await diff(), false, `round ${r}: the next diff is empty`);
 
+      if (flows.every(unchangeable)) {
+        await call("flowTable", "delete", "id", state);
+        continue;
+      }
       // [ovs] Every flow's actions changed by hand, in one bundle.
-      const changed = (await ours()).map((f) => `modify_strict table=${f.table},priority=${f.priority},${f.match ? f.match + "," : ""}actions=${f.actions === "drop" ? "NORMAL" : "drop"}`);
+      const changed = (await ours()).map(
+        (f) =>
+          `modify_strict table=${f.table},priority=${f.priority},${f.match ? f.match + "," : ""}actions=${f.actions === "drop" ? "NORMAL" : "drop"}`,
+      );
       await lab.sh(["ovs-ofctl", "-O", "OpenFlow14", "--bundle", "add-flows", BRIDGE, "-"], changed.join("\n") + "\n");
-      assert.equal(await diff(), true, `round ${r}: diff sees the changed actions`);
+      assert.equal(
+        await diff(),
+        true,
+        `round ${r}: diff sees the changed actions of ${JSON.stringify(flows)}: ${changed.join("; ")}`,
+      );
       await lab.resetCommandLog();
       state = (await call("flowTable", "update", "id", state, checked.inputs)).outs;
       const [bundle] = writesIn(await lab.commandLog());
       assert.ok(bundle?.includes("--bundle"), `round ${r}: one bundle repairs them`);
-      assert.equal(await diff(), false, `round ${r}: after the repair the diff is empty`);
+      if (await diff()) {
+        const live = await runReading(
+          transportFor(connection()),
+          readFlows(
+            BRIDGE,
+            cookie,
+            flows.map((f) => Number(f.table)),
+            checked.inputs.flows,
+          ),
+        );
+        const ops = planFlowTable(checked.inputs, live, owner);
+        const stateFlows = JSON.stringify(state.flows) === JSON.stringify(checked.inputs.flows);
+        assert.fail(
+          `round ${r}: after the repair diff still sees a change; state flows as inputs: ${stateFlows}; plan: ${ops.map((o) => o.stdin).join("")}`,
+        );
+      }
       await sameAsCreated("actions");
 
       // [ovs] Every flow's priority changed by hand (our cookie kept), in one bundle.
       const moved = (await ours()).flatMap((f) => [
         `delete_strict table=${f.table},priority=${f.priority},${f.match}`,
         `add table=${f.table},priority=${(f.priority + 1) % 65536},cookie=${cookie},idle_timeout=${f.idleTimeout},` +
-          `hard_timeout=${f.hardTimeout},${[...f.flags, f.match].filter(Boolean).map((x) => x + ",").join("")}actions=${f.actions}`,
+          `hard_timeout=${f.hardTimeout},${[...f.flags, f.match]
+            .filter(Boolean)
+            .map((x) => x + ",")
+            .join("")}actions=${f.actions}`,
       ]);
       await lab.sh(["ovs-ofctl", "-O", "OpenFlow14", "--bundle", "add-flows", BRIDGE, "-"], moved.join("\n") + "\n");
       assert.equal(await diff(), true, `round ${r}: diff sees the changed priorities`);
@@ -226,6 +329,8 @@ describe("the flow corpus: every flow OVS takes, ovslab takes and converges @hos
       await call("flowTable", "delete", "id", state);
       assert.equal((await ours()).length, 0);
     }
-    console.log(`      (${total} flows in ${all.length} FlowTable rounds: created, no diff, actions and priority drift seen and repaired)`);
+    console.log(
+      `      (${total} flows in ${all.length} FlowTable rounds: created, no diff, actions and priority drift seen and repaired)`,
+    );
   });
 });
