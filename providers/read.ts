@@ -60,6 +60,10 @@ class HostCache {
     }
   }
 
+  forgetAll(): void {
+    this.forget(["*"]);
+  }
+
   private forget(scopes: Scope[]): void {
     this.generation++;
     for (const s of scopes) if (!this.written.includes(s)) this.written.push(s);
@@ -116,6 +120,11 @@ export async function runReading<Live>(host: Transport, reading: Reading<Live>):
     }
   }
   return step;
+}
+
+/** Drops every read kept for `host`, shared ones for good: for a wait on someone else's change. */
+export function forgetReads(host: Transport): void {
+  caches.get(host)?.forgetAll();
 }
 
 /** Runs ops in order; each makes the host's cached reads it may change stale. */

@@ -55,6 +55,11 @@ export function markNamespace(ns: string, owner: string): Op {
   };
 }
 
+/** Takes our mark off `lo` (an empty alias deletes it): the namespace stays, for whoever else lives there. */
+export function unmarkNamespace(ns: string, why: string): Op {
+  return { argv: ["ip", "-n", ns, "link", "set", "dev", "lo", "alias", ""], why };
+}
+
 /** `ip [-n NS] -batch -`: the lines run in order, in the namespace when given. `unless`: see Op. */
 export function ipBatch(lines: IpLine[], why: string, o: { netns?: string; unless?: string[] } = {}): Op | undefined {
   if (lines.length === 0) return undefined;
@@ -85,7 +90,7 @@ export function linkSet(device: string, o: { mac?: string; mtu?: number; up?: bo
     "link", "set", "dev", device,
     ...(o.mac !== undefined ? ["address", o.mac] : []),
     ...(o.mtu !== undefined ? ["mtu", String(o.mtu)] : []),
-    ...(o.up ? ["up"] : []),
+    ...(o.up === true ? ["up"] : o.up === false ? ["down"] : []),
   ];
 }
 

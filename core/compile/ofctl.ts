@@ -10,6 +10,9 @@ import { Op } from "../shell";
  */
 export const FLOW_PROTOCOL = "OpenFlow14";
 
+/** The OpenFlow versions a bridge may allow: ovs-ofctl picks the highest it shares. */
+const ANY_VERSION = "OpenFlow10,OpenFlow11,OpenFlow12,OpenFlow13,OpenFlow14,OpenFlow15";
+
 /** The fields of one flow as ovs-ofctl takes them. */
 export interface FlowText {
   table: number;
@@ -57,15 +60,7 @@ export function dumpBridge(bridge: string): Op {
  */
 export function dumpAllFlows(bridge: string): Op {
   return {
-    argv: [
-      "ovs-ofctl",
-      "-O",
-      "OpenFlow10,OpenFlow11,OpenFlow12,OpenFlow13,OpenFlow14,OpenFlow15",
-      "--no-stats",
-      "--no-names",
-      "dump-flows",
-      bridge,
-    ],
+    argv: ["ovs-ofctl", "-O", ANY_VERSION, "--no-stats", "--no-names", "dump-flows", bridge],
     why: `read every flow of bridge ${bridge}, to keep it if someone else's flows are on it`,
   };
 }
@@ -131,3 +126,36 @@ export function bundle(bridge: string, lines: readonly string[], why: string): O
     why,
   };
 }
+
+/** A flow as `dump-flows --no-names` printed it, with everything `add-flows` needs to make it again. */
+export interface DumpedFlowText extends FlowText {
+  cookie: string;
+  importance: number;
+  flags: string[];
+}
+
+/**
+ * Adds back, exactly as they were (cookie, table, priority, timeouts, flags, match, actions),
+ * flows that OVS flushed: it deletes every flow of a bridge when its fail_mode changes.
+ */
+export function restoreFlows(bridge: string, flows: DumpedFlowText[]): Op | undefined {
+  if (flows.length === 0) return undefined;
+  const line = (f: DumpedFlowText) =>
+    [
+      `cookie=${f.cookie}`,
+      `table=${f.table}`,
+      `priority=${f.priority}`,
+      ...(f.idleTimeout ? [`idle_timeout=${f.idleTimeout}`] : []),
+      ...(f.hardTimeout ? [`hard_timeout=${f.hardTimeout}`] : []),
+      ...(f.importance ? [`importance=${f.importance}`] : []),
+      ...f.flags,
+      ...(f.match ? [f.match] : []),
+      `actions=${f.actions}`,
+    ].join(",");
+  return {
+    argv: ["ovs-ofctl", "-O", ANY_VERSION, "add-flows", bridge, "-"],
+    stdin: flows.map((f) => line(f) + "\n").join(""),
+    why: `add back the ${flows.length} flow(s) on bridge ${bridge} that OVS flushes when its fail_mode changes`,
+  };
+}
+

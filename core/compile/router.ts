@@ -6,11 +6,15 @@ import { Op } from "../shell";
 export const SECTION = "@@ovslab ";
 export const SECTIONS = ["link", "addr", "route", "route6", "sysctl", "nat"] as const;
 export const ABSENT = "absent";
+/** The host's own namespace's links: where OVS makes a port's device (again, after a restart). */
+export const HOST = "host";
 
-// A fixed script: the namespace and sysctl keys arrive as positional parameters, never
+// A fixed script, in two parts: the host's own links (a device OVS made anew is there),
+// then the namespace. A fixed script: the namespace and sysctl keys arrive as positional parameters, never
 // pasted into the text. iproute2 keeps named namespaces in /var/run/netns (NETNS_RUN_DIR).
 // `-details` adds linkinfo: which links are VLAN devices, their ids and parents.
 // Each tool runs on its own (`ip -n`, `ip netns exec NS tool`), so a command log shows reads.
+const HOST_LINKS = `echo '${SECTION}${HOST}'; ip -json link show || exit`;
 const BODY = `[ -e "/var/run/netns/$ns" ] || { echo '${SECTION}${ABSENT}'; exit 0; }
 echo '${SECTION}link'; ip -n "$ns" -json -details link show || exit
 echo '${SECTION}addr'; ip -n "$ns" -json address show || exit
@@ -19,13 +23,16 @@ echo '${SECTION}route6'; ip -n "$ns" -json -6 route show table main || exit
 echo '${SECTION}sysctl'; if [ $# -gt 0 ]; then ip netns exec "$ns" sysctl -e "$@" || exit; fi
 echo '${SECTION}nat'; ip netns exec "$ns" iptables-save -t nat`;
 const SCRIPT = `ns=$1; shift
+${HOST_LINKS}
 ${BODY}`;
 
 /** Starts each namespace's part of `readRouters`' output, followed by its name. */
 export const NAMESPACE = "@@ovslab-netns ";
 
-// Every namespace, each as `readRouter` reads one (in a subshell, so its `exit` ends only it).
-const ALL = `for f in /var/run/netns/*; do [ -e "$f" ] || continue; ns=\${f##*/}
+// The host's links once, then every namespace as `readRouter` reads one (each in a
+// subshell, so its `exit` ends only it).
+const ALL = `${HOST_LINKS}
+for f in /var/run/netns/*; do [ -e "$f" ] || continue; ns=\${f##*/}
 echo "${NAMESPACE}$ns"; ( ${BODY} ) || exit; done`;
 
 /** Every namespace on the host in one command, as `readRouter` reads each; the sysctl keys as parameters. */
@@ -39,3 +46,21 @@ export function readRouter(ns: string, sysctlKeys: readonly string[]): Op {
     why: `read namespace ${ns}: links, addresses, routes, sysctls, nat rules`,
   };
 }
+
+/** Starts the sections of readNamespaceTenants' output. */
+export const TENANT_SECTIONS = ["iptables", "pids"] as const;
+
+// Every iptables table (a Neutron l3-agent's filter and nat chains) and every process.
+const TENANTS_SCRIPT = `ns=$1
+[ -e "/var/run/netns/$ns" ] || exit 0
+echo '${SECTION}iptables'; ip netns exec "$ns" iptables-save || exit
+echo '${SECTION}pids'; ip netns pids "$ns"`;
+
+/** What else may live in a namespace, read before deleting it: what is not ours keeps it. */
+export function readNamespaceTenants(ns: string): Op {
+  return {
+    argv: ["sh", "-c", TENANTS_SCRIPT, "sh", ns],
+    why: `read what else lives in namespace ${ns}: iptables tables, processes`,
+  };
+}
+

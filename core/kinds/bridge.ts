@@ -9,7 +9,18 @@ import { KindDefinition, vlanOf } from "./kind";
 import { query, reading } from "./reading";
 import { readOvs } from "./shared";
 
-const readLive = (spec: BridgeSpec) => readOvs([spec.name], (live) => live);
+/** Every flow on the bridge, when it exists: someone else's keep it alive at delete; a fail_mode change must put them back. */
+const withFlows = (spec: BridgeSpec, live: LiveBridges) =>
+  live.bridges.some((b) => b.name === spec.name)
+    ? reading([query(dumpAllFlows(spec.name), parseFlowDump)], (flows) => ({ ...live, flows: { [spec.name]: flows } }))
+    : live;
+
+/** The bridge, and its flows only when its fail_mode is about to change (OVS then flushes them). */
+const readLive = (spec: BridgeSpec) =>
+  readOvs([spec.name], (live) => {
+    const current = live.bridges.find((b) => b.name === spec.name);
+    return current && current.failMode !== spec.failMode ? withFlows(spec, live) : live;
+  });
 
 export const bridgeKind: KindDefinition<BridgeSpec, LiveBridges, "bridge"> = {
   key: "bridge",
@@ -20,14 +31,7 @@ export const bridgeKind: KindDefinition<BridgeSpec, LiveBridges, "bridge"> = {
   replaceOn: ["name"],
   read: readLive,
   // Before a delete, also every flow on the bridge: someone else's keep the bridge alive.
-  readForDelete: (spec) =>
-    readOvs([spec.name], (live) => {
-      if (!live.bridges.some((b) => b.name === spec.name)) return live;
-      return reading([query(dumpAllFlows(spec.name), parseFlowDump)], (flows) => ({
-        ...live,
-        flows: { [spec.name]: flows },
-      }));
-    }),
+  readForDelete: (spec) => readOvs([spec.name], (live) => withFlows(spec, live)),
   plan: planBridge,
   planDelete: (spec, live, owner) => planBridgeDelete(spec.name, live, owner),
   observe: observeBridge,

@@ -38,7 +38,9 @@ function ipScopes(args: readonly string[]): Scope[] {
 /** What a write changes. */
 export function writeScopes(op: Op): Scope[] {
   const [tool, ...args] = op.argv;
-  if (tool === "ovs-vsctl") return ["ovsdb", "flows:*"]; // a fail_mode change or a deleted port flushes flows
+  // A fail_mode change or a deleted port flushes flows; an internal port's device comes and goes
+  // in the host's links, which namespace reads include.
+  if (tool === "ovs-vsctl") return ["ovsdb", "flows:*", "netns:*"];
   if (tool === "ovs-ofctl") return [ofctlScope(args)];
   if (tool === "ip") return ipScopes(args);
   return ["*"];

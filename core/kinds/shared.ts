@@ -4,13 +4,12 @@
 // one ran. The providers run the shared read once per host and operation, while no write of
 // ours has touched what it covers (providers/read.ts).
 import { dumpBridge, dumpFlows, dumpTable } from "../compile/ofctl";
-import { NAMESPACE, readRouter, readRouters } from "../compile/router";
+import { ABSENT, NAMESPACE, readRouter, readRouters, SECTION } from "../compile/router";
 import { readBridges, readInterfaces, readMarkedPorts } from "../compile/vsctl";
 import { bridgesOf, LiveBridges, parseBridges } from "../live/bridge";
 import { listOf, parseTables, Row } from "../live/ovsdb";
 import { OWNER_KEY } from "../schema/common";
 import { DumpedFlow, parseFlowDump } from "../live/flows";
-import { LiveNamespace, parseNamespace } from "../live/router";
 import { Query, query, Reading, reading, sharedReading } from "./reading";
 
 const everyBridge = query(readBridges([]), parseBridges);
@@ -72,23 +71,25 @@ export function readFlowDumps<Live>(
   return sharedReading(query(dumpBridge(bridge), parseFlowDump), pick, scoped);
 }
 
-/** Splits `readRouters` output by namespace. */
-export function parseNamespaces(stdout: string): Map<string, LiveNamespace | undefined> {
-  const found = new Map<string, LiveNamespace | undefined>();
+/** `readRouters` output as the host's links section and each namespace's sections, as text. */
+export function splitNamespaces(stdout: string): { host: string; namespaces: Map<string, string> } {
   const parts = stdout.split(`\n${NAMESPACE}`);
-  parts[0] = parts[0].startsWith(NAMESPACE) ? parts[0].slice(NAMESPACE.length) : parts[0];
-  for (const part of parts) {
-    if (!part.trim()) continue;
+  const namespaces = new Map<string, string>();
+  for (const part of parts.slice(1)) {
     const eol = part.indexOf("\n");
-    const name = eol < 0 ? part : part.slice(0, eol);
-    found.set(name, parseNamespace(name, eol < 0 ? "" : part.slice(eol + 1)));
+    namespaces.set(eol < 0 ? part : part.slice(0, eol), eol < 0 ? "" : part.slice(eol + 1));
   }
-  return found;
+  return { host: parts[0] + "\n", namespaces };
 }
 
-/** Namespace `ns` (undefined when absent) with the values of `sysctlKeys`, then `then`. */
-export function readNamespace<Live>(ns: string, sysctlKeys: readonly string[], then: (namespace: LiveNamespace | undefined) => Live | Reading<Live>): Reading<Live> {
+/**
+ * Namespace `ns` read with the values of `sysctlKeys`, as `readRouter` prints it (the
+ * host's links, then the namespace's sections, or `absent`), then `then`.
+ */
+export function readNamespace<Live>(ns: string, sysctlKeys: readonly string[], then: (stdout: string) => Live | Reading<Live>): Reading<Live> {
   const keys = [...sysctlKeys].sort();
-  const scoped = reading([query(readRouter(ns, sysctlKeys), (stdout) => parseNamespace(ns, stdout), `netns:${ns}`)], then);
-  return sharedReading(query(readRouters(keys), parseNamespaces, "netns:*"), (all) => then(all.get(ns)), scoped);
+  const scoped = reading([query(readRouter(ns, sysctlKeys), (stdout) => stdout, `netns:${ns}`)], then);
+  const pick = (all: ReturnType<typeof splitNamespaces>) => then(all.host + (all.namespaces.get(ns) ?? `${SECTION}${ABSENT}\n`));
+  // The host's links are in it too: any namespace write (a device moved) makes it stale.
+  return sharedReading(query(readRouters(keys), splitNamespaces, "netns:*"), pick, scoped);
 }

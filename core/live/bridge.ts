@@ -28,11 +28,18 @@ export interface LiveBridge {
   ports: LivePort[];
 }
 
-/** A flow as much as a bridge's delete needs of it (live/flows.ts parses whole ones; it imports this file). */
+/**
+ * A flow as much as a bridge needs of it: to see whose it is before a delete, and to add it
+ * back as it was after a fail_mode change (live/flows.ts parses whole ones; it imports this file).
+ */
 export interface BridgeFlow {
   cookie: string;
   table: number;
   priority: number;
+  idleTimeout: number;
+  hardTimeout: number;
+  importance: number;
+  flags: string[];
   match: string;
   actions: string;
 }

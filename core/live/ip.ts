@@ -14,6 +14,8 @@ export interface LiveLink {
   name: string;
   /** Administratively up (`ip link set up`). */
   up: boolean;
+  /** Up, yet without carrier (`NO-CARRIER`): e.g. a tap whose OVS is gone. Absent when it has carrier or is down. */
+  noCarrier?: true;
   mtu: number;
   mac: string;
   /** `ip link set alias`: ovslab's ownership mark on a namespace's `lo`. */
@@ -73,6 +75,7 @@ export function parseLinks(linkJson: string, addressJson: string): LiveLink[] {
   return parseJsonArray<JsonLink>(linkJson, "ip -json link").map((l) => ({
     name: l.ifname,
     up: (l.flags ?? []).includes("UP"),
+    ...((l.flags ?? []).includes("UP") && (l.flags ?? []).includes("NO-CARRIER") ? { noCarrier: true as const } : {}),
     mtu: l.mtu,
     mac: (l.address ?? "").toLowerCase(),
     ...(l.ifalias !== undefined ? { alias: l.ifalias } : {}),

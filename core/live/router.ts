@@ -1,6 +1,6 @@
 // A router namespace as the host has it, from compile/router `readRouter` (one sectioned
 // output) and compile/vsctl `readBridges` (the OVS ports behind its interfaces).
-import { ABSENT, SECTION, SECTIONS } from "../compile/router";
+import { ABSENT, HOST, SECTION, SECTIONS } from "../compile/router";
 import { LiveBridges } from "./bridge";
 import { LiveLink, LiveRoute, parseLinks, parseRoutes } from "./ip";
 import { LiveTable, parseIptablesSave } from "./iptables";
@@ -14,12 +14,27 @@ export interface LiveNamespace {
   /** The values of the sysctl keys asked for; keys the kernel does not have are absent. */
   sysctls: Record<string, string>;
   nat: LiveTable;
+  /** Read only before a delete (compile/router readNamespaceTenants): what else lives here. */
+  tenants?: NamespaceTenants;
+}
+
+export interface NamespaceTenants {
+  /** Every iptables table iptables-save prints, by name. */
+  tables: Record<string, LiveTable>;
+  /** Processes running in the namespace. */
+  pids: number[];
 }
 
 export interface LiveRouter {
   /** Undefined when the namespace does not exist. */
   namespace?: LiveNamespace;
   ovs: LiveBridges;
+  /**
+   * Names of the links in the host's own namespace, where OVS makes (and, after an
+   * ovs-vswitchd restart, makes again) a port's device. Undefined when not read (planning
+   * from an empty host).
+   */
+  hostLinks?: string[];
 }
 
 /** `key = value` lines of `sysctl`; multi-value keys keep their words, single-spaced. */
@@ -60,3 +75,23 @@ export function parseNamespace(name: string, stdout: string): LiveNamespace | un
     nat: parseIptablesSave(parts.get("nat")!, "nat"),
   };
 }
+
+/** The names of the host's own links, from the read's first section. */
+export function parseHostLinks(stdout: string): string[] {
+  const host = sections(stdout).get(HOST);
+  if (host === undefined) throw new Error(`reading the host's links: output lacks section ${HOST}`);
+  return parseLinks(host, "").map((l) => l.name);
+}
+
+/** The output of readNamespaceTenants; undefined when the namespace is gone. */
+export function parseTenants(stdout: string): NamespaceTenants | undefined {
+  const parts = sections(stdout);
+  if (!parts.has("iptables")) return undefined;
+  const text = parts.get("iptables")!;
+  const names = [...text.matchAll(/^\*(\S+)$/gm)].map((m) => m[1]);
+  return {
+    tables: Object.fromEntries(names.map((t) => [t, parseIptablesSave(text, t)])),
+    pids: (parts.get("pids") ?? "").split(/\s+/).filter(Boolean).map(Number),
+  };
+}
+

@@ -83,9 +83,10 @@ export function observePatchPair(
 ): PatchPairSpec | undefined {
   const owned = ownedPorts(live, owner);
   if (owned.length === 0) return undefined;
-  const end = (ref: PatchEndSpec): PatchEndSpec => {
+  const end = (ref: PatchPairSpec["a"]): PatchPairSpec["a"] => {
     const found = owned.find((o) => o.port.name === ref.port);
     if (!found) return ref;
+    const peer = found.port.type === "patch" ? found.port.options.peer : undefined;
     const trunks = [...found.port.trunks].sort((x, y) => x - y);
     const declared = [...(ref.trunks ?? [])].sort((x, y) => x - y);
     return {
@@ -94,10 +95,15 @@ export function observePatchPair(
       ...(found.port.tag !== undefined ? { tag: found.port.tag } : {}),
       // The declared order when the set is the same, so state and program agree.
       ...(trunks.length ? { trunks: sameList(trunks, declared) ? ref.trunks : trunks } : {}),
+      // The peer as the host has it; `<none>` when the port is no patch port or names none.
+      peer: peer ?? "<none>",
     };
   };
   const observed = { a: end(reference.a), b: end(reference.b) };
-  return patchPairSpec.safeParse(observed).success ? observed : reference;
+  // Bridges and ports the spec cannot say (both ends on one bridge) show as declared; the
+  // peer is checked apart, since one changed by hand must show.
+  const shape = (e: PatchEndSpec) => ({ ...e, peer: undefined });
+  return patchPairSpec.safeParse({ a: shape(observed.a), b: shape(observed.b) }).success ? observed : reference;
 }
 
 /** Problems OVS reports on our ends after an apply (e.g. "No usable peer" across datapath types). */

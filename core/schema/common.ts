@@ -37,6 +37,12 @@ export const stringMap = z.record(
 /** The external_ids key that marks what ovslab created, and for which resource. */
 export const OWNER_KEY = "ovslab-owner";
 
+/**
+ * The external_ids key left on a bridge its owner deleted but kept for someone else's ports
+ * or flows: who kept it, so that owner (and only it) can take it back.
+ */
+export const KEPT_KEY = "ovslab-kept-by";
+
 /** Who owns an object: `<project>/<stack>/<resource name>`, stamped into external_ids. */
 export const ownerSchema = z
   .string()

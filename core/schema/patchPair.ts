@@ -13,6 +13,11 @@ export interface PatchEndArgs {
   tag?: number;
   /** OVSDB `Port.trunks`: VLANs this end carries. Default none (all VLANs). */
   trunks?: number[];
+  /**
+   * OVSDB `Interface.options:peer`: always the other end's port; any value given is replaced
+   * by it. It is in the resource's state so that a peer changed on the host shows in `preview --diff`.
+   */
+  peer?: string;
 }
 
 /** Two patch ports that peer with each other (`Interface.options:peer`), one on each bridge. */
@@ -29,6 +34,8 @@ export const patchEndSpec = z
     port: interfaceName,
     tag: vlanId.optional(),
     trunks: z.array(vlanId).optional(),
+    // Any text: it is replaced by the other end's port, and state may hold what the host had (`<none>`).
+    peer: z.string().optional(),
   })
   .strict()
   .superRefine((end, ctx) => {
@@ -57,7 +64,8 @@ export const patchPairSpec = z
       ctx.addIssue({ code: "custom", path: ["a", "port"], message: "is b.bridge's own internal port" });
     if (pair.b.port === pair.a.bridge)
       ctx.addIssue({ code: "custom", path: ["b", "port"], message: "is a.bridge's own internal port" });
-  });
+  })
+  .transform((pair) => ({ a: { ...pair.a, peer: pair.b.port }, b: { ...pair.b, peer: pair.a.port } }));
 
 export type PatchEndSpec = z.output<typeof patchEndSpec>;
 export type PatchPairSpec = z.output<typeof patchPairSpec>;

@@ -29,8 +29,8 @@ describe("examples/vlan-trunk under mocks", () => {
   it("carries exactly VLANs 10, 20 and 30 over the trunk, tagged at both ends", () => {
     const [trunk] = lab.patchPairs("br-access");
     assert.deepEqual(trunk.spec, {
-      a: { bridge: "br-access", port: "trunk-access", trunks: [10, 20, 30] },
-      b: { bridge: "br-core", port: "trunk-core", trunks: [10, 20, 30] },
+      a: { bridge: "br-access", port: "trunk-access", trunks: [10, 20, 30], peer: "trunk-core" },
+      b: { bridge: "br-core", port: "trunk-core", trunks: [10, 20, 30], peer: "trunk-access" },
     });
   });
 

@@ -64,9 +64,9 @@ describe("the per-host read cache", () => {
     const ns = (name: string) => reading([query({ argv: ["ip", "-n", name, "link", "show"], why: "read" }, String)], (x) => x);
     const judged = reading([query({ argv: ["ovs-ofctl", "-O", "OpenFlow14", "parse-flows", "-"], stdin: "actions=drop\n", why: "read" }, String)], (x) => x);
     for (const r of [ns("a"), ns("b"), judged]) await runReading(host, r);
-    await runWrites(host, [{ argv: ["ip", "-n", "a", "-batch", "-"], why: "write" }, { argv: ["ovs-vsctl", "del-br", "b"], why: "write" }]);
+    await runWrites(host, [{ argv: ["ip", "-n", "a", "-batch", "-"], why: "write" }, { argv: ["ovs-ofctl", "-O", "OpenFlow14", "--bundle", "add-flows", "br0", "-"], why: "write" }]);
     for (const r of [ns("a"), ns("b"), judged]) await runReading(host, r);
-    assert.deepEqual(host.lines().filter((l) => !l.includes("-batch") && !l.includes("del-br")), [
+    assert.deepEqual(host.lines().filter((l) => !l.includes("-batch") && !l.includes("add-flows")), [
       "ip -n a link show", "ip -n b link show", "ovs-ofctl -O OpenFlow14 parse-flows - <<'OVSLAB_EOF'\nactions=drop\nOVSLAB_EOF", "ip -n a link show",
     ]);
   });

@@ -62,12 +62,16 @@ const UNTESTED: Record<string, string> = {
 /** Tests of no single source file, and why. */
 const UNMIRRORED: Record<string, string> = {
   "tests/bin/plan.host.test.ts": "`ovslab plan`'s scripts (bin/ovslab.ts) run twice on a lab host",
+  "tests/engine/drift.test.ts": "the real Pulumi engine on the seed example: hand drift named in preview and repaired",
   "tests/engine/example.test.ts": "the real Pulumi engine driving an example end to end",
   "tests/engine/reads.test.ts": "the real Pulumi engine: a no-op preview's reads per host (providers/read.ts)",
   "tests/core/kinds/flowCorpus.test.ts": "FlowRule and FlowTable on a lab host against a corpus of real flows",
   "tests/core/kinds/flowPairs.test.ts": "FlowRule on a lab host against pairs of flows OVS holds as one or two",
   "tests/core/openflow/hostile.test.ts": "the whole OpenFlow text language against hostile input",
+  "tests/engine/foreign.test.ts": "the real Pulumi engine beside someone else's ports, flows, chains and namespaces",
+  "tests/engine/failedCreate.test.ts": "the real Pulumi engine: a create that fails halfway is recorded",
   "tests/engine/flowRule.test.ts": "the real Pulumi engine driving FlowRule",
+  "tests/engine/twoStacks.test.ts": "the real Pulumi engine: two stacks sharing a bridge",
   "tests/engine/inline.test.ts": "the real Pulumi engine driving every kind",
   "tests/engine/oldState.test.ts": "state written by earlier versions, through the real engine",
   "tests/engine/serialize.test.ts": "what Pulumi serializes of each kind's provider",

@@ -8,7 +8,16 @@ import { RouterInterfaceSpec, RouterNamespaceSpec } from "../../schema/router";
 import { LivePort } from "../../live/bridge";
 import { LiveNamespace, LiveRouter } from "../../live/router";
 import { delPort, transaction, VsctlCommand } from "../../compile/vsctl";
-import { devicesIn, ipBatch, linkSetNetns, markNamespace, namespaceMark, netnsAdd, netnsDelete, sysctlWrite } from "../../compile/ip";
+import {
+  devicesIn,
+  ipBatch,
+  linkDel,
+  linkSetNetns,
+  markNamespace,
+  namespaceMark,
+  netnsAdd,
+  sysctlWrite,
+} from "../../compile/ip";
 import { planPort } from "../bridge";
 import { MissingBridgeError, OwnershipConflict } from "../errors";
 import { planLinks, planVlanDevices } from "./links";
@@ -21,7 +30,9 @@ export interface PlacedPort extends LivePort {
 
 /** Every port on the host, by name (OVSDB lists bridges in no stable order). */
 export function allPorts(live: LiveRouter): PlacedPort[] {
-  return live.ovs.bridges.flatMap((b) => b.ports.map((p) => ({ ...p, bridge: b.name }))).sort((a, b) => a.name.localeCompare(b.name));
+  return live.ovs.bridges
+    .flatMap((b) => b.ports.map((p) => ({ ...p, bridge: b.name })))
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** The OVS side of a router interface: an internal port, optionally tagged or a trunk. */
@@ -46,7 +57,11 @@ export function namespaceOwnership(ns: LiveNamespace | undefined, owner: string)
   if (!ns) return "absent";
   const alias = ns.links.find((l) => l.name === "lo")?.alias;
   if (alias === namespaceMark(owner)) return "ours";
-  const bare = alias === undefined && ns.links.every((l) => l.name === "lo") && ns.routes.length === 0 && ns.nat.rules.length === 0;
+  const bare =
+    alias === undefined &&
+    ns.links.every((l) => l.name === "lo") &&
+    ns.routes.length === 0 &&
+    ns.nat.rules.length === 0;
   if (bare) return "bare";
   throw new OwnershipConflict(
     `namespace ${ns.name} already exists on the host and is not owned by ${owner} ` +
@@ -55,6 +70,13 @@ export function namespaceOwnership(ns: LiveNamespace | undefined, owner: string)
 }
 
 interface PortPlan {
+  /**
+   * `del-port` of our ports whose device is lost (see deviceLost), in a transaction of its
+   * own: OVS matches ports by name, so only a later transaction's `add-port` makes a new device.
+   */
+  removeFirst: VsctlCommand[];
+  /** Their names: a dead copy of one left in the namespace is ours to delete (OVS no longer knows it). */
+  lost: Set<string>;
   commands: Array<VsctlCommand | undefined>;
   /** Interfaces whose device OVS (re)creates in this plan: they appear in the host's namespace. */
   recreated: Set<string>;
@@ -62,8 +84,27 @@ interface PortPlan {
   vanishing: Set<string>;
 }
 
-function planPorts(spec: RouterNamespaceSpec, live: LiveRouter, owner: string, previous?: RouterNamespaceSpec): PortPlan {
+/**
+ * OVS lists the port, but its device is gone: neither in the namespace nor in the host's
+ * own (the namespace was deleted by hand, which destroys the devices in it), or only a dead
+ * copy is left (up without carrier: the OVS that made it is gone). Only known when the
+ * host's links were read.
+ */
+export function deviceLost(name: string, live: LiveRouter): boolean {
+  if (live.hostLinks === undefined || live.hostLinks.includes(name)) return false;
+  const link = live.namespace?.links.find((l) => l.name === name);
+  return !link || link.noCarrier === true;
+}
+
+function planPorts(
+  spec: RouterNamespaceSpec,
+  live: LiveRouter,
+  owner: string,
+  previous?: RouterNamespaceSpec,
+): PortPlan {
   const ports = allPorts(live);
+  const removeFirst: VsctlCommand[] = [];
+  const lost = new Set<string>();
   const commands: Array<VsctlCommand | undefined> = [];
   const recreated = new Set<string>();
   const deleted = new Set<string>();
@@ -75,7 +116,9 @@ function planPorts(spec: RouterNamespaceSpec, live: LiveRouter, owner: string, p
   }
   for (const iface of spec.interfaces) {
     if (!live.ovs.bridges.some((b) => b.name === iface.bridge)) {
-      throw new MissingBridgeError(`bridge ${iface.bridge} of interface ${iface.name} does not exist on the host; create it first (e.g. a Bridge resource, passing its name output as the interface's bridge so the router waits for it)`);
+      throw new MissingBridgeError(
+        `bridge ${iface.bridge} of interface ${iface.name} does not exist on the host; create it first (e.g. a Bridge resource, passing its name output as the interface's bridge so the router waits for it)`,
+      );
     }
     const current = ports.find((p) => p.name === iface.name);
     if (current && current.externalIds[OWNER_KEY] !== owner) {
@@ -88,18 +131,28 @@ function planPorts(spec: RouterNamespaceSpec, live: LiveRouter, owner: string, p
       commands.push(delPort(current.bridge, iface.name, { ifExists: true })); // moving bridges: same transaction
       onBridge = undefined;
     }
+    if (onBridge && onBridge.type === "internal" && deviceLost(iface.name, live)) {
+      removeFirst.push(delPort(iface.bridge, iface.name, { ifExists: true }));
+      lost.add(iface.name);
+      onBridge = undefined;
+    }
     // A new port, or a type change, gives a new device (OVS opens a new tap).
     if (!onBridge || onBridge.type !== "internal") recreated.add(iface.name);
     const before = previous?.interfaces.find((i) => i.name === iface.name);
     commands.push(...planPort(iface.bridge, portSpecOf(iface), onBridge, owner, before && portSpecOf(before)));
   }
-  return { commands, recreated, vanishing: new Set([...recreated, ...deleted]) };
+  return { removeFirst, lost, commands, recreated, vanishing: new Set([...recreated, ...deleted]) };
 }
 
 const normalized = (value: string) => value.trim().split(/\s+/).join(" ");
 
 /** The ops that take the host from `live` to `desired`; none when they agree. */
-export function planRouter(desired: RouterNamespaceSpec, live: LiveRouter, owner: string, previous?: RouterNamespaceSpec): Op[] {
+export function planRouter(
+  desired: RouterNamespaceSpec,
+  live: LiveRouter,
+  owner: string,
+  previous?: RouterNamespaceSpec,
+): Op[] {
   const name = desired.name;
   const ownership = namespaceOwnership(live.namespace, owner);
   const ns = ownership === "absent" ? undefined : live.namespace;
@@ -108,20 +161,49 @@ export function planRouter(desired: RouterNamespaceSpec, live: LiveRouter, owner
   if (ownership !== "ours") ops.push(markNamespace(name, owner));
 
   const ports = planPorts(desired, live, owner, previous);
+  ops.push(
+    transaction(
+      ports.removeFirst,
+      `delete the OVS ports of router ${name} whose device is lost, so OVS makes new ones`,
+    ),
+  );
   ops.push(transaction(ports.commands, `converge the OVS ports of router ${name}`));
   const inside = new Set((ns?.links ?? []).map((l) => l.name));
-  const entering = desired.interfaces.filter((i) => ports.recreated.has(i.name) || !inside.has(i.name)).map((i) => i.name);
-  ops.push(ipBatch(entering.map((dev) => linkSetNetns(dev, name)), `move ${entering.join(", ")} into namespace ${name}`, { unless: devicesIn(name, entering) }));
+  // A device in the host's own namespace is one OVS made (again): it moves in, and a copy
+  // of that name in the namespace, dead since the OVS that made it went away, goes first.
+  const outside = new Set(live.hostLinks ?? []);
+  const entering = desired.interfaces
+    .filter((i) => ports.recreated.has(i.name) || !inside.has(i.name) || outside.has(i.name))
+    .map((i) => i.name);
+  const stale = entering.filter((dev) => inside.has(dev) && (outside.has(dev) || ports.lost.has(dev)));
+  for (const dev of stale) ports.vanishing.add(dev);
+  ops.push(ipBatch(stale.map(linkDel), `delete the dead copies of ${stale.join(", ")} in ${name}`, { netns: name }));
+  ops.push(
+    ipBatch(
+      entering.map((dev) => linkSetNetns(dev, name)),
+      `move ${entering.join(", ")} into namespace ${name}`,
+      { unless: devicesIn(name, entering) },
+    ),
+  );
 
   // VLAN devices need their parent in the namespace. Only a batch that just adds can be
   // skipped when its devices exist (`ip link add` fails on a second script run).
   const vlans = planVlanDevices(desired, ns, new Set([...entering, ...ports.vanishing]));
   const unless = vlans.deleted.length ? undefined : devicesIn(name, vlans.created);
-  ops.push(ipBatch(vlans.lines, `converge the VLAN devices ${[...vlans.deleted, ...vlans.created].join(", ")} in ${name}`, { netns: name, unless }));
+  ops.push(
+    ipBatch(vlans.lines, `converge the VLAN devices ${[...vlans.deleted, ...vlans.created].join(", ")} in ${name}`, {
+      netns: name,
+      unless,
+    }),
+  );
 
   // After the moves and VLAN devices (per-device keys need the device), before the addresses
   // (promote_secondaries must hold when one is removed).
-  const sysctls = Object.fromEntries(Object.entries(desired.sysctls).filter(([k, v]) => ns?.sysctls[k] === undefined || normalized(ns.sysctls[k]) !== normalized(v)));
+  const sysctls = Object.fromEntries(
+    Object.entries(desired.sysctls).filter(
+      ([k, v]) => ns?.sysctls[k] === undefined || normalized(ns.sysctls[k]) !== normalized(v),
+    ),
+  );
   ops.push(sysctlWrite(name, sysctls));
 
   const loUp = ownership !== "ours" || (ns?.links.find((l) => l.name === "lo")?.up ?? false);
@@ -134,17 +216,3 @@ export function planRouter(desired: RouterNamespaceSpec, live: LiveRouter, owner
   return ops.filter((op): op is Op => op !== undefined);
 }
 
-/**
- * Deleting a router: our OVS ports go (their devices are in our namespace), then the
- * namespace with everything in it, only when it carries our mark: an unmarked one, even
- * empty, may be someone else's fresh namespace.
- */
-export function planRouterDelete(name: string, live: LiveRouter, owner: string): Op[] {
-  const ours = allPorts(live).filter((p) => p.externalIds[OWNER_KEY] === owner);
-  const ops: Array<Op | undefined> = [
-    transaction(ours.map((p) => delPort(p.bridge, p.name, { ifExists: true })), `delete the OVS ports of router ${name}`),
-  ];
-  const mark = live.namespace?.links.find((l) => l.name === "lo")?.alias;
-  if (mark === namespaceMark(owner)) ops.push(netnsDelete(name));
-  return ops.filter((op): op is Op => op !== undefined);
-}

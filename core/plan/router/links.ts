@@ -2,7 +2,16 @@
 // the lines of one `ip -n NS -batch -`; VLAN devices to create or delete as the lines of
 // another. The namespace is ours, so every route the kernel did not add itself
 // (`proto kernel`) and every VLAN device is ours to keep or remove.
-import { addressAdd, addressDel, IpLine, linkAddVlan, linkDel, linkSet, routeDel, routeReplace } from "../../compile/ip";
+import {
+  addressAdd,
+  addressDel,
+  IpLine,
+  linkAddVlan,
+  linkDel,
+  linkSet,
+  routeDel,
+  routeReplace,
+} from "../../compile/ip";
 import { LiveAddress, LiveLink, LiveRoute } from "../../live/ip";
 import { LiveNamespace } from "../../live/router";
 import { parseCidr } from "../../net/address";
@@ -13,7 +22,10 @@ const FRESH: LiveLink = { name: "", up: false, mtu: 0, mac: "", addresses: [] };
 
 /** The addresses a device must carry: its own plus the floating IPs it holds (/32). */
 export function wantedAddresses(spec: RouterNamespaceSpec, device: { name: string; addresses: string[] }): string[] {
-  return [...device.addresses, ...spec.floatingIps.filter((f) => f.interface === device.name).map((f) => `${f.floatingIp}/32`)];
+  return [
+    ...device.addresses,
+    ...spec.floatingIps.filter((f) => f.interface === device.name).map((f) => `${f.floatingIp}/32`),
+  ];
 }
 
 /** A device the router sets up: an interface, or a VLAN device (`vlan`) on one. */
@@ -22,14 +34,21 @@ export interface WantedDevice {
   addresses: string[];
   mac?: string;
   mtu?: number;
+  /** Declared administrative state; undefined means up. */
+  up?: boolean;
   vlan?: { id: number; parent: string };
 }
 
 /** Every device in declaration order: each interface, then its VLAN devices. */
 export function wantedDevices(spec: RouterNamespaceSpec): WantedDevice[] {
   return spec.interfaces.flatMap((i) => [
-    { name: i.name, addresses: i.addresses, mac: i.mac, mtu: i.mtu },
-    ...(i.vlans ?? []).map((v) => ({ name: vlanDeviceName(i.name, v.id), addresses: v.addresses, mtu: v.mtu, vlan: { id: v.id, parent: i.name } })),
+    { name: i.name, addresses: i.addresses, mac: i.mac, mtu: i.mtu, up: i.up },
+    ...(i.vlans ?? []).map((v) => ({
+      name: vlanDeviceName(i.name, v.id),
+      addresses: v.addresses,
+      mtu: v.mtu,
+      vlan: { id: v.id, parent: i.name },
+    })),
   ]);
 }
 
@@ -45,10 +64,15 @@ export interface VlanPlan {
  * Devices on a parent in `freshParents` (recreated by OVS, or just moved in) count as
  * absent: the kernel deletes a VLAN device with its parent.
  */
-export function planVlanDevices(spec: RouterNamespaceSpec, ns: LiveNamespace | undefined, freshParents: Set<string>): VlanPlan {
+export function planVlanDevices(
+  spec: RouterNamespaceSpec,
+  ns: LiveNamespace | undefined,
+  freshParents: Set<string>,
+): VlanPlan {
   const wanted = wantedDevices(spec).filter((d) => d.vlan);
   const live = (ns?.links ?? []).filter((l) => l.vlan && !freshParents.has(l.vlan.parent));
-  const same = (w: WantedDevice, l: LiveLink) => w.name === l.name && w.vlan!.id === l.vlan!.id && w.vlan!.parent === l.vlan!.parent;
+  const same = (w: WantedDevice, l: LiveLink) =>
+    w.name === l.name && w.vlan!.id === l.vlan!.id && w.vlan!.parent === l.vlan!.parent;
   const deleted = live.filter((l) => !wanted.some((w) => same(w, l))).map((l) => l.name);
   const created = wanted.filter((w) => !live.some((l) => same(w, l)));
   return {
@@ -82,7 +106,8 @@ function planDevice(spec: RouterNamespaceSpec, iface: WantedDevice, live: LiveLi
   lines.push(...dels.filter((d) => !clash(d)).map((d) => addressDel(d, iface.name)));
   // Up last: with arp_notify the kernel then announces the addresses (gratuitous ARP), so
   // neighbours drop a stale MAC at once, e.g. after OVS recreated the port.
-  if (!live.up) lines.push(linkSet(iface.name, { up: true }));
+  const up = iface.up ?? true;
+  if (live.up !== up) lines.push(linkSet(iface.name, { up }));
   return lines;
 }
 
@@ -104,7 +129,11 @@ export function ownedRoutes(ns: LiveNamespace | undefined): LiveRoute[] {
  * `replace` for each missing or different route, `del` for the rest. Routes on devices
  * that vanish in this plan (OVS deletes or recreates them) go with them: they count as absent.
  */
-function planRoutes(spec: RouterNamespaceSpec, ns: LiveNamespace | undefined, vanishing: Set<string>): { dels: IpLine[]; replaces: IpLine[] } {
+function planRoutes(
+  spec: RouterNamespaceSpec,
+  ns: LiveNamespace | undefined,
+  vanishing: Set<string>,
+): { dels: IpLine[]; replaces: IpLine[] } {
   const live = ownedRoutes(ns).filter((r) => !(r.device && vanishing.has(r.device)));
   const keep = new Set<LiveRoute>();
   const replaces: IpLine[] = [];
@@ -129,11 +158,17 @@ function planRoutes(spec: RouterNamespaceSpec, ns: LiveNamespace | undefined, va
  * routes go first (an address change could take them away under a later `route del`),
  * routes are added last (their gateways need the addresses).
  */
-export function planLinks(spec: RouterNamespaceSpec, ns: LiveNamespace | undefined, entering: Set<string>, vanishing: Set<string>, loUp: boolean): IpLine[] {
+export function planLinks(
+  spec: RouterNamespaceSpec,
+  ns: LiveNamespace | undefined,
+  entering: Set<string>,
+  vanishing: Set<string>,
+  loUp: boolean,
+): IpLine[] {
   const lines: IpLine[] = [];
   if (!loUp) lines.push(linkSet("lo", { up: true }));
   for (const device of wantedDevices(spec)) {
-    const live = entering.has(device.name) ? FRESH : ns?.links.find((l) => l.name === device.name) ?? FRESH;
+    const live = entering.has(device.name) ? FRESH : (ns?.links.find((l) => l.name === device.name) ?? FRESH);
     lines.push(...planDevice(spec, device, live));
   }
   const routes = planRoutes(spec, ns, vanishing);

@@ -2,8 +2,21 @@
 // live chains differ, and the SNAT/floating-IP entries the live chains hold. Chains and
 // rules that are not ours are never named, so `--noflush` leaves them as they are.
 import {
-  declareChain, deleteRule, dnatRule, floatSnatRule, formatRule, HOOKS, Hook, insertFirst, jumpRule, natRuleExists, OUR_CHAINS,
-  restoreNat, RestoreLine, Rule, snatRule,
+  declareChain,
+  deleteRule,
+  dnatRule,
+  floatSnatRule,
+  formatRule,
+  HOOKS,
+  Hook,
+  insertFirst,
+  jumpRule,
+  natRuleExists,
+  OUR_CHAINS,
+  restoreNat,
+  RestoreLine,
+  Rule,
+  snatRule,
 } from "../../compile/iptables";
 import { LiveTable, rulesOf, hasChain } from "../../live/iptables";
 import { FloatingIpSpec, RouterNamespaceSpec, SnatSpec } from "../../schema/router";
@@ -22,7 +35,8 @@ export function desiredNat(spec: Pick<RouterNamespaceSpec, "snat" | "floatingIps
   };
 }
 
-const jumps = (live: LiveTable, hook: Hook) => rulesOf(live, hook).filter((spec) => spec === jumpRule(hook).spec).length;
+const jumps = (live: LiveTable, hook: Hook) =>
+  rulesOf(live, hook).filter((spec) => spec === jumpRule(hook).spec).length;
 
 /** Whether one hook's chain, its rules and its single jump are as desired. */
 function hookInPlace(live: LiveTable, hook: Hook, rules: Rule[]): boolean {
@@ -69,9 +83,13 @@ export function observeNat(
   reference: Pick<RouterNamespaceSpec, "snat" | "floatingIps">,
   hasAddress: (iface: string, cidr: string) => boolean,
 ): { snat: SnatSpec[]; floatingIps: FloatingIpSpec[] } {
-  const pre = rulesOf(live, OUR_CHAINS.PREROUTING);
-  const out = rulesOf(live, OUR_CHAINS.OUTPUT);
-  let post: LiveSnat[] = rulesOf(live, OUR_CHAINS.POSTROUTING).flatMap((spec) => {
+  // A chain's rules act once per jump into it: none without one (a jump deleted by hand
+  // shows as the rules missing), twice with two (shown as rules nobody declared).
+  const acting = (hook: Hook) =>
+    Array.from({ length: jumps(live, hook) }, () => rulesOf(live, OUR_CHAINS[hook])).flat();
+  const pre = acting("PREROUTING");
+  const out = acting("OUTPUT");
+  let post: LiveSnat[] = acting("POSTROUTING").flatMap((spec) => {
     const m = SNAT.exec(spec);
     return m ? [{ source: m[1] ?? "0.0.0.0/0", interface: m[2], toSource: m[3] }] : [];
   });
@@ -87,16 +105,27 @@ export function observeNat(
     return m && out.includes(spec) ? [{ floatingIp: m[1], fixedIp: m[2] }] : [];
   });
   const known = new Map(reference.floatingIps.map((f) => [f.floatingIp, f]));
-  for (const d of [...dnats].sort((a, b) => rank(reference.floatingIps, a.floatingIp) - rank(reference.floatingIps, b.floatingIp))) {
+  for (const d of [...dnats].sort(
+    (a, b) => rank(reference.floatingIps, a.floatingIp) - rank(reference.floatingIps, b.floatingIp),
+  )) {
     const wanted = known.get(d.floatingIp);
-    const back = take((s) => s.source === `${d.fixedIp}/32` && s.toSource === d.floatingIp && (!wanted || s.interface === wanted.interface));
+    const back = take(
+      (s) =>
+        s.source === `${d.fixedIp}/32` && s.toSource === d.floatingIp && (!wanted || s.interface === wanted.interface),
+    );
     if (back && hasAddress(back.interface, `${d.floatingIp}/32`)) floatingIps.push({ ...d, interface: back.interface });
     else if (back) post.push(back);
+    // Its DNAT and address are there, but no way back (SNAT to the floating IP): shown without
+    // its interface (which the schema defaults when read back from state), so a fixed IP
+    // changed by hand or a deleted SNAT rule is named.
+    else if (wanted && hasAddress(wanted.interface, `${d.floatingIp}/32`)) floatingIps.push(d as FloatingIpSpec);
   }
 
   const snat: SnatSpec[] = [];
   for (const ref of reference.snat) {
-    const sources = ref.sources.filter((source) => take((s) => s.source === source && s.interface === ref.interface && s.toSource === ref.toSource));
+    const sources = ref.sources.filter((source) =>
+      take((s) => s.source === source && s.interface === ref.interface && s.toSource === ref.toSource),
+    );
     if (sources.length) snat.push({ ...ref, sources });
   }
   const extra: SnatSpec[] = []; // rules nobody declared, grouped by interface and address

@@ -2,11 +2,18 @@
 // agrees with `reference` reads back exactly as declared; anything else ours is appended.
 import { OWNER_KEY } from "../../schema/common";
 import { namespaceMark } from "../../compile/ip";
-import { RouteSpec, routeFamily, RouterInterfaceSpec, RouterNamespaceSpec, RouterVlanSpec, vlanDeviceName } from "../../schema/router";
+import {
+  RouteSpec,
+  routeFamily,
+  RouterInterfaceSpec,
+  RouterNamespaceSpec,
+  RouterVlanSpec,
+  vlanDeviceName,
+} from "../../schema/router";
 import { LiveLink, LiveRoute } from "../../live/ip";
 import { LiveRouter } from "../../live/router";
 import { pickKeys } from "../maps";
-import { allPorts, PlacedPort } from "./index";
+import { allPorts, deviceLost, PlacedPort } from "./index";
 import { managedAddresses, ownedRoutes } from "./links";
 import { observeNat } from "./nat";
 
@@ -28,18 +35,31 @@ function addressesOf(link: LiveLink | undefined, spec: RouterNamespaceSpec, decl
 }
 
 /** The VLAN devices on `parent` that carry their `<parent>.<id>` name (others are deleted by the plan). */
-function observeVlans(live: LiveRouter, parent: string, reference: RouterInterfaceSpec | undefined, spec: RouterNamespaceSpec): RouterVlanSpec[] {
-  const links = (live.namespace?.links ?? []).filter((l) => l.vlan?.parent === parent && l.name === vlanDeviceName(parent, l.vlan.id));
+function observeVlans(
+  live: LiveRouter,
+  parent: string,
+  reference: RouterInterfaceSpec | undefined,
+  spec: RouterNamespaceSpec,
+): RouterVlanSpec[] {
+  const links = (live.namespace?.links ?? []).filter(
+    (l) => l.vlan?.parent === parent && l.name === vlanDeviceName(parent, l.vlan.id),
+  );
   const declared = reference?.vlans ?? [];
   return inReferenceOrder(links, (l) => rankIn(declared, (v) => v.id === l.vlan!.id)).map((l) => {
     const ref = declared.find((v) => v.id === l.vlan!.id);
-    return { id: l.vlan!.id, addresses: addressesOf(l, spec, ref?.addresses ?? []), ...(ref?.mtu !== undefined ? { mtu: l.mtu } : {}) };
+    return {
+      id: l.vlan!.id,
+      addresses: addressesOf(l, spec, ref?.addresses ?? []),
+      ...(ref?.mtu !== undefined ? { mtu: l.mtu } : {}),
+    };
   });
 }
 
 function observeInterface(live: LiveRouter, port: PlacedPort, spec: RouterNamespaceSpec): RouterInterfaceSpec {
   const reference = spec.interfaces.find((i) => i.name === port.name);
-  const link = live.namespace?.links.find((l) => l.name === port.name);
+  // A dead copy (its OVS restarted, or the port is gone from under it) carries nothing.
+  const dead = deviceLost(port.name, live) || !!live.hostLinks?.includes(port.name);
+  const link = dead ? undefined : live.namespace?.links.find((l) => l.name === port.name);
   const vlans = observeVlans(live, port.name, reference, spec);
   return {
     name: port.name,
@@ -51,6 +71,8 @@ function observeInterface(live: LiveRouter, port: PlacedPort, spec: RouterNamesp
     // MAC and MTU are shown only when declared: otherwise they are the host's to pick.
     ...(link && reference?.mac !== undefined ? { mac: link.mac } : {}),
     ...(link && reference?.mtu !== undefined ? { mtu: link.mtu } : {}),
+    // Up is the default: shown when declared, or when the device is down against it.
+    ...(link && (reference?.up !== undefined || !link.up) ? { up: link.up } : {}),
   };
 }
 
@@ -62,7 +84,11 @@ function observeRoute(r: LiveRoute, reference: RouteSpec | undefined): RouteSpec
   };
 }
 
-export function observeRouter(live: LiveRouter, reference: RouterNamespaceSpec, owner: string): RouterNamespaceSpec | undefined {
+export function observeRouter(
+  live: LiveRouter,
+  reference: RouterNamespaceSpec,
+  owner: string,
+): RouterNamespaceSpec | undefined {
   const ns = live.namespace;
   if (!ns || ns.links.find((l) => l.name === "lo")?.alias !== namespaceMark(owner)) return undefined;
   const ports = allPorts(live).filter((p) => p.externalIds[OWNER_KEY] === owner);
@@ -70,10 +96,16 @@ export function observeRouter(live: LiveRouter, reference: RouterNamespaceSpec, 
     observeInterface(live, p, reference),
   );
   const routeKey = (r: { destination: string }, family: 4 | 6) => `${family} ${r.destination}`;
-  const routes = inReferenceOrder(ownedRoutes(ns), (r) => rankIn(reference.routes, (w) => routeKey(w, routeFamily(w)) === routeKey(r, r.family))).map(
-    (r) => observeRoute(r, reference.routes.find((w) => routeKey(w, routeFamily(w)) === routeKey(r, r.family))),
+  const routes = inReferenceOrder(ownedRoutes(ns), (r) =>
+    rankIn(reference.routes, (w) => routeKey(w, routeFamily(w)) === routeKey(r, r.family)),
+  ).map((r) =>
+    observeRoute(
+      r,
+      reference.routes.find((w) => routeKey(w, routeFamily(w)) === routeKey(r, r.family)),
+    ),
   );
-  const hasAddress = (iface: string, cidr: string) => !!ns.links.find((l) => l.name === iface)?.addresses.some((a) => a.cidr === cidr);
+  const hasAddress = (iface: string, cidr: string) =>
+    !!ns.links.find((l) => l.name === iface)?.addresses.some((a) => a.cidr === cidr);
   return {
     name: ns.name,
     sysctls: pickKeys(ns.sysctls, reference.sysctls),

@@ -21,6 +21,8 @@ export interface RouterInterfaceArgs {
   mac?: string;
   /** MTU (`ip link set mtu`). Default: the device's own (1500). */
   mtu?: number;
+  /** Administrative state (`ip link set up|down`). Default up; `false` keeps the device down. */
+  up?: boolean;
 }
 
 /** A Linux VLAN sub-interface: `ip link add link IF name IF.ID type vlan id ID`. */

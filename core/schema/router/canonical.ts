@@ -39,6 +39,7 @@ export function canonical(spec: Shape) {
     addresses: i.addresses.map(canonicalCidr),
     ...(i.mac !== undefined ? { mac: canonicalMac(i.mac) } : {}),
     ...(i.mtu !== undefined ? { mtu: i.mtu } : {}),
+    ...(i.up !== undefined ? { up: i.up } : {}),
   }));
   const hasIpv6 = connected.some((c) => c.cidr.family === 6) || spec.routes.some((r) => routeFamily(r) === 6);
   return {

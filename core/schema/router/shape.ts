@@ -42,6 +42,7 @@ const routerInterface = z
     addresses: z.array(checkedString(interfaceAddressRule)).default([]),
     mac: checkedString(macRule).optional(),
     mtu: mtu.optional(),
+    up: z.boolean({ message: "must be true or false" }).optional(),
   })
   .strict();
 

@@ -275,8 +275,8 @@ describe("the seed article's flows on a real lab host over SSH @host", function 
     assert.equal((await diff("ex-strip-vlan-1")).changes, false);
   });
 
-  it("after a Bridge fail_mode change flushed br-ex, diff reports the rules missing and update restores them", async () => {
-    await update("br-ex", { ...specs["br-ex"][1], failMode: "secure" });
+  it("after a fail_mode change by hand flushed br-ex, diff reports the rules missing and update restores them", async () => {
+    await lab.sh(["ovs-vsctl", "set-fail-mode", "br-ex", "secure"]);
     assert.deepEqual(await dumpAll("br-ex"), [], "OVS flushed every flow of br-ex");
     assert.notEqual((await ping("ns1", 2)).code, 0);
     for (const name of ["ex-normal", "ex-strip-vlan-1", "ex-drop-patch"]) {
@@ -286,6 +286,15 @@ describe("the seed article's flows on a real lab host over SSH @host", function 
     }
     assert.equal((await ping("ns1")).code, 0, "traffic flows again");
     assert.notEqual((await ping("ns2", 2)).code, 0, "and tag 2 is still dropped");
+  });
+
+  it("a Bridge's own fail_mode change keeps every flow: OVS flushes them, the Bridge adds them back as they were", async () => {
+    const before = await dumpAll("br-ex");
+    await update("br-ex", { ...specs["br-ex"][1], failMode: "secure" });
+    assert.equal((await lab.sh(["ovs-vsctl", "get-fail-mode", "br-ex"])).trim(), "secure");
+    assert.deepEqual(await dumpAll("br-ex"), before.filter((f) => !/priority=0 actions=NORMAL/.test(f)));
+    for (const name of ["ex-normal", "ex-strip-vlan-1", "ex-drop-patch"]) assert.equal((await diff(name)).changes, false, name);
+    assert.equal((await ping("ns1")).code, 0, "traffic still flows");
   });
 
   it("delete removes our flows and ports only; the bridges and their other flows stay", async () => {

@@ -98,7 +98,7 @@ describe("PatchPair provider against a real lab host over SSH @host", function (
   it("shows a tag set by hand in refresh", async () => {
     await vsctl("set", "Port", "a-to-b", "tag=7");
     const refreshed = await call("patchPair", "read", "id", pair);
-    assert.deepEqual(refreshed.props.a, { bridge: "br-a", port: "a-to-b", tag: 7 });
+    assert.deepEqual(refreshed.props.a, { bridge: "br-a", port: "a-to-b", tag: 7, peer: "b-to-a" });
     await update();
   });
 

@@ -204,15 +204,23 @@ describe("the seed's router on a real lab host over SSH, with real packets @host
     await assert.rejects(call("routerNamespace", "create", checked.inputs), /not owned by test\/stack\/r2/);
   });
 
-  it("delete leaves no namespace, port or rule, and the host's own namespace as it was", async () => {
+  it("delete keeps the namespace, unmarked, for a chain someone made by hand: only our ports, chains and jumps go", async () => {
     await call("routerNamespace", "delete", NS, state);
-    assert.doesNotMatch(await lab.sh(["ip", "netns", "list"]), new RegExp(NS));
+    assert.match(await lab.sh(["ip", "netns", "list"]), new RegExp(NS));
+    assert.doesNotMatch(await lab.sh(["ip", "-n", NS, "-o", "link", "show", "lo"]), /alias/, "our mark went");
     const ports = await lab.sh(["ovs-vsctl", "--columns=name", "--bare", "list", "Port"]);
     assert.doesNotMatch(ports, /q[rg]-/);
     assert.match(ports, /tap-a/, "ports that are not ours stay");
+    const nat = (await inNs(NS, "iptables-save", "-t", "nat")).stdout;
+    assert.doesNotMatch(nat, /ovslab/);
+    assert.match(nat, /-A hand-made -d 198\.51\.100\.1\/32 -j ACCEPT/, "the hand-made chain stays");
+    assert.equal((await call("routerNamespace", "read", NS, state)).id, "", "read reports it gone");
+  });
+
+  it("leaves the host's own namespace as it was once the kept namespace is removed by hand", async () => {
+    await lab.sh(["ip", "netns", "delete", NS]);
     assert.doesNotMatch(await lab.sh(["iptables-save"]), /ovslab/);
     assert.equal(await rootView(), rootBefore);
-    assert.equal((await call("routerNamespace", "read", NS, state)).id, "", "read reports it gone");
   });
 });
 

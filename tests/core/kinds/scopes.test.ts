@@ -12,8 +12,8 @@ describe("scopes", () => {
     assert.equal(readScope(op("sh", "-c", "anything")), "*");
   });
 
-  it("names what each write changes, a vsctl write taking every bridge's flows with OVSDB", () => {
-    assert.deepEqual(writeScopes(op("ovs-vsctl", "set", "Bridge", "br0", "fail_mode=secure")), ["ovsdb", "flows:*"]);
+  it("names what each write changes, a vsctl write taking every bridge's flows and namespace reads (host links) with OVSDB", () => {
+    assert.deepEqual(writeScopes(op("ovs-vsctl", "set", "Bridge", "br0", "fail_mode=secure")), ["ovsdb", "flows:*", "netns:*"]);
     assert.deepEqual(writeScopes(op("ovs-ofctl", "-O", "OpenFlow14", "--bundle", "add-flows", "br-ex", "-")), ["flows:br-ex"]);
     assert.deepEqual(writeScopes(op("ip", "netns", "add", "qr1")), ["netns:qr1"]);
     assert.deepEqual(writeScopes(op("ip", "netns", "exec", "qr1", "iptables-restore", "--noflush", "-w")), ["netns:qr1"]);

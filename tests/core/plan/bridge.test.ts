@@ -8,8 +8,13 @@ import { OwnershipConflict } from "../../../core/plan/errors";
 const OWNER = "lab/dev/br-int";
 const spec = (input: unknown): BridgeSpec => bridgeSpec.parse(input);
 const desired = spec({
-  name: "br-int", failMode: "secure", datapathType: "netdev",
-  ports: [{ name: "foo", type: "internal", tag: 4 }, { name: "int-br-ex", type: "patch", options: { peer: "phy-br-ex" } }],
+  name: "br-int",
+  failMode: "secure",
+  datapathType: "netdev",
+  ports: [
+    { name: "foo", type: "internal", tag: 4 },
+    { name: "int-br-ex", type: "patch", options: { peer: "phy-br-ex" } },
+  ],
 });
 
 function ours(port: Partial<LivePort> & { name: string }): LivePort {
@@ -19,7 +24,12 @@ function ours(port: Partial<LivePort> & { name: string }): LivePort {
 /** The host exactly as `desired` wants it. */
 function converged(): LiveBridge {
   return {
-    name: "br-int", failMode: "secure", datapathType: "netdev", protocols: [], externalIds: { "ovslab-owner": OWNER }, otherConfig: {},
+    name: "br-int",
+    failMode: "secure",
+    datapathType: "netdev",
+    protocols: [],
+    externalIds: { "ovslab-owner": OWNER },
+    otherConfig: {},
     ports: [ours({ name: "foo", tag: 4 }), ours({ name: "int-br-ex", type: "patch", options: { peer: "phy-br-ex" } })],
   };
 }
@@ -68,7 +78,9 @@ describe("planBridge", () => {
   it("restores an interface option changed by hand", () => {
     const live = converged();
     live.ports[1].options = { peer: "elsewhere" };
-    assert.deepEqual(lines(planBridge(desired, host(live), OWNER)), ["ovs-vsctl set Interface int-br-ex options:peer=phy-br-ex"]);
+    assert.deepEqual(lines(planBridge(desired, host(live), OWNER)), [
+      "ovs-vsctl set Interface int-br-ex options:peer=phy-br-ex",
+    ]);
   });
 
   it("clears a tag the spec no longer sets", () => {
@@ -87,12 +99,16 @@ describe("planBridge", () => {
     const live = converged();
     live.externalIds = { ...live.externalIds, "bridge-id": "mine", "neutron-key": "theirs" };
     const before = spec({ ...desired, externalIds: { "bridge-id": "mine" } });
-    assert.deepEqual(lines(planBridge(desired, host(live), OWNER, before)), ["ovs-vsctl remove Bridge br-int external_ids bridge-id"]);
+    assert.deepEqual(lines(planBridge(desired, host(live), OWNER, before)), [
+      "ovs-vsctl remove Bridge br-int external_ids bridge-id",
+    ]);
   });
 
   it("quotes map values that ovs-vsctl would otherwise parse", () => {
     const withSpace = spec({ ...desired, otherConfig: { "mac-table-size": "a b" } });
-    assert.deepEqual(lines(planBridge(withSpace, host(converged()), OWNER)), [`ovs-vsctl set Bridge br-int 'other_config:mac-table-size="a b"'`]);
+    assert.deepEqual(lines(planBridge(withSpace, host(converged()), OWNER)), [
+      `ovs-vsctl set Bridge br-int 'other_config:mac-table-size="a b"'`,
+    ]);
   });
 
   it("refuses to take over a bridge that exists and is not ours", () => {
@@ -103,7 +119,10 @@ describe("planBridge", () => {
   it("refuses to take over a port of the same name that someone else added", () => {
     const live = converged();
     live.ports[0].externalIds = {};
-    assert.throws(() => planBridge(desired, host(live), OWNER), /port foo already exists on bridge br-int and is not owned by lab\/dev\/br-int/);
+    assert.throws(
+      () => planBridge(desired, host(live), OWNER),
+      /port foo already exists on bridge br-int and is not owned by lab\/dev\/br-int/,
+    );
   });
 
   it("refuses a port that lives on another bridge", () => {
@@ -114,16 +133,48 @@ describe("planBridge", () => {
   });
 });
 
-describe("planBridgeDelete", () => {
-  it("deletes the whole bridge when only our ports are on it", () => {
-    assert.deepEqual(lines(planBridgeDelete("br-int", host(converged()), OWNER)), ["ovs-vsctl --if-exists del-br br-int"]);
+describe("planBridge on a fail_mode change", () => {
+  const dumped = (cookie: string, table: number, priority: number, match: string, actions: string, more = {}) =>
+    ({ cookie, table, priority, idleTimeout: 0, hardTimeout: 0, importance: 0, flags: [], match, actions, ...more });
+
+  it("adds back every flow OVS flushes, others' exactly as they were, but not OVS's own NORMAL flow", () => {
+    const live = { ...host({ ...converged(), failMode: "standalone" }), flows: { "br-int": [
+      dumped("0x0", 0, 0, "", "NORMAL"),
+      dumped("0x77", 23, 9, "arp,in_port=2", "drop", { idleTimeout: 60, flags: ["send_flow_rem"] }),
+      dumped("0x6f76000000000001", 0, 3, "in_port=1,vlan_tci=0x0000/0x1fff", "mod_vlan_vid:1,NORMAL"),
+    ] } };
+    const ops = planBridge(desired, live, OWNER);
+    assert.deepEqual(lines(ops), [
+      "ovs-vsctl set Bridge br-int fail_mode=secure",
+      "ovs-ofctl -O OpenFlow10,OpenFlow11,OpenFlow12,OpenFlow13,OpenFlow14,OpenFlow15 add-flows br-int -",
+    ]);
+    assert.equal(ops[1].stdin,
+      "cookie=0x77,table=23,priority=9,idle_timeout=60,send_flow_rem,arp,in_port=2,actions=drop\n" +
+      "cookie=0x6f76000000000001,table=0,priority=3,in_port=1,vlan_tci=0x0000/0x1fff,actions=mod_vlan_vid:1,NORMAL\n");
   });
 
-  it("keeps the bridge, without our mark, when someone else's port is on it", () => {
+  it("adds nothing back when the bridge had no flow but OVS's own", () => {
+    const live = {
+      ...host({ ...converged(), failMode: "standalone" }),
+      flows: { "br-int": [dumped("0x0", 0, 0, "", "NORMAL")] },
+    };
+    assert.deepEqual(lines(planBridge(desired, live, OWNER)), ["ovs-vsctl set Bridge br-int fail_mode=secure"]);
+  });
+});
+
+describe("planBridgeDelete", () => {
+  it("deletes the whole bridge when only our ports are on it", () => {
+    assert.deepEqual(lines(planBridgeDelete("br-int", host(converged()), OWNER)), [
+      "ovs-vsctl --if-exists del-br br-int",
+    ]);
+  });
+
+  it("keeps the bridge, without our mark but marked kept by us, when someone else's port is on it", () => {
     const live = converged();
     live.ports.push({ name: "tap-hand", type: "internal", trunks: [], options: {}, externalIds: {} });
     assert.deepEqual(lines(planBridgeDelete("br-int", host(live), OWNER)), [
-      "ovs-vsctl --if-exists del-port br-int foo -- --if-exists del-port br-int int-br-ex -- remove Bridge br-int external_ids ovslab-owner",
+      "ovs-vsctl --if-exists del-port br-int foo -- --if-exists del-port br-int int-br-ex -- remove Bridge br-int external_ids ovslab-owner" +
+        " -- set Bridge br-int external_ids:ovslab-kept-by=lab/dev/br-int",
     ]);
   });
 
@@ -132,11 +183,26 @@ describe("planBridgeDelete", () => {
       ({ cookie, table: 0, priority, idleTimeout: 0, hardTimeout: 0, importance: 0, flags: [], match, actions });
     const withDefault = { ...host(converged()), flows: { "br-int": [flow("0x0", 0, "", "NORMAL")] } };
     assert.deepEqual(lines(planBridgeDelete("br-int", withDefault, OWNER)), ["ovs-vsctl --if-exists del-br br-int"]);
-    const withTheirs = { ...host(converged()), flows: { "br-int": [flow("0x0", 0, "", "NORMAL"), flow("0x77", 9, "arp", "drop")] } };
+    const withTheirs = {
+      ...host(converged()),
+      flows: { "br-int": [flow("0x0", 0, "", "NORMAL"), flow("0x77", 9, "arp", "drop")] },
+    };
     assert.deepEqual(lines(planBridgeDelete("br-int", withTheirs, OWNER)), [
-      "ovs-vsctl --if-exists del-port br-int foo -- --if-exists del-port br-int int-br-ex -- remove Bridge br-int external_ids ovslab-owner",
+      "ovs-vsctl --if-exists del-port br-int foo -- --if-exists del-port br-int int-br-ex -- remove Bridge br-int external_ids ovslab-owner" +
+        " -- set Bridge br-int external_ids:ovslab-kept-by=lab/dev/br-int",
     ]);
     assert.match(planBridgeDelete("br-int", withTheirs, OWNER)[0].why, /1 flow of cookie 0x77/);
+  });
+
+  it("takes back a bridge it kept (kept-by mark), and refuses one kept by another owner, naming it", () => {
+    const kept = { ...converged(), ports: [], externalIds: { "ovslab-kept-by": OWNER } };
+    assert.deepEqual(lines(planBridge(spec({ ...desired, ports: [] }), host(kept), OWNER)), [
+      "ovs-vsctl set Bridge br-int external_ids:ovslab-owner=lab/dev/br-int -- remove Bridge br-int external_ids ovslab-kept-by",
+    ]);
+    assert.throws(
+      () => planBridge(desired, host(kept), "lab/other/br-int"),
+      /not owned by lab\/other\/br-int \(external_ids:ovslab-owner=<unset>, kept by lab\/dev\/br-int for what others have on it\)/,
+    );
   });
 
   it("does nothing to a bridge that is gone or not ours", () => {

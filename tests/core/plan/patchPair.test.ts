@@ -134,6 +134,13 @@ describe("observePatchPair", () => {
     assert.deepEqual(observed, { a: { ...pair.a, tag: 7 }, b: { ...pair.b, trunks: [3, 1] } });
   });
 
+  it("shows a peer changed by hand, and `<none>` for an end that is no patch port any more", () => {
+    const observed = observePatchPair(converged({ options: { peer: "nowhere" } }, { type: "internal" }), pair, OWNER)!;
+    assert.equal(observed.a.peer, "nowhere");
+    assert.equal(observed.b.peer, "<none>");
+    assert.equal(patchPairSpec.parse(observed).b.peer, "int-br-ex", "what refresh records reads back as a valid spec");
+  });
+
   it("is undefined when neither end is there any more", () => {
     assert.equal(observePatchPair(host(bridge("br-int"), bridge("br-ex")), pair, OWNER), undefined);
   });

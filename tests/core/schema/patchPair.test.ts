@@ -9,8 +9,13 @@ function problems(input: unknown): string[] {
 const seed = { a: { bridge: "br-int", port: "int-br-ex" }, b: { bridge: "br-ex", port: "phy-br-ex" } };
 
 describe("patchPairSpec", () => {
-  it("accepts the seed article's pair as it is, with no defaults added", () => {
-    assert.deepEqual(parseOrThrow(patchPairSpec, seed, "PatchPair"), seed);
+  it("accepts the seed article's pair as it is, adding only each end's peer (the other end's port)", () => {
+    assert.deepEqual(parseOrThrow(patchPairSpec, seed, "PatchPair"), { a: { ...seed.a, peer: "phy-br-ex" }, b: { ...seed.b, peer: "int-br-ex" } });
+  });
+
+  it("always makes each end's peer the other end's port, whatever was given (state written with another name)", () => {
+    const parsed = parseOrThrow(patchPairSpec, { a: { ...seed.a, peer: "old" }, b: seed.b }, "PatchPair");
+    assert.equal(parsed.a.peer, "phy-br-ex");
   });
 
   it("accepts a tag or trunks on either end", () => {

@@ -1,7 +1,7 @@
-// planRouter and planRouterDelete over the whole router; NAT, VLAN devices and observe have files of their own.
+// planRouter over the whole router (delete has a file of its own); NAT, VLAN devices and observe have files of their own.
 import { strict as assert } from "assert";
 import { routerNamespaceSpec } from "../../../../core/schema/router";
-import { planRouter, planRouterDelete } from "../../../../core/plan/router";
+import { planRouter } from "../../../../core/plan/router";
 import { MissingBridgeError, OwnershipConflict } from "../../../../core/plan/errors";
 import { LiveRouter, parseNamespace } from "../../../../core/live/router";
 import { converged, desired, empty, fixture, link, OWNER, script } from "./fixture";
@@ -10,7 +10,11 @@ describe("planRouter", () => {
   it("refuses an interface on a bridge the host does not have, naming it", () => {
     const live = empty();
     live.ovs.bridges = live.ovs.bridges.filter((b) => b.name !== "br-ex");
-    assert.throws(() => planRouter(desired, live, OWNER), (e: unknown) => e instanceof MissingBridgeError && /bridge br-ex of interface qg-b does not exist/.test(e.message));
+    assert.throws(
+      () => planRouter(desired, live, OWNER),
+      (e: unknown) =>
+        e instanceof MissingBridgeError && /bridge br-ex of interface qg-b does not exist/.test(e.message),
+    );
   });
 
   it("builds a router from nothing: namespace, one OVS transaction, moves, sysctls, one ip batch, one iptables-restore", () => {
@@ -64,29 +68,86 @@ describe("planRouter", () => {
   it("removes a route nobody declared (the namespace is ours), and only that", () => {
     const live = converged();
     live.namespace!.routes = parseNamespace("qrouter-1", fixture("read-router.txt"))!.routes;
-    assert.deepEqual(script(planRouter(desired, live, OWNER)), ["ip -n qrouter-1 -batch - <<'OVSLAB_EOF'\nroute del blackhole 10.9.0.0/16\nOVSLAB_EOF"]);
+    assert.deepEqual(script(planRouter(desired, live, OWNER)), [
+      "ip -n qrouter-1 -batch - <<'OVSLAB_EOF'\nroute del blackhole 10.9.0.0/16\nOVSLAB_EOF",
+    ]);
   });
 
   // Drift made by hand, one row per thing that can drift, and the repair planned for it.
   const drift: Array<[string, (live: LiveRouter) => void, string[]]> = [
-    ["an address removed", (l) => { link(l, "qr-a").addresses.splice(0, 1); },
-      ["ip -n qrouter-1 -batch - <<'OVSLAB_EOF'\naddress replace 10.0.0.1/24 dev qr-a\nOVSLAB_EOF"]],
-    ["an address added", (l) => { link(l, "qr-a").addresses.push({ cidr: "10.0.0.99/24", family: 4, scope: "global" }); },
-      ["ip -n qrouter-1 -batch - <<'OVSLAB_EOF'\naddress del 10.0.0.99/24 dev qr-a\nOVSLAB_EOF"]],
-    ["the floating IP's address removed", (l) => { link(l, "qg-b").addresses.splice(1, 1); },
-      ["ip -n qrouter-1 -batch - <<'OVSLAB_EOF'\naddress replace 172.24.4.10/32 dev qg-b\nOVSLAB_EOF"]],
-    ["the default route deleted", (l) => { l.namespace!.routes = l.namespace!.routes.filter((r) => !(r.family === 4 && r.destination === "default")); },
-      ["ip -n qrouter-1 -batch - <<'OVSLAB_EOF'\nroute replace default via 172.24.4.1 dev qg-b\nOVSLAB_EOF"]],
-    ["the default route pointed elsewhere", (l) => { l.namespace!.routes[0].via = "172.24.4.254"; },
-      ["ip -n qrouter-1 -batch - <<'OVSLAB_EOF'\nroute replace default via 172.24.4.1 dev qg-b\nOVSLAB_EOF"]],
-    ["a device set down", (l) => { link(l, "qg-b").up = false; }, ["ip -n qrouter-1 -batch - <<'OVSLAB_EOF'\nlink set dev qg-b up\nOVSLAB_EOF"]],
-    ["lo set down", (l) => { link(l, "lo").up = false; }, ["ip -n qrouter-1 -batch - <<'OVSLAB_EOF'\nlink set dev lo up\nOVSLAB_EOF"]],
-    ["the MTU and MAC changed", (l) => { link(l, "qr-a").mtu = 1500; link(l, "qg-b").mac = "fa:16:3e:99:99:99"; },
-      ["ip -n qrouter-1 -batch - <<'OVSLAB_EOF'\nlink set dev qr-a mtu 1450\nlink set dev qg-b address fa:16:3e:00:00:02\nOVSLAB_EOF"]],
-    ["forwarding turned off", (l) => { l.namespace!.sysctls["net.ipv4.ip_forward"] = "0"; },
-      ["ip netns exec qrouter-1 sysctl -q -w net.ipv4.ip_forward=1"]],
-    ["the VLAN tag changed", (l) => { l.ovs.bridges.find((b) => b.name === "br-int")!.ports.find((p) => p.name === "qr-a")!.tag = 7; },
-      ["ovs-vsctl set Port qr-a tag=5"]],
+    [
+      "an address removed",
+      (l) => {
+        link(l, "qr-a").addresses.splice(0, 1);
+      },
+      ["ip -n qrouter-1 -batch - <<'OVSLAB_EOF'\naddress replace 10.0.0.1/24 dev qr-a\nOVSLAB_EOF"],
+    ],
+    [
+      "an address added",
+      (l) => {
+        link(l, "qr-a").addresses.push({ cidr: "10.0.0.99/24", family: 4, scope: "global" });
+      },
+      ["ip -n qrouter-1 -batch - <<'OVSLAB_EOF'\naddress del 10.0.0.99/24 dev qr-a\nOVSLAB_EOF"],
+    ],
+    [
+      "the floating IP's address removed",
+      (l) => {
+        link(l, "qg-b").addresses.splice(1, 1);
+      },
+      ["ip -n qrouter-1 -batch - <<'OVSLAB_EOF'\naddress replace 172.24.4.10/32 dev qg-b\nOVSLAB_EOF"],
+    ],
+    [
+      "the default route deleted",
+      (l) => {
+        l.namespace!.routes = l.namespace!.routes.filter((r) => !(r.family === 4 && r.destination === "default"));
+      },
+      ["ip -n qrouter-1 -batch - <<'OVSLAB_EOF'\nroute replace default via 172.24.4.1 dev qg-b\nOVSLAB_EOF"],
+    ],
+    [
+      "the default route pointed elsewhere",
+      (l) => {
+        l.namespace!.routes[0].via = "172.24.4.254";
+      },
+      ["ip -n qrouter-1 -batch - <<'OVSLAB_EOF'\nroute replace default via 172.24.4.1 dev qg-b\nOVSLAB_EOF"],
+    ],
+    [
+      "a device set down",
+      (l) => {
+        link(l, "qg-b").up = false;
+      },
+      ["ip -n qrouter-1 -batch - <<'OVSLAB_EOF'\nlink set dev qg-b up\nOVSLAB_EOF"],
+    ],
+    [
+      "lo set down",
+      (l) => {
+        link(l, "lo").up = false;
+      },
+      ["ip -n qrouter-1 -batch - <<'OVSLAB_EOF'\nlink set dev lo up\nOVSLAB_EOF"],
+    ],
+    [
+      "the MTU and MAC changed",
+      (l) => {
+        link(l, "qr-a").mtu = 1500;
+        link(l, "qg-b").mac = "fa:16:3e:99:99:99";
+      },
+      [
+        "ip -n qrouter-1 -batch - <<'OVSLAB_EOF'\nlink set dev qr-a mtu 1450\nlink set dev qg-b address fa:16:3e:00:00:02\nOVSLAB_EOF",
+      ],
+    ],
+    [
+      "forwarding turned off",
+      (l) => {
+        l.namespace!.sysctls["net.ipv4.ip_forward"] = "0";
+      },
+      ["ip netns exec qrouter-1 sysctl -q -w net.ipv4.ip_forward=1"],
+    ],
+    [
+      "the VLAN tag changed",
+      (l) => {
+        l.ovs.bridges.find((b) => b.name === "br-int")!.ports.find((p) => p.name === "qr-a")!.tag = 7;
+      },
+      ["ovs-vsctl set Port qr-a tag=5"],
+    ],
   ];
   for (const [what, change, expected] of drift) {
     it(`repairs ${what}`, () => {
@@ -113,16 +174,28 @@ describe("planRouter", () => {
   });
 
   it("moves an interface to another bridge in one transaction, and rebuilds the new device", () => {
-    const moved = routerNamespaceSpec.parse({ ...desired, interfaces: [{ ...desired.interfaces[0], bridge: "br-ex" }, desired.interfaces[1]] });
+    const moved = routerNamespaceSpec.parse({
+      ...desired,
+      interfaces: [{ ...desired.interfaces[0], bridge: "br-ex" }, desired.interfaces[1]],
+    });
     const ops = script(planRouter(moved, converged(), OWNER));
-    assert.equal(ops[0], "ovs-vsctl --if-exists del-port br-int qr-a -- --may-exist add-port br-ex qr-a -- set Port qr-a tag=5 external_ids:ovslab-owner=t/s/r1 -- set Interface qr-a type=internal");
+    assert.equal(
+      ops[0],
+      "ovs-vsctl --if-exists del-port br-int qr-a -- --may-exist add-port br-ex qr-a -- set Port qr-a tag=5 external_ids:ovslab-owner=t/s/r1 -- set Interface qr-a type=internal",
+    );
     assert.equal(ops[1], "ip -batch - <<'OVSLAB_EOF'\nlink set dev qr-a netns qrouter-1\nOVSLAB_EOF");
     // The old device's routes vanish with it: replaced, never deleted by hand.
     assert.ok(ops[2].includes("route replace 10.2.0.0/16 via 10.0.0.254") && !ops[2].includes("route del"), ops[2]);
   });
 
   it("deletes a port dropped from the spec and leaves the routes through it to vanish with it", () => {
-    const fewer = routerNamespaceSpec.parse({ ...desired, interfaces: [desired.interfaces[1]], routes: [desired.routes[0]], floatingIps: [], snat: [] });
+    const fewer = routerNamespaceSpec.parse({
+      ...desired,
+      interfaces: [desired.interfaces[1]],
+      routes: [desired.routes[0]],
+      floatingIps: [],
+      snat: [],
+    });
     const ops = script(planRouter(fewer, converged(), OWNER));
     assert.equal(ops[0], "ovs-vsctl --if-exists del-port br-int qr-a");
     assert.ok(ops[1].includes("route del ::/0 via 2001:db8::1 dev qg-b metric 1024"), ops[1]);
@@ -135,13 +208,23 @@ describe("planRouter", () => {
       interfaces: [{ ...desired.interfaces[0], addresses: ["10.0.0.1/16", "fd00::1/80"] }, desired.interfaces[1]],
     });
     const batch = planRouter(changed, converged(), OWNER)[0].stdin!.trim().split("\n");
-    assert.deepEqual(batch, ["address del fd00::1/64 dev qr-a", "address replace 10.0.0.1/16 dev qr-a", "address replace fd00::1/80 dev qr-a", "address del 10.0.0.1/24 dev qr-a"]);
+    assert.deepEqual(batch, [
+      "address del fd00::1/64 dev qr-a",
+      "address replace 10.0.0.1/16 dev qr-a",
+      "address replace fd00::1/80 dev qr-a",
+      "address del 10.0.0.1/24 dev qr-a",
+    ]);
   });
 
   it("refuses a namespace someone else marked, or an unmarked one holding things", () => {
     const foreign = converged();
     link(foreign, "lo").alias = "other/stack/r9";
-    assert.throws(() => planRouter(desired, foreign, OWNER), (e: Error) => e instanceof OwnershipConflict && /namespace qrouter-1 .* not owned by t\/s\/r1 .*"other\/stack\/r9"/.test(e.message));
+    assert.throws(
+      () => planRouter(desired, foreign, OWNER),
+      (e: Error) =>
+        e instanceof OwnershipConflict &&
+        /namespace qrouter-1 .* not owned by t\/s\/r1 .*"other\/stack\/r9"/.test(e.message),
+    );
     const unmarked = converged();
     delete link(unmarked, "lo").alias;
     assert.throws(() => planRouter(desired, unmarked, OWNER), /lo alias, ovslab's mark, is <unset>/);
@@ -155,31 +238,72 @@ describe("planRouter", () => {
     assert.ok(!ops.some((o) => o.startsWith("ip netns add")));
   });
 
+  it("plans nothing when the host's own namespace holds none of our devices (they are all inside)", () => {
+    const live = { ...converged(), hostLinks: ["lo", "br-int", "br-ex"] };
+    assert.deepEqual(planRouter(desired, live, OWNER), []);
+  });
+
+  it("recreates the OVS ports of a namespace deleted by hand: del-port in a transaction of its own, then add-port, move, addresses", () => {
+    // `ip netns delete` destroyed the devices; OVS still lists the ports, with an ofport.
+    const live: LiveRouter = { ovs: converged().ovs, hostLinks: ["lo", "br-int", "br-ex"] };
+    const ops = script(planRouter(desired, live, OWNER));
+    assert.equal(ops[0], "ip netns add qrouter-1");
+    assert.equal(ops[2], "ovs-vsctl --if-exists del-port br-int qr-a -- --if-exists del-port br-ex qg-b");
+    assert.match(ops[3], /^ovs-vsctl --may-exist add-port br-int qr-a .* -- --may-exist add-port br-ex qg-b /);
+    assert.equal(
+      ops[4],
+      "ip -batch - <<'OVSLAB_EOF'\nlink set dev qr-a netns qrouter-1\nlink set dev qg-b netns qrouter-1\nOVSLAB_EOF",
+    );
+  });
+
+  it("after an ovs-vswitchd restart, deletes the dead copy in the namespace and moves OVS's new device in", () => {
+    // The new tap is in the host's namespace; the copy inside is up without carrier.
+    const live = { ...converged(), hostLinks: ["lo", "br-int", "qr-a"] };
+    link(live, "qr-a").noCarrier = true;
+    const ops = script(planRouter(desired, live, OWNER));
+    assert.equal(ops[0], "ip -n qrouter-1 -batch - <<'OVSLAB_EOF'\nlink del dev qr-a\nOVSLAB_EOF");
+    assert.equal(ops[1], "ip -batch - <<'OVSLAB_EOF'\nlink set dev qr-a netns qrouter-1\nOVSLAB_EOF");
+    // The copy's routes went with it: re-added, never deleted by hand; the port itself stays.
+    assert.ok(
+      ops[2].includes("address replace 10.0.0.1/24 dev qr-a") &&
+        ops[2].includes("route replace 10.2.0.0/16 via 10.0.0.254"),
+      ops[2],
+    );
+    assert.ok(!ops[2].includes("route del"), ops[2]);
+    assert.ok(!ops.some((o) => o.includes("del-port")));
+  });
+
+  it("recreates a port whose only device is a dead copy in the namespace (up, no carrier, none outside)", () => {
+    const live = { ...converged(), hostLinks: ["lo"] };
+    link(live, "qg-b").noCarrier = true;
+    const ops = script(planRouter(desired, live, OWNER));
+    assert.equal(ops[0], "ovs-vsctl --if-exists del-port br-ex qg-b");
+    assert.match(ops[1], /^ovs-vsctl --may-exist add-port br-ex qg-b /);
+    assert.equal(ops[2], "ip -n qrouter-1 -batch - <<'OVSLAB_EOF'\nlink del dev qg-b\nOVSLAB_EOF");
+    assert.equal(ops[3], "ip -batch - <<'OVSLAB_EOF'\nlink set dev qg-b netns qrouter-1\nOVSLAB_EOF");
+  });
+
+  it("brings a device set down by hand back up, and keeps one declared `up: false` down", () => {
+    const live = converged();
+    link(live, "qr-a").up = false;
+    assert.deepEqual(planRouter(desired, live, OWNER).map((op) => op.stdin), ["link set dev qr-a up\n"]);
+    const down = routerNamespaceSpec.parse({
+      ...desired,
+      interfaces: [{ ...desired.interfaces[0], up: false }, desired.interfaces[1]],
+    });
+    assert.deepEqual(planRouter(down, live, OWNER), []);
+    assert.deepEqual(planRouter(down, converged(), OWNER).map((op) => op.stdin), ["link set dev qr-a down\n"]);
+  });
+
   it("refuses to take over a port someone else owns", () => {
     const live = empty();
-    live.ovs.bridges.find((b) => b.name === "br-int")!.ports.push({ name: "qr-a", type: "internal", trunks: [], options: {}, externalIds: {} });
-    assert.throws(() => planRouter(desired, live, OWNER), /port qr-a already exists on bridge br-int and is not owned by t\/s\/r1/);
+    live.ovs.bridges
+      .find((b) => b.name === "br-int")!
+      .ports.push({ name: "qr-a", type: "internal", trunks: [], options: {}, externalIds: {} });
+    assert.throws(
+      () => planRouter(desired, live, OWNER),
+      /port qr-a already exists on bridge br-int and is not owned by t\/s\/r1/,
+    );
   });
 });
 
-describe("planRouterDelete", () => {
-  it("deletes our ports in one transaction, then the namespace with everything in it", () => {
-    assert.deepEqual(script(planRouterDelete("qrouter-1", converged(), OWNER)), [
-      "ovs-vsctl --if-exists del-port br-ex qg-b -- --if-exists del-port br-int qr-a",
-      "ip netns delete qrouter-1",
-    ]);
-  });
-
-  it("leaves a namespace that is not ours, and plans nothing when all is gone", () => {
-    const foreign = converged();
-    link(foreign, "lo").alias = "other/stack/r9";
-    assert.deepEqual(script(planRouterDelete("qrouter-1", foreign, OWNER)), ["ovs-vsctl --if-exists del-port br-ex qg-b -- --if-exists del-port br-int qr-a"]);
-    assert.deepEqual(planRouterDelete("qrouter-1", empty(), OWNER), []);
-  });
-
-  it("leaves an unmarked namespace, even an empty one", () => {
-    const live = empty();
-    live.namespace = parseNamespace("qrouter-1", fixture("read-fresh.txt"));
-    assert.deepEqual(planRouterDelete("qrouter-1", live, OWNER), []);
-  });
-});

@@ -4,7 +4,8 @@ import { formatStep } from "../../../../core/shell";
 import { routerNamespaceSpec } from "../../../../core/schema/router";
 import { parseBridges } from "../../../../core/live/bridge";
 import { LiveRouter, parseNamespace } from "../../../../core/live/router";
-import { planRouter, planRouterDelete } from "../../../../core/plan/router";
+import { planRouter } from "../../../../core/plan/router";
+import { planRouterDelete } from "../../../../core/plan/router/delete";
 import { observeRouter } from "../../../../core/plan/router/observe";
 import { fixture, link, script } from "./fixture";
 

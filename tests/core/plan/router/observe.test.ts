@@ -1,7 +1,8 @@
 // observeRouter: the host in the spec's shape.
 import { strict as assert } from "assert";
 import { observeRouter } from "../../../../core/plan/router/observe";
-import { converged, desired, empty, link, OWNER } from "./fixture";
+import { routerNamespaceSpec } from "../../../../core/schema/router";
+import { converged, desired, empty, link, OWNER, script } from "./fixture";
 
 describe("observeRouter", () => {
   it("reads a converged router back exactly as declared", () => {
@@ -24,5 +25,32 @@ describe("observeRouter", () => {
     assert.deepEqual(seen.floatingIps, []);
     // Its SNAT-back rule is still there, and shows as what it is.
     assert.deepEqual(seen.snat, [desired.snat[0], { interface: "qg-b", sources: ["10.0.0.6/32"], toSource: "172.24.4.10" }]);
+  });
+
+  it("shows a device that is down (up is the default) and, after an OVS restart, a dead copy's addresses as gone", () => {
+    const live = { ...converged(), hostLinks: ["lo", "qg-b"] };
+    link(live, "qr-a").up = false;
+    const seen = observeRouter(live, desired, OWNER)!;
+    assert.equal(seen.interfaces[0].up, false);
+    assert.deepEqual(seen.interfaces[1].addresses, [], "qg-b's new device is outside; the one inside is dead");
+  });
+
+  it("counts our NAT rules once per jump into their chain: none without a jump, twice with two", () => {
+    const noJump = converged();
+    noJump.namespace!.nat.rules = noJump.namespace!.nat.rules.filter((r) => !(r.chain === "PREROUTING" && r.spec === "-j ovslab-PREROUTING"));
+    assert.deepEqual(observeRouter(noJump, desired, OWNER)!.floatingIps, []);
+    const twice = converged();
+    const jump = twice.namespace!.nat.rules.find((r) => r.chain === "POSTROUTING" && r.spec === "-j ovslab-POSTROUTING")!;
+    twice.namespace!.nat.rules.push(jump);
+    const snat = observeRouter(twice, desired, OWNER)!.snat;
+    assert.equal(snat.length, 3, JSON.stringify(snat)); // declared, then the second run of each rule
+  });
+
+  it("shows a floating IP whose SNAT rule back is gone without its interface, so a changed fixed IP is named too", () => {
+    const live = converged();
+    live.namespace!.nat.rules = live.namespace!.nat.rules.filter((r) => !(r.chain === "ovslab-POSTROUTING" && r.spec.startsWith("-s 10.0.0.6/32")));
+    assert.deepEqual(observeRouter(live, desired, OWNER)!.floatingIps, [{ floatingIp: "172.24.4.10", fixedIp: "10.0.0.6" }]);
+    // What refresh records must read back as a valid spec (the interface defaults again).
+    assert.equal(routerNamespaceSpec.parse(observeRouter(live, desired, OWNER)).floatingIps[0].interface, "qg-b");
   });
 });
