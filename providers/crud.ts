@@ -189,6 +189,6 @@ export async function read<Spec, Live>(
 
 export async function remove<Spec, Live>(kind: KindDefinition<Spec, Live>, props: Props): Promise<void> {
   const p = parse(kind, props);
-  const live = await runReading(p.host, (kind.readForDelete ?? kind.read)(p.spec, p.owner));
+  const live = await runReading(p.host, (kind.readForDelete ?? kind.read)(p.spec, p.owner), { shared: false });
   await runWrites(p.host, kind.planDelete(p.spec, live, p.owner));
 }

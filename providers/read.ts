@@ -96,14 +96,18 @@ function cacheOf(host: Transport): HostCache {
   return cache;
 }
 
-export async function runReading<Live>(host: Transport, reading: Reading<Live>): Promise<Live> {
+/**
+ * Runs a reading. `shared: false` for a read that writes will follow at once (a delete):
+ * a host-wide read would be made stale by them before any other resource used it.
+ */
+export async function runReading<Live>(host: Transport, reading: Reading<Live>, options: { shared?: boolean } = {}): Promise<Live> {
   const cache = cacheOf(host);
   let step: Live | Reading<Live> = reading;
   while (isReading(step)) {
     const round: Reading<Live> = step;
     try {
       const shared = round.shared;
-      if (sharing && shared && cache.untouched(shared.query.scope ?? readScope(shared.query.op))) {
+      if (sharing && shared && options.shared !== false && cache.untouched(shared.query.scope ?? readScope(shared.query.op))) {
         const picked = shared.pick(await cache.read(shared.query));
         if (picked !== undefined) {
           step = picked;

@@ -95,3 +95,18 @@ describe("the per-host read cache", () => {
     assert.deepEqual(host.lines(), ["ovs-vsctl --format=json list a", "ovs-vsctl --format=json list a"]);
   });
 });
+
+describe("a read that writes follow at once (a delete)", () => {
+  it("runs scoped, leaving the host-wide read for the resources that share it", async () => {
+    const before = shareReads(true);
+    try {
+      const host = new RecordingTransport(() => ({ stdout: "x\n" }));
+      const wide = query({ argv: ["ovs-vsctl", "--format=json", "list", "All"], why: "read" }, String);
+      const r = sharedReading(wide, () => "wide", reading([query({ argv: ["ovs-vsctl", "--format=json", "list", "a"], why: "read" }, String)], () => "scoped"));
+      assert.equal(await runReading(host, r, { shared: false }), "scoped");
+      assert.deepEqual(host.lines(), ["ovs-vsctl --format=json list a"]);
+    } finally {
+      shareReads(before);
+    }
+  });
+});
