@@ -3,13 +3,16 @@
 import * as fs from "node:fs";
 import { spawn } from "node:child_process";
 import type { LabHost } from "../../lab";
-import { isWrite } from "../../tests/support/commands";
+import { isWrite, sortReads } from "../../tests/support/commands";
 
 export interface Sample {
   ms: number;
   logins: number;
   reads: number;
   writes: number;
+  /** Read commands besides the namespace reads' tools, and namespace reads (each runs ~8 tools). */
+  commands: number;
+  namespaceReads: number;
   /** Peak RSS (VmHWM) of the provider processes, MiB; 0 when none was seen. */
   providerMiB: number;
 }
@@ -73,10 +76,13 @@ export async function measure(work: () => Promise<unknown>, lab?: LabHost): Prom
     clearInterval(timer);
   }
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (!lab) return { ms, logins: 0, reads: 0, writes: 0, providerMiB: peak };
+  if (!lab) return { ms, logins: 0, reads: 0, writes: 0, commands: 0, namespaceReads: 0, providerMiB: peak };
   const log = await lab.commandLog();
   const writes = log.filter(isWrite).length;
-  return { ms, logins: (await lab.sshLogins()) - loginsBefore, reads: log.length - writes, writes, providerMiB: peak };
+  const sorted = sortReads(log);
+  const namespaceReads = [...sorted.namespaces.values()].reduce((a, b) => a + b, 0);
+  const logins = (await lab.sshLogins()) - loginsBefore;
+  return { ms, logins, reads: log.length - writes, writes, commands: sorted.others.length, namespaceReads, providerMiB: peak };
 }
 
 /** Runs argv (an ssh command line) with `stdin`; rejects on a non-zero exit, with its stderr. */

@@ -9,33 +9,18 @@ import { CliStack } from "../../engine/cliStack";
 import { hostConfig } from "../../engine/hostConfig";
 import { StateDir } from "../../engine/stateDir";
 import { repoRoot } from "../../engine/tools";
-import { isWrite } from "../support/commands";
+import { sortReads, writesIn } from "../support/commands";
 import { scratchState, tearDown } from "./support";
 import { writeProject } from "../../bench/scale/programs";
 import { vmLab } from "../../bench/scale/shape";
-
-/** Tool runs of the namespace read script (compile/router.ts), by namespace; every other read, apart. */
-function sortReads(log: string[][]): { namespaces: Map<string, number>; others: string[][]; writes: string[][] } {
-  const namespaces = new Map<string, number>();
-  const others: string[][] = [];
-  const writes = log.filter(isWrite);
-  for (const argv of log.filter((a) => !isWrite(a))) {
-    const [tool, a1, a2] = argv;
-    // Inside a namespace (`ip -n NS`, `ip netns exec NS`): the read script's tools; its first one counts the read.
-    // (`ip netns exec` runs the tool through PATH, so the log has it twice: as `ip` and as itself.)
-    const inside = (tool === "ip" && (a1 === "-n" || (a1 === "netns" && a2 === "exec"))) || (tool === "sysctl" && a1 === "-e") || tool === "iptables-save";
-    if (inside && argv.includes("-details")) namespaces.set(a2, (namespaces.get(a2) ?? 0) + 1);
-    else if (!inside) others.push(argv);
-  }
-  return { namespaces, others, writes };
-}
 
 async function noOpPreview(stack: CliStack, lab: LabHost) {
   await lab.resetCommandLog();
   const logins = await lab.sshLogins();
   const preview = JSON.parse((await stack.preview(["--json"])).stdout);
   assert.deepEqual(Object.keys(preview.changeSummary), ["same"], JSON.stringify(preview.changeSummary));
-  return { ...sortReads(await lab.commandLog()), logins: (await lab.sshLogins()) - logins };
+  const log = await lab.commandLog();
+  return { ...sortReads(log), writes: writesIn(log), logins: (await lab.sshLogins()) - logins };
 }
 
 const kindOf = (argv: string[]) => (argv[0].endsWith("ovs-vsctl") ? "ovsdb" : argv.includes("parse-flows") ? "parse-flows" : argv.includes("dump-flows") ? `dump ${argv[argv.indexOf("dump-flows") + 1]}` : argv.join(" "));
