@@ -3,15 +3,15 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { formatProblem, validate } from "../core/validation";
 import { ownerSchema } from "../core/schema/common";
-import { formatArgv, formatScript, Op } from "../core/shell";
+import { formatArgv, Op } from "../core/shell";
 import { connectionLabel, connectionSchema, ConnectionArgs } from "../transport/connection";
 import { transportFor } from "../transport/pool";
-import { runChecked, Transport } from "../transport/types";
+import { Transport } from "../transport/types";
 import { MissingBridgeError } from "../core/plan/errors";
 import { OpenFlowVersionError } from "../core/plan/flows";
 import { KindDefinition } from "../core/kinds/kind";
 import { containsUnknown, sameValue, splitProps } from "./props";
-import { runReading } from "./read";
+import { forgetReads, runReading, runWrites } from "./read";
 
 type Props = Record<string, unknown>;
 
@@ -53,16 +53,6 @@ function parse<Spec>(kind: KindDefinition<Spec, unknown>, props: Props): Parsed<
 
 function outputs<Spec>(observed: Spec, p: Parsed<Spec>): Props {
   return { ...(observed as Props), connection: p.connection, owner: p.owner };
-}
-
-async function execute(host: Transport, ops: Op[]): Promise<void> {
-  // OVSLAB_SHOW_COMMANDS=1 pulumi up: each command, as `ovslab plan` prints it, on the
-  // provider's stderr (the engine shows it). Commands never hold the connection's secrets.
-  const show = Boolean(process.env.OVSLAB_SHOW_COMMANDS);
-  for (const op of ops) {
-    if (show) process.stderr.write(`${formatScript([op])}`);
-    await runChecked(host, op);
-  }
 }
 
 export async function diff<Spec, Live>(
@@ -115,6 +105,7 @@ async function planWhenBridgeExists<Spec, Live>(
       if (Date.now() >= deadline)
         throw new MissingBridgeError(`${message} (waited ${BRIDGE_WAIT_MS / 1000} s for it to appear)`);
       await new Promise((resolve) => setTimeout(resolve, 500));
+      forgetReads(p.host); // what we wait for is someone else's write: read the host again
     }
   }
 }
@@ -124,7 +115,7 @@ async function converge<Spec, Live>(
   p: Parsed<Spec>,
   previous?: Spec,
 ): Promise<Props> {
-  await execute(p.host, await planWhenBridgeExists(kind, p, previous));
+  await runWrites(p.host, await planWhenBridgeExists(kind, p, previous));
   const after = await runReading(p.host, kind.read(p.spec, p.owner));
   const where = `${connectionLabel(p.connection)}: ${kind.title} ${kind.idOf(p.spec, p.owner)}`;
   const problems = kind.verify?.(p.spec, after) ?? [];
@@ -197,6 +188,6 @@ export async function read<Spec, Live>(
 
 export async function remove<Spec, Live>(kind: KindDefinition<Spec, Live>, props: Props): Promise<void> {
   const p = parse(kind, props);
-  const live = await runReading(p.host, (kind.readForDelete ?? kind.read)(p.spec, p.owner));
-  await execute(p.host, kind.planDelete(p.spec, live, p.owner));
+  const live = await runReading(p.host, (kind.readForDelete ?? kind.read)(p.spec, p.owner), { shared: false });
+  await runWrites(p.host, kind.planDelete(p.spec, live, p.owner));
 }

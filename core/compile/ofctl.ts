@@ -46,6 +46,14 @@ export function dumpTable(bridge: string, table: number): Op {
   };
 }
 
+/** Every flow of a bridge in the form the two above print: the host-wide read they are parts of. */
+export function dumpBridge(bridge: string): Op {
+  return {
+    argv: ["ovs-ofctl", "-O", FLOW_PROTOCOL, "--no-stats", "--no-names", "dump-flows", bridge],
+    why: `read every flow of bridge ${bridge}, shared by every flow resource of it`,
+  };
+}
+
 /**
  * Every flow of a bridge, whoever owns it, in whatever OpenFlow version the bridge allows:
  * read before deleting a bridge, whose flows of other owners must not go with it.

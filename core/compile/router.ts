@@ -14,15 +14,31 @@ export const HOST = "host";
 // pasted into the text. iproute2 keeps named namespaces in /var/run/netns (NETNS_RUN_DIR).
 // `-details` adds linkinfo: which links are VLAN devices, their ids and parents.
 // Each tool runs on its own (`ip -n`, `ip netns exec NS tool`), so a command log shows reads.
-const SCRIPT = `ns=$1; shift
-echo '${SECTION}${HOST}'; ip -json link show || exit
-[ -e "/var/run/netns/$ns" ] || { echo '${SECTION}${ABSENT}'; exit 0; }
+const HOST_LINKS = `echo '${SECTION}${HOST}'; ip -json link show || exit`;
+const BODY = `[ -e "/var/run/netns/$ns" ] || { echo '${SECTION}${ABSENT}'; exit 0; }
 echo '${SECTION}link'; ip -n "$ns" -json -details link show || exit
 echo '${SECTION}addr'; ip -n "$ns" -json address show || exit
 echo '${SECTION}route'; ip -n "$ns" -json -4 route show table main || exit
 echo '${SECTION}route6'; ip -n "$ns" -json -6 route show table main || exit
 echo '${SECTION}sysctl'; if [ $# -gt 0 ]; then ip netns exec "$ns" sysctl -e "$@" || exit; fi
 echo '${SECTION}nat'; ip netns exec "$ns" iptables-save -t nat`;
+const SCRIPT = `ns=$1; shift
+${HOST_LINKS}
+${BODY}`;
+
+/** Starts each namespace's part of `readRouters`' output, followed by its name. */
+export const NAMESPACE = "@@ovslab-netns ";
+
+// The host's links once, then every namespace as `readRouter` reads one (each in a
+// subshell, so its `exit` ends only it).
+const ALL = `${HOST_LINKS}
+for f in /var/run/netns/*; do [ -e "$f" ] || continue; ns=\${f##*/}
+echo "${NAMESPACE}$ns"; ( ${BODY} ) || exit; done`;
+
+/** Every namespace on the host in one command, as `readRouter` reads each; the sysctl keys as parameters. */
+export function readRouters(sysctlKeys: readonly string[]): Op {
+  return { argv: ["sh", "-c", ALL, "sh", ...sysctlKeys], why: "read every namespace: links, addresses, routes, sysctls, nat rules" };
+}
 
 export function readRouter(ns: string, sysctlKeys: readonly string[]): Op {
   return {

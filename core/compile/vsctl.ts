@@ -93,3 +93,27 @@ export function readBridges(names: readonly string[]): Op {
     why: `read ${names.length === 1 ? `bridge ${names[0]}` : "all bridges"}, its ports and interfaces`,
   };
 }
+
+/**
+ * The Port rows a router needs, not every port on the host: every bridge (names and the
+ * ports column), the ports carrying `owner`'s mark, and the ports of the given names.
+ */
+export function readMarkedPorts(ownerKey: string, owner: string, names: readonly string[]): Op {
+  const port = ["--", `--columns=${PORT_COLUMNS.join(",")}`, "find", "Port"];
+  return {
+    argv: [
+      "ovs-vsctl", "--format=json", `--columns=${BRIDGE_COLUMNS.join(",")}`, "list", "Bridge",
+      ...port, `external_ids:${ownerKey}=${ovsString(owner)}`,
+      ...names.flatMap((n) => [...port, `name=${ovsString(n)}`]),
+    ],
+    why: `read the bridges and the ports of ${owner}`,
+  };
+}
+
+/** Interface rows by UUID. */
+export function readInterfaces(uuids: readonly string[]): Op {
+  return {
+    argv: ["ovs-vsctl", "--format=json", `--columns=${INTERFACE_COLUMNS.join(",")}`, "--if-exists", "list", "Interface", ...uuids],
+    why: `read ${uuids.length} interface(s)`,
+  };
+}

@@ -1,13 +1,13 @@
 // Bridge: an OVS bridge and the ports it owns.
 import { BridgeArgs, bridgeSpec, BridgeSpec } from "../schema/bridge";
 import { documented } from "../schema/documented";
-import { readBridges } from "../compile/vsctl";
 import { dumpAllFlows } from "../compile/ofctl";
-import { interfaceProblem, LiveBridges, parseBridges } from "../live/bridge";
+import { interfaceProblem, LiveBridges } from "../live/bridge";
 import { parseFlowDump } from "../live/flows";
 import { observeBridge, planBridge, planBridgeDelete } from "../plan/bridge";
 import { KindDefinition, vlanOf } from "./kind";
 import { query, reading } from "./reading";
+import { readOvs } from "./shared";
 
 /** Every flow on the bridge, when it exists: someone else's keep it alive at delete; a fail_mode change must put them back. */
 const withFlows = (spec: BridgeSpec, live: LiveBridges) =>
@@ -17,7 +17,7 @@ const withFlows = (spec: BridgeSpec, live: LiveBridges) =>
 
 /** The bridge, and its flows only when its fail_mode is about to change (OVS then flushes them). */
 const readLive = (spec: BridgeSpec) =>
-  reading([query(readBridges([spec.name]), parseBridges)], (live) => {
+  readOvs([spec.name], (live) => {
     const current = live.bridges.find((b) => b.name === spec.name);
     return current && current.failMode !== spec.failMode ? withFlows(spec, live) : live;
   });
@@ -31,7 +31,7 @@ export const bridgeKind: KindDefinition<BridgeSpec, LiveBridges, "bridge"> = {
   replaceOn: ["name"],
   read: readLive,
   // Before a delete, also every flow on the bridge: someone else's keep the bridge alive.
-  readForDelete: (spec) => reading([query(readBridges([spec.name]), parseBridges)], (live) => withFlows(spec, live)),
+  readForDelete: (spec) => readOvs([spec.name], (live) => withFlows(spec, live)),
   plan: planBridge,
   planDelete: (spec, live, owner) => planBridgeDelete(spec.name, live, owner),
   observe: observeBridge,

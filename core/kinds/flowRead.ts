@@ -3,15 +3,11 @@
 // there are only read, to refuse replacing one). Shared by FlowRule and FlowTable.
 // With the desired flows, OVS on the host also reads those (`parse-flows`, no write, port
 // names turned into the bridge's numbers), so the plan compares OVS's reading of both sides.
-import { dumpFlows, dumpTable, flowLine, parseFlows } from "../compile/ofctl";
-import { readBridges } from "../compile/vsctl";
-import { parseBridges } from "../live/bridge";
+import { flowLine, parseFlows } from "../compile/ofctl";
 import {
-  DumpedFlow,
   flowBridgeOf,
   LiveFlows,
   OvsReading,
-  parseFlowDump,
   parseFlowsReport,
   portNumbers,
 } from "../live/flows";
@@ -20,6 +16,7 @@ import { FlowSpec } from "../schema/flow";
 import { numberActions, numberMatch, PortNumbers } from "../openflow/resolve";
 import { openFlow10Only } from "../openflow/versions";
 import { Query, query, Reading, reading } from "./reading";
+import { readFlowDumps, readOvs } from "./shared";
 
 export function readFlows(
   bridge: string,
@@ -27,27 +24,23 @@ export function readFlows(
   tables: readonly number[],
   desired?: readonly FlowSpec[],
 ): Reading<LiveFlows> {
-  return reading([query(readBridges([bridge]), parseBridges)], (ovs): LiveFlows | Reading<LiveFlows> => {
+  return readOvs([bridge], (ovs): LiveFlows | Reading<LiveFlows> => {
     const flowBridge = flowBridgeOf(ovs, bridge);
     if (!flowBridge) return { flows: [] };
     // Refuse before OVS does: a dump or bundle in OpenFlow 1.4 would fail obscurely on this bridge.
     const problem = bundleProblem(flowBridge);
     if (problem) throw new OpenFlowVersionError(problem);
-    const dumps: Query<DumpedFlow[]>[] = [
-      dumpFlows(bridge, cookie),
-      ...[...new Set(tables)].map((t) => dumpTable(bridge, t)),
-    ].map((op) => query(op, parseFlowDump));
+    // The dumps may come from one shared dump of the bridge (shared.ts); OVS's reading of
+    // the desired text depends on nothing a write changes, so the providers keep it ("pure").
     const lines = desired?.length ? ovsLines(desired, portNumbers(flowBridge)) : [];
-    const parsed = lines.length ? [query(parseFlows(lines), parseFlowsReport)] : [];
-    return reading([...dumps, ...parsed] as Query<unknown>[], (...results: unknown[]) => {
-      const [ours, ...tabled] = results.slice(0, dumps.length) as DumpedFlow[][];
+    const parsed = lines.length ? [query(parseFlows(lines), parseFlowsReport, "pure")] : [];
+    return readFlowDumps(bridge, cookie, [...new Set(tables)], parsed, (ours, tabled, [report]) => {
       const live: LiveFlows = {
         bridge: flowBridge,
         flows: [...ours, ...tabled.flat().filter((f) => BigInt(f.cookie) !== BigInt(cookie))],
       };
       if (!desired) return live;
-      const report = lines.length ? (results[dumps.length] as ReturnType<typeof parseFlowsReport>) : { flows: [] };
-      return withReading(live, asReading(report, desired, lines));
+      return withReading(live, asReading((report as Report | undefined) ?? { flows: [] }, desired, lines));
     });
   });
 }

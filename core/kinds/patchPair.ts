@@ -1,11 +1,10 @@
 // PatchPair: two patch ports naming each other as peer, one on each bridge.
 import { PatchPairArgs, patchPairSpec, PatchPairSpec } from "../schema/patchPair";
 import { documented } from "../schema/documented";
-import { readBridges } from "../compile/vsctl";
-import { LiveBridges, parseBridges } from "../live/bridge";
+import { LiveBridges } from "../live/bridge";
 import { observePatchPair, patchPairProblems, planPatchPair, planPatchPairDelete } from "../plan/patchPair";
 import { KindDefinition, vlanOf } from "./kind";
-import { query, reading } from "./reading";
+import { readOvs } from "./shared";
 
 export const patchPairKind: KindDefinition<PatchPairSpec, LiveBridges, "patchPair"> = {
   key: "patchPair",
@@ -15,7 +14,7 @@ export const patchPairKind: KindDefinition<PatchPairSpec, LiveBridges, "patchPai
   idOf: (spec) => `${spec.a.bridge}:${spec.a.port}<->${spec.b.bridge}:${spec.b.port}`,
   replaceOn: [], // renamed or moved ends are deleted and re-created in one transaction by the plan
   // Every bridge: our ports may have been moved, and a port name is unique host-wide.
-  read: (spec) => reading([query(readBridges([spec.a.bridge, spec.b.bridge]), parseBridges)], (live) => live),
+  read: (spec) => readOvs([spec.a.bridge, spec.b.bridge], (live) => live),
   plan: planPatchPair,
   planDelete: planPatchPairDelete,
   observe: observePatchPair,

@@ -8,6 +8,8 @@ import { Op } from "../shell";
 export interface Query<T> {
   op: Op;
   parse(stdout: string): T;
+  /** What the read depends on (scopes.ts), when its argv does not say (a script). */
+  scope?: string;
 }
 
 const READING: unique symbol = Symbol("ovslab.reading");
@@ -18,11 +20,20 @@ export interface Reading<Live> {
   readonly queries: readonly Query<unknown>[];
   /** The live state, or another round of queries that depends on these results. */
   next(results: readonly unknown[]): Live | Reading<Live>;
+  /**
+   * A host-wide read that many resources share (every bridge, every flow of a bridge, every
+   * namespace), and what this resource takes from it. The runner answers from it while no
+   * write of ours has touched what it covers; after that, `queries` (the read scoped to
+   * this resource) run instead. `pick` returns undefined when the shared read lacks
+   * something this resource needs (then the scoped read runs too).
+   */
+  readonly shared?: { query: Query<unknown>; pick(whole: unknown): Live | Reading<Live> | undefined };
 }
 
-export function query<T>(op: Op, parse: (stdout: string) => T): Query<T> {
-  return { op, parse };
+export function query<T>(op: Op, parse: (stdout: string) => T, scope?: string): Query<T> {
+  return { op, parse, ...(scope ? { scope } : {}) };
 }
+
 
 type Results<Q extends readonly Query<unknown>[]> = { [I in keyof Q]: Q[I] extends Query<infer T> ? T : never };
 
@@ -32,6 +43,15 @@ export function reading<Q extends readonly Query<unknown>[], Live>(
   next: (...results: Results<Q>) => Live | Reading<Live>,
 ): Reading<Live> {
   return { [READING]: true, queries, next: (results) => next(...(results as Results<Q>)) };
+}
+
+/** `scoped`, or `pick` from the host-wide `whole` read when the runner holds it fresh (see Reading.shared). */
+export function sharedReading<W, Live>(
+  whole: Query<W>,
+  pick: (whole: W) => Live | Reading<Live> | undefined,
+  scoped: Reading<Live>,
+): Reading<Live> {
+  return { ...scoped, shared: { query: whole, pick: (w) => pick(w as W) } };
 }
 
 export function isReading<Live>(step: Live | Reading<Live>): step is Reading<Live> {

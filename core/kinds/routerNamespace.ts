@@ -1,26 +1,26 @@
 // RouterNamespace: a network namespace with OVS internal ports, routes, SNAT and floating IPs.
 import { RouterNamespaceArgs, routerNamespaceSpec, RouterNamespaceSpec } from "../schema/router";
 import { documented } from "../schema/documented";
-import { readBridges } from "../compile/vsctl";
-import { readNamespaceTenants, readRouter } from "../compile/router";
-import { interfaceProblem, LiveBridges, parseBridges } from "../live/bridge";
+import { readNamespaceTenants } from "../compile/router";
+import { interfaceProblem, LiveBridges } from "../live/bridge";
 import { LiveRouter, parseHostLinks, parseNamespace, parseTenants } from "../live/router";
 import { allPorts, planRouter } from "../plan/router";
 import { planRouterDelete } from "../plan/router/delete";
 import { observeRouter } from "../plan/router/observe";
 import { KindDefinition, vlanOf } from "./kind";
 import { query, reading } from "./reading";
+import { readNamespace, readOwnPorts } from "./shared";
 
 /** The router from its read: the host's links and the namespace (one command), and every OVS port. */
 function routerOf(spec: RouterNamespaceSpec, stdout: string, ovs: LiveBridges): LiveRouter {
   return { namespace: parseNamespace(spec.name, stdout), hostLinks: parseHostLinks(stdout), ovs };
 }
 
-// Two commands: the host's links and the namespace's whole state, and every OVS port (ours may be on any bridge).
-const readLive = (spec: RouterNamespaceSpec) =>
-  reading(
-    [query(readRouter(spec.name, Object.keys(spec.sysctls)), (stdout) => stdout), query(readBridges([]), parseBridges)],
-    (stdout, ovs) => routerOf(spec, stdout, ovs),
+// The host's links and the namespace's whole state, and the OVS ports we own or name
+// (ours may be on any bridge); each shared host-wide when it can be (shared.ts).
+const readLive = (spec: RouterNamespaceSpec, owner: string) =>
+  readNamespace(spec.name, Object.keys(spec.sysctls), (stdout) =>
+    readOwnPorts(owner, spec.interfaces.map((i) => i.name), (ovs) => routerOf(spec, stdout, ovs)),
   );
 
 export const routerNamespaceKind: KindDefinition<RouterNamespaceSpec, LiveRouter, "routerNamespace"> = {
@@ -32,21 +32,17 @@ export const routerNamespaceKind: KindDefinition<RouterNamespaceSpec, LiveRouter
   replaceOn: ["name"],
   read: readLive,
   // Before a delete, also what else lives in the namespace: anything not ours keeps it.
-  readForDelete: (spec) =>
-    reading(
-      [
-        query(readRouter(spec.name, Object.keys(spec.sysctls)), (stdout) => stdout),
-        query(readBridges([]), parseBridges),
-      ],
-      (stdout, ovs) => {
+  readForDelete: (spec, owner) =>
+    readNamespace(spec.name, Object.keys(spec.sysctls), (stdout) =>
+      readOwnPorts(owner, spec.interfaces.map((i) => i.name), (ovs) => {
         const live = routerOf(spec, stdout, ovs);
         if (!live.namespace) return live;
         const namespace = live.namespace;
-        return reading([query(readNamespaceTenants(spec.name), parseTenants)], (tenants) => ({
+        return reading([query(readNamespaceTenants(spec.name), parseTenants, `netns:${spec.name}`)], (tenants) => ({
           ...live,
           namespace: { ...namespace, ...(tenants ? { tenants } : {}) },
         }));
-      },
+      }),
     ),
   plan: planRouter,
   planDelete: (spec, live, owner) => planRouterDelete(spec.name, live, owner),

@@ -61,6 +61,11 @@ export function parseBridges(stdout: string): LiveBridges {
   const [bridgeRows, portRows, ifaceRows] = parseTables(stdout);
   if (!bridgeRows || !portRows || !ifaceRows)
     throw new Error("expected three tables (Bridge, Port, Interface) from ovs-vsctl");
+  return bridgesOf(bridgeRows, portRows, ifaceRows);
+}
+
+/** Bridges with the ports (and their interfaces) among the rows given; other ports are left out. */
+export function bridgesOf(bridgeRows: Row[], portRows: Row[], ifaceRows: Row[]): LiveBridges {
   const ifaceByUuid = new Map(ifaceRows.map((r) => [r._uuid as string, r]));
   const portByUuid = new Map(portRows.map((r) => [r._uuid as string, r]));
   const portBridge = new Map<string, string>();

@@ -16,6 +16,10 @@ const LAYERS = ["core", "providers", "transport", "sdk", "testing", "lab", "engi
 const UNTESTED: Record<string, string> = {
   "bench/engine.ts": "a benchmark: it measures (`npm run bench:engine`), it is not a behaviour",
   "bench/flows.ts": "a benchmark: it measures (`npm run bench:flows`), it is not a behaviour",
+  "bench/scale.ts": "a benchmark: it measures (`npm run bench:scale`), it is not a behaviour",
+  "bench/scale/measure.ts": "part of `npm run bench:scale`",
+  "bench/scale/programs.ts": "part of `npm run bench:scale`; its ovslab program runs in tests/engine/reads.test.ts",
+  "bench/scale/shape.ts": "part of `npm run bench:scale`; its VM lab runs in tests/engine/reads.test.ts",
   "core/openflow/fields.ts": "name tables only, asserted through tests/core/openflow/match.test.ts and core/schema/flow.test.ts",
   "core/openflow/versions.ts": "tests/core/kinds/flowRead.test.ts, through the refusal of a flow that needs OpenFlow 1.0",
   "bench/transport.ts": "a benchmark: it measures (`npm run bench:transport`), it is not a behaviour",
@@ -64,6 +68,7 @@ const UNMIRRORED: Record<string, string> = {
   "tests/core/kinds/flowPairs.test.ts": "FlowRule on a lab host against pairs of flows OVS holds as one or two",
   "tests/core/openflow/hostile.test.ts": "the whole OpenFlow text language against hostile input",
   "tests/engine/drift.test.ts": "the real Pulumi engine on the seed example: hand drift named in preview and repaired",
+  "tests/engine/reads.test.ts": "the real Pulumi engine: a no-op preview's reads per host (providers/read.ts)",
   "tests/engine/foreign.test.ts": "the real Pulumi engine beside someone else's ports, flows, chains and namespaces",
   "tests/engine/failedCreate.test.ts": "the real Pulumi engine: a create that fails halfway is recorded",
   "tests/engine/flowRule.test.ts": "the real Pulumi engine driving FlowRule",

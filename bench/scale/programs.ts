@@ -1,0 +1,49 @@
+// The two Pulumi programs `npm run bench:scale` runs on a lab shape: ovslab's resources, and
+// the floor, the same resources with the same inputs as dynamic resources whose methods do
+// nothing (what Pulumi itself costs for them). Both read the shape from lab.json beside them.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { LabShape } from "./shape";
+
+const OVSLAB = `import * as fs from "node:fs";
+import * as path from "node:path";
+import { Bridge, FlowTable, RouterNamespace, hostConnection } from "ovslab";
+const lab = JSON.parse(fs.readFileSync(path.join(__dirname, "lab.json"), "utf8"));
+const connection = hostConnection();
+const brInt = new Bridge("br-int", { connection, failMode: "secure", datapathType: "netdev", ports: lab.ports });
+const brEx = lab.routers.some((r: any) => r.interfaces.some((i: any) => i.bridge === "br-ex"))
+  ? new Bridge("br-ex", { connection, datapathType: "netdev" }) : undefined;
+const bridges: Record<string, any> = { "br-int": brInt.name, "br-ex": brEx?.name };
+lab.tables.forEach((flows: any[], i: number) => new FlowTable(\`flows-\${i}\`, { connection, bridge: brInt.name, flows }));
+for (const r of lab.routers) {
+  new RouterNamespace(r.name, { connection, ...r, interfaces: r.interfaces.map((i: any) => ({ ...i, bridge: bridges[i.bridge] })) });
+}
+`;
+
+const FLOOR = `import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+const lab = JSON.parse(fs.readFileSync(path.join(__dirname, "lab.json"), "utf8"));
+const noop: pulumi.dynamic.ResourceProvider = {
+  async create(inputs: any) { return { id: "noop", outs: inputs }; },
+  async diff() { return { changes: false }; },
+  async delete() {},
+};
+const brInt = new pulumi.dynamic.Resource(noop, "br-int", { name: "br-int", failMode: "secure", datapathType: "netdev", ports: lab.ports });
+const brEx = new pulumi.dynamic.Resource(noop, "br-ex", { name: "br-ex", datapathType: "netdev" });
+const bridges: Record<string, any> = { "br-int": brInt.id, "br-ex": brEx.id };
+lab.tables.forEach((flows: any[], i: number) => new pulumi.dynamic.Resource(noop, \`flows-\${i}\`, { bridge: brInt.id, flows }));
+for (const r of lab.routers) {
+  new pulumi.dynamic.Resource(noop, r.name, { ...r, interfaces: r.interfaces.map((i: any) => ({ ...i, bridge: bridges[i.bridge] })) });
+}
+`;
+
+/** Writes a project directory (Pulumi.yaml, index.ts, lab.json); returns its path. */
+export function writeProject(root: string, name: string, kind: "ovslab" | "floor", lab: LabShape): string {
+  const dir = path.join(root, name);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime: nodejs\n`);
+  fs.writeFileSync(path.join(dir, "index.ts"), kind === "ovslab" ? OVSLAB : FLOOR);
+  fs.writeFileSync(path.join(dir, "lab.json"), JSON.stringify({ ports: lab.ports, tables: lab.tables, routers: lab.routers }));
+  return dir;
+}

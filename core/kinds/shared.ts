@@ -1,0 +1,95 @@
+// The host-wide reads that many resources share (reading.ts `shared`): every bridge with
+// its ports, every flow of a bridge, every namespace. Each comes with what one resource
+// takes from it, equal to what its own scoped read returns, so a planner cannot tell which
+// one ran. The providers run the shared read once per host and operation, while no write of
+// ours has touched what it covers (providers/read.ts).
+import { dumpBridge, dumpFlows, dumpTable } from "../compile/ofctl";
+import { ABSENT, NAMESPACE, readRouter, readRouters, SECTION } from "../compile/router";
+import { readBridges, readInterfaces, readMarkedPorts } from "../compile/vsctl";
+import { bridgesOf, LiveBridges, parseBridges } from "../live/bridge";
+import { listOf, parseTables, Row } from "../live/ovsdb";
+import { OWNER_KEY } from "../schema/common";
+import { DumpedFlow, parseFlowDump } from "../live/flows";
+import { Query, query, Reading, reading, sharedReading } from "./reading";
+
+const everyBridge = query(readBridges([]), parseBridges);
+
+/** What `readBridges(names)` returns, taken from a read of every bridge. */
+export function pickBridges(whole: LiveBridges, names: readonly string[]): LiveBridges {
+  if (names.length !== 1) return whole; // readBridges lists every bridge then too
+  const bridges = whole.bridges.filter((b) => b.name === names[0]);
+  return { bridges, portBridge: new Map([...whole.portBridge].filter(([, bridge]) => bridge === names[0])) };
+}
+
+/** The OVSDB read of `names` (every bridge when none), then `then`. */
+export function readOvs<Live>(names: readonly string[], then: (ovs: LiveBridges) => Live | Reading<Live>): Reading<Live> {
+  return sharedReading(everyBridge, (whole) => then(pickBridges(whole, names)), reading([query(readBridges(names), parseBridges)], then));
+}
+
+/** Only the ports `keep` names (and their bridges' entries in portBridge). */
+function keepPorts(whole: LiveBridges, keep: (port: { name: string; externalIds: Record<string, string> }) => boolean): LiveBridges {
+  const bridges = whole.bridges.map((b) => ({ ...b, ports: b.ports.filter(keep) }));
+  const kept = new Set(bridges.flatMap((b) => b.ports.map((p) => p.name)));
+  return { bridges, portBridge: new Map([...whole.portBridge].filter(([port]) => kept.has(port))) };
+}
+
+/**
+ * A router's view of OVS: every bridge, with only the ports it owns (`owner`'s mark, wherever
+ * they are) or names. Scoped, two small reads instead of every Port and Interface row, so
+ * routers x ports does not grow with the host.
+ */
+export function readOwnPorts<Live>(owner: string, names: readonly string[], then: (ovs: LiveBridges) => Live | Reading<Live>): Reading<Live> {
+  const wanted = new Set(names);
+  const keep = (p: { name: string; externalIds: Record<string, string> }) => p.externalIds[OWNER_KEY] === owner || wanted.has(p.name);
+  const scoped = reading([query(readMarkedPorts(OWNER_KEY, owner, names), parseTables)], ([bridgeRows, ...found]) => {
+    const ports = new Map<string, Row>(found.flat().map((r) => [r._uuid as string, r]));
+    const uuids = [...ports.values()].map((p) => listOf<string>(p.interfaces)[0]).filter((u) => u !== undefined);
+    const build = (ifaces: Row[]) => then(bridgesOf(bridgeRows ?? [], [...ports.values()], ifaces));
+    return uuids.length ? reading([query(readInterfaces(uuids), (s) => parseTables(s)[0] ?? [])], build) : build([]);
+  });
+  return sharedReading(everyBridge, (whole) => then(keepPorts(whole, keep)), scoped);
+}
+
+const sameCookie = (a: string, b: string) => BigInt(a) === BigInt(b);
+
+/**
+ * The flows of `cookie` on `bridge`, every flow of each of `tables`, and the results of
+ * `extra` queries run in the same round (OVS's reading of the desired flows), then `then`.
+ */
+export function readFlowDumps<Live>(
+  bridge: string, cookie: string, tables: readonly number[], extra: readonly Query<unknown>[],
+  then: (ours: DumpedFlow[], tabled: DumpedFlow[][], extras: unknown[]) => Live | Reading<Live>,
+): Reading<Live> {
+  const dumps = [dumpFlows(bridge, cookie), ...tables.map((t) => dumpTable(bridge, t))].map((op) => query(op, parseFlowDump));
+  const scoped = reading([...dumps, ...extra] as Query<unknown>[], (...r: unknown[]) =>
+    then(r[0] as DumpedFlow[], r.slice(1, dumps.length) as DumpedFlow[][], r.slice(dumps.length)));
+  const pick = (all: DumpedFlow[]) => {
+    const ours = all.filter((f) => sameCookie(f.cookie, cookie));
+    const tabled = tables.map((t) => all.filter((f) => f.table === t));
+    return extra.length ? reading([...extra] as Query<unknown>[], (...x: unknown[]) => then(ours, tabled, x)) : then(ours, tabled, []);
+  };
+  return sharedReading(query(dumpBridge(bridge), parseFlowDump), pick, scoped);
+}
+
+/** `readRouters` output as the host's links section and each namespace's sections, as text. */
+export function splitNamespaces(stdout: string): { host: string; namespaces: Map<string, string> } {
+  const parts = stdout.split(`\n${NAMESPACE}`);
+  const namespaces = new Map<string, string>();
+  for (const part of parts.slice(1)) {
+    const eol = part.indexOf("\n");
+    namespaces.set(eol < 0 ? part : part.slice(0, eol), eol < 0 ? "" : part.slice(eol + 1));
+  }
+  return { host: parts[0] + "\n", namespaces };
+}
+
+/**
+ * Namespace `ns` read with the values of `sysctlKeys`, as `readRouter` prints it (the
+ * host's links, then the namespace's sections, or `absent`), then `then`.
+ */
+export function readNamespace<Live>(ns: string, sysctlKeys: readonly string[], then: (stdout: string) => Live | Reading<Live>): Reading<Live> {
+  const keys = [...sysctlKeys].sort();
+  const scoped = reading([query(readRouter(ns, sysctlKeys), (stdout) => stdout, `netns:${ns}`)], then);
+  const pick = (all: ReturnType<typeof splitNamespaces>) => then(all.host + (all.namespaces.get(ns) ?? `${SECTION}${ABSENT}\n`));
+  // The host's links are in it too: any namespace write (a device moved) makes it stale.
+  return sharedReading(query(readRouters(keys), splitNamespaces, "netns:*"), pick, scoped);
+}

@@ -1,0 +1,73 @@
+// The host-wide reads that resources share give each resource exactly what its own scoped
+// read gives: proven on a real lab host, for every kind, with other owners' things around.
+import { strict as assert } from "node:assert";
+import { startLabHost, LabHost } from "../../../lab";
+import { call } from "../../../providers/entry";
+import { runReading, shareReads } from "../../../providers/read";
+import { closeAll, transportFor } from "../../../transport/pool";
+import { kinds } from "../../../core/kinds";
+import { KindDefinition } from "../../../core/kinds/kind";
+
+describe("shared host-wide reads equal each resource's scoped read @host", function () {
+  this.timeout(180_000);
+  let lab: LabHost;
+  let sharingBefore: boolean;
+  const props = (spec: Record<string, unknown>, owner: string) => ({ ...spec, connection: lab.connection, owner });
+  const resources: Array<[KindDefinition<any, any>, Record<string, unknown>, string]> = [];
+
+  before(async () => {
+    sharingBefore = shareReads(false);
+    lab = await startLabHost();
+    const add = async (key: keyof typeof kinds, spec: Record<string, unknown>, owner: string) => {
+      const inputs = (await call(key, "check", {}, props(spec, owner))).inputs;
+      await call(key, "create", inputs);
+      resources.push([kinds[key] as KindDefinition<any, any>, inputs, owner]);
+    };
+    await add("bridge", { name: "br-int", datapathType: "netdev", ports: [{ name: "p1", type: "internal", tag: 3 }] }, "p/s/Bridge/br-int");
+    await add("bridge", { name: "br-ex", datapathType: "netdev", ports: [{ name: "x1", type: "internal" }] }, "p/s/Bridge/br-ex");
+    await add("patchPair", { a: { bridge: "br-int", port: "i-ex" }, b: { bridge: "br-ex", port: "ex-i" } }, "p/s/PatchPair/pp");
+    await add("flowTable", { bridge: "br-int", flows: [{ priority: 5, actions: "NORMAL" }, { table: 1, actions: "drop" }] }, "p/s/FlowTable/a");
+    await add("flowTable", { bridge: "br-int", flows: [{ priority: 7, match: "dl_vlan=3", actions: "drop" }] }, "p/s/FlowTable/b");
+    await add("flowRule", { bridge: "br-ex", priority: 9, actions: "NORMAL" }, "p/s/FlowRule/c");
+    await add("routerNamespace", { name: "qr-a", interfaces: [{ name: "qr-a1", bridge: "br-int", tag: 3, addresses: ["10.0.0.1/24"] }] }, "p/s/RouterNamespace/a");
+    await add("routerNamespace", { name: "vm-b", interfaces: [{ name: "tap-b", bridge: "br-ex", addresses: ["10.1.0.2/24"] }], routes: [{ destination: "default", via: "10.1.0.1" }] }, "p/s/RouterNamespace/b");
+    // Someone else's: a bridge, a port, a flow of another cookie, a namespace.
+    await lab.sh(["ovs-vsctl", "add-br", "br-other", "--", "set", "Bridge", "br-other", "datapath_type=netdev", "--", "add-port", "br-int", "theirs", "--", "set", "Interface", "theirs", "type=internal"]);
+    await lab.sh(["ovs-ofctl", "add-flow", "br-int", "cookie=0x99,priority=7,dl_vlan=4,actions=drop"]);
+    await lab.sh(["ip", "netns", "add", "someone-else"]);
+  });
+
+  after(async () => {
+    shareReads(sharingBefore);
+    await closeAll();
+    await lab?.stop();
+  });
+
+  it("for bridges, patch pairs, flow tables and rules, and router namespaces, present and absent", async () => {
+    const host = transportFor(lab.connection as never);
+    const absent: Array<[KindDefinition<any, any>, Record<string, unknown>, string]> = [
+      [kinds.bridge as never, (await call("bridge", "check", {}, props({ name: "br-none" }, "p/s/Bridge/n"))).inputs, "p/s/Bridge/n"],
+      [kinds.routerNamespace as never, (await call("routerNamespace", "check", {}, props({ name: "ns-none" }, "p/s/RouterNamespace/n"))).inputs, "p/s/RouterNamespace/n"],
+    ];
+    for (const [kind, inputs, owner] of [...resources, ...absent]) {
+      const spec = kind.schema.parse(Object.fromEntries(Object.entries(inputs).filter(([k]) => k !== "connection" && k !== "owner")));
+      shareReads(false);
+      const scoped = await runReading(host, kind.read(spec, owner));
+      shareReads(true);
+      const shared = await runReading(host, kind.read(spec, owner));
+      assert.deepEqual(shared, scoped, `${kind.title} ${kind.idOf(spec, owner)}`);
+    }
+    // The shared reads ran once each: one OVSDB read, one dump per bridge, one read of every namespace.
+    shareReads(true);
+    await lab.resetCommandLog();
+    for (const [kind, inputs, owner] of [...resources, ...absent]) {
+      const spec = kind.schema.parse(Object.fromEntries(Object.entries(inputs).filter(([k]) => k !== "connection" && k !== "owner")));
+      await runReading(host, kind.read(spec, owner));
+    }
+    const log = await lab.commandLog();
+    const vsctl = log.filter((argv) => argv[0].endsWith("ovs-vsctl"));
+    const dumps = log.filter((argv) => argv.includes("dump-flows"));
+    assert.equal(vsctl.length, 1, JSON.stringify(vsctl));
+    assert.deepEqual(dumps.map((argv) => argv[argv.indexOf("dump-flows") + 1]).sort(), ["br-ex", "br-int"]);
+  });
+});
