@@ -22,6 +22,19 @@ const readLive = (spec: BridgeSpec) =>
     return current && current.failMode !== spec.failMode ? withFlows(spec, live) : live;
   });
 
+/**
+ * ovs-vswitchd keeps a bridge it could not set up in OVSDB and gives its own interface no
+ * OpenFlow port; ovs-vsctl only warns ("Error detected while setting up") and exits 0. The
+ * usual cause: the system datapath on a host without the openvswitch kernel module.
+ */
+export function datapathProblem(desired: BridgeSpec): string {
+  const why = `bridge ${desired.name}: ovs-vswitchd could not set it up (its own interface has no OpenFlow port)`;
+  return desired.datapathType === "system"
+    ? `${why}; datapathType "system" needs the openvswitch kernel module: on a host without it ` +
+        `(a container, a lab host) set datapathType: "netdev", the userspace datapath`
+    : `${why}; see the host's ovs-vswitchd log`;
+}
+
 export const bridgeKind: KindDefinition<BridgeSpec, LiveBridges, "bridge"> = {
   key: "bridge",
   title: "Bridge",
@@ -38,9 +51,10 @@ export const bridgeKind: KindDefinition<BridgeSpec, LiveBridges, "bridge"> = {
   emptyLive: (_spec, ovs) => ovs,
   verify: (desired, live) => {
     const bridge = live.bridges.find((b) => b.name === desired.name);
-    return (bridge?.ports ?? [])
+    const ports = (bridge?.ports ?? [])
       .filter((p) => desired.ports.some((d) => d.name === p.name) && interfaceProblem(p))
       .map((p) => `port ${p.name}: ${interfaceProblem(p)}`);
+    return bridge?.notSetUp ? [datapathProblem(desired), ...ports] : ports;
   },
   graph: {
     bridges: (spec) => [spec.name],

@@ -26,6 +26,8 @@ export interface LiveBridge {
   otherConfig: Record<string, string>;
   /** Every port on the bridge except its own internal port, in the host's order. */
   ports: LivePort[];
+  /** Set when ovs-vswitchd has not set the bridge up: its own interface has no OpenFlow port. */
+  notSetUp?: true;
 }
 
 /**
@@ -72,12 +74,14 @@ export function bridgesOf(bridgeRows: Row[], portRows: Row[], ifaceRows: Row[]):
   const bridges = bridgeRows.map((b) => {
     const name = b.name as string;
     const ports: LivePort[] = [];
+    let notSetUp = false;
     for (const uuid of listOf<string>(b.ports)) {
       const port = portByUuid.get(uuid);
       if (!port) continue;
       portBridge.set(port.name as string, name);
-      if (port.name === name) continue;
-      ports.push(livePort(port, ifaceByUuid.get(listOf<string>(port.interfaces)[0])));
+      const live = livePort(port, ifaceByUuid.get(listOf<string>(port.interfaces)[0]));
+      if (port.name !== name) ports.push(live);
+      else notSetUp = live.ofport === undefined || live.ofport === -1;
     }
     return {
       name,
@@ -87,6 +91,7 @@ export function bridgesOf(bridgeRows: Row[], portRows: Row[], ifaceRows: Row[]):
       externalIds: stringMapOf(b.external_ids),
       otherConfig: stringMapOf(b.other_config),
       ports,
+      ...(notSetUp ? { notSetUp: true as const } : {}),
     };
   });
   return { bridges, portBridge };

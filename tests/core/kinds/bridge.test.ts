@@ -1,4 +1,7 @@
 import { strict as assert } from "assert";
+import * as fs from "node:fs";
+import { bridgeKind } from "../../../core/kinds/bridge";
+import { bridgesOf } from "../../../core/live/bridge";
 import { startLabHost, LabHost } from "../../../lab";
 import { call } from "../../../providers/entry";
 import { closeAll } from "../../../transport/pool";
@@ -119,5 +122,43 @@ describe("Bridge provider against a real lab host over SSH @host", function () {
     await call("bridge", "delete", "br-lab", state);
     assert.equal(await vsctl("show"), showBefore);
     assert.equal((await call("bridge", "read", "br-lab", state)).id, "", "read reports it gone");
+  });
+
+  it("fails a bridge ovs-vswitchd could not set up, naming the datapath and the fix, and converges on netdev", async function () {
+    // Where the kernel module is loaded the system datapath works and there is nothing to refuse.
+    if (fs.existsSync("/sys/module/openvswitch")) this.skip();
+    const system = { name: "br-sys", datapathType: "system", ports: [] };
+    const checked = await call("bridge", "check", {}, props(system));
+    await assert.rejects(
+      call("bridge", "create", checked.inputs),
+      /bridge br-sys: ovs-vswitchd could not set it up .*datapathType "system" needs the openvswitch kernel module.*set datapathType: "netdev"/,
+    );
+    const netdev = (await call("bridge", "check", {}, props({ ...system, datapathType: "netdev" }))).inputs;
+    const updated = await call("bridge", "update", "br-sys", { ...checked.inputs, connection: lab.connection }, netdev);
+    assert.equal(updated.outs.datapathType, "netdev");
+    assert.match(await lab.sh(["ovs-ofctl", "dump-flows", "br-sys"]), /actions=NORMAL/, "OVS runs the bridge now");
+    await call("bridge", "delete", "br-sys", updated.outs);
+    assert.equal(await vsctl("show"), showBefore);
+  });
+});
+
+describe("bridgeKind.verify", () => {
+  // The bridge's own interface as decoded from OVSDB: ofport [] when ovs-vswitchd did not set it up, -1 when it failed.
+  const live = (ofport: unknown) =>
+    bridgesOf(
+      [{ _uuid: "b", name: "br-x", ports: "p" }],
+      [{ _uuid: "p", name: "br-x", interfaces: "i" }],
+      [{ _uuid: "i", name: "br-x", type: "internal", ofport }],
+    );
+  const spec = (datapathType: string) => bridgeKind.schema.parse({ name: "br-x", datapathType });
+
+  it("says a bridge without an OpenFlow port was not set up, with the netdev hint for the system datapath", () => {
+    const [problem] = bridgeKind.verify!(spec("system"), live([]));
+    assert.match(problem, /^bridge br-x: ovs-vswitchd could not set it up .*set datapathType: "netdev"/);
+    assert.doesNotMatch(bridgeKind.verify!(spec("netdev"), live(-1))[0], /kernel module/);
+  });
+
+  it("finds nothing wrong with a bridge whose own interface has its OpenFlow port", () => {
+    assert.deepEqual(bridgeKind.verify!(spec("system"), live(65534)), []);
   });
 });
