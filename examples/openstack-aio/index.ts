@@ -59,7 +59,8 @@ const router = new RouterNamespace("router", {
   connection,
   name: "qrouter-f44651e2-0aab-435b-ad11-7ad4255825c7",
   interfaces: [
-    { name: "qr-da3efe6d-a2", bridge: brInt.name, tag: 2, addresses: ["10.0.0.1/24"] },
+    // 1450: the MTU Neutron gives a tenant network carried over VXLAN.
+    { name: "qr-da3efe6d-a2", bridge: brInt.name, tag: 2, addresses: ["10.0.0.1/24"], mtu: 1450 },
     { name: "qr-7d2a9c1e-5b", bridge: brInt.name, tag: 3, addresses: ["10.0.1.1/24"] },
     { name: "qg-0c4c9d04-f0", bridge: brEx.name, addresses: ["172.24.4.2/24"] },
   ],

@@ -228,6 +228,15 @@ export const CATALOGUE: Round[] = [
         names: { "router": [/~ net\.ipv4\.conf\.all\.arp_ignore\s*: "0" => "1"/] },
       },
       {
+        kind: "interface MTU where declared",
+        make: (lab) => lab.sh(["ip", "-n", ROUTER, "link", "set", "qr-da3efe6d-a2", "mtu", "1500"]),
+        names: { router: [/~ mtu\s*: 1500 => 1450/] },
+        check: async (lab) => {
+          const link = await lab.sh(["ip", "-n", ROUTER, "link", "show", "qr-da3efe6d-a2"]);
+          if (!/ mtu 1450 /.test(link)) throw new Error(`qr-da3efe6d-a2's MTU is not 1450 again: ${link}`);
+        },
+      },
+      {
         kind: "tag removed",
         make: (lab) => vsctl(lab, "clear", "Port", "jack", "tag"),
         names: { "vm-jack": [/\+ tag\s*: 1/] },

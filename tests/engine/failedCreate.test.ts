@@ -5,7 +5,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { Bridge, hostConnection } from "../../sdk";
+import { Bridge, hostConnection, RouterNamespace } from "../../sdk";
 import { startLabHost, LabHost } from "../../lab";
 import { hostConfig } from "../../engine/hostConfig";
 import { inlineStack } from "../../engine/inlineStack";
@@ -64,5 +64,66 @@ describe("a create that fails halfway, through the real engine @host", function 
     assert.deepEqual(await bridges(), ["br-half"]);
     await stack.destroy();
     assert.deepEqual(await bridges(), []);
+  });
+});
+
+/**
+ * A namespace whose sysctl write fails: `net.ipv4.conf.nowhere.forwarding` passes the
+ * spec's rules (a net.* key) but names a device the namespace lacks, so `sysctl -w` fails
+ * after the namespace, its owner mark and its OVS port were made.
+ */
+function routerProgram(device: string) {
+  return async () => {
+    const connection = hostConnection();
+    const bridge = new Bridge("br-sys", { connection, datapathType: "netdev" });
+    new RouterNamespace("ns-half", {
+      connection,
+      name: "ns-half",
+      interfaces: [{ name: "half0", bridge: bridge.name, addresses: ["10.9.0.1/24"] }],
+      sysctls: { [`net.ipv4.conf.${device}.forwarding`]: "1" },
+    });
+  };
+}
+
+describe("a namespace whose sysctl write fails, through the real engine @host", function () {
+  this.timeout(240_000);
+  let lab: LabHost;
+  let state: StateDir;
+  let stack: Stack;
+  const namespaces = async () => (await lab.sh(["ip", "netns", "list"])).split("\n").map((l) => l.split(" ")[0]).filter(Boolean);
+  const ports = async () => (await lab.sh(["ovs-vsctl", "list-ports", "br-sys"])).split("\n").filter(Boolean);
+
+  before(async () => {
+    lab = await startLabHost();
+    state = scratchState("failed-sysctl");
+    stack = await inlineStack({ state, projectName: "ovslab-failed", stackName: "sysctl", program: routerProgram("nowhere"), config: hostConfig(lab.connection) });
+  });
+
+  after(() => tearDown(stack, lab, state));
+
+  it("fails naming the sysctl key and records the half-made namespace in state", async () => {
+    await assert.rejects(stack.up(), /net\.ipv4\.conf\.nowhere\.forwarding/);
+    assert.ok((await namespaces()).includes("ns-half"), "the namespace was made before the sysctl failed");
+    assert.deepEqual(await ports(), ["half0"]);
+    const urns = ((await stack.exportStack()).deployment.resources ?? []).map((r: { urn: string }) => r.urn);
+    assert.ok(urns.some((u: string) => u.endsWith("::ns-half")), `ns-half is in state: ${urns.join(", ")}`);
+  });
+
+  it("the next up, with the key fixed, updates the recorded namespace", async () => {
+    stack.workspace.program = routerProgram("half0");
+    const result = await stack.up();
+    assert.deepEqual(result.summary.resourceChanges, { same: 1, update: 1 }, "an update of the recorded namespace, not a create");
+    const value = await lab.sh(["ip", "netns", "exec", "ns-half", "sysctl", "-n", "net.ipv4.conf.half0.forwarding"]);
+    assert.equal(value.trim(), "1");
+  });
+
+  it("a failed create followed by destroy leaves no namespace and no port behind", async () => {
+    await stack.destroy();
+    stack.workspace.program = routerProgram("nowhere");
+    await assert.rejects(stack.up());
+    assert.ok((await namespaces()).includes("ns-half"));
+    await stack.destroy();
+    assert.ok(!(await namespaces()).includes("ns-half"), "ns-half is gone");
+    assert.deepEqual((await lab.sh(["ovs-vsctl", "list-br"])).trim(), "");
   });
 });
