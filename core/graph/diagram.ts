@@ -12,6 +12,8 @@ export interface Row {
   label: string;
   /** What to know about it, e.g. `internal · tag 101`. */
   detail: string;
+  /** The access VLAN it carries (its tag), drawn in that VLAN's colour. */
+  vlan?: number;
 }
 
 export interface Box {
@@ -30,13 +32,15 @@ export interface Link {
   from: { box: string; row: string };
   to: { box: string; row: string };
   kind: "patch" | "router";
-  /** E.g. `patch` or `trunk 10,20,30`. */
+  /** E.g. `patch · all VLANs (trunk)` or `patch · trunks 10,20,30`. */
   label: string;
 }
 
 export interface Diagram {
   boxes: Box[];
   links: Link[];
+  /** Every access VLAN (tag) in the lab, ascending: the legend's entries, one colour each. */
+  vlans: number[];
 }
 
 export interface DiagramOptions {
@@ -87,7 +91,12 @@ function bridgeBox(lab: DeclaredLab, name: string, maxFlows: number): Box {
   const subtitle = spec
     ? [spec.failMode, spec.datapathType, spec.protocols.join(",")].filter(Boolean).join(" · ")
     : "not declared by this lab";
-  const rows = portsOn(lab, name).map((p) => ({ key: p.name, label: p.name, detail: portDetail(p) }));
+  const rows = portsOn(lab, name).map((p) => ({
+    key: p.name,
+    label: p.name,
+    detail: portDetail(p),
+    ...(p.tag !== undefined ? { vlan: p.tag } : {}),
+  }));
   return {
     key: `bridge:${name}`,
     kind: "bridge",
@@ -106,6 +115,7 @@ function routerBox(router: DeclaredLab["routerNamespace"][number]): Box {
       key: i.name,
       label: i.name,
       detail: i.addresses.join(", ") || (i.vlans?.length ? "VLAN devices:" : "no address"),
+      ...(i.tag !== undefined ? { vlan: i.tag } : {}),
     },
     ...(i.vlans ?? []).map((v) => ({
       key: `${i.name}.${v.id}`,
@@ -124,7 +134,10 @@ function routerBox(router: DeclaredLab["routerNamespace"][number]): Box {
     ...(routes.length ? [{ title: "routes", lines: routes }] : []),
     ...(nat.length ? [{ title: "NAT", lines: nat }] : []),
   ];
-  return { key: `router:${router.name}`, kind: "router", title: router.name, subtitle: "namespace", rows, sections };
+  // The upstream gateway: the default route's next hop, where traffic leaves the lab.
+  const upstream = router.routes.find((r) => r.destination === "default" || r.destination === "0.0.0.0/0");
+  const subtitle = upstream?.via ? `namespace · upstream gateway ${upstream.via}` : "namespace";
+  return { key: `router:${router.name}`, kind: "router", title: router.name, subtitle, rows, sections };
 }
 
 export function labDiagram(lab: DeclaredLab, options: DiagramOptions = {}): Diagram {
@@ -136,8 +149,11 @@ export function labDiagram(lab: DeclaredLab, options: DiagramOptions = {}): Diag
   const links: Link[] = [];
   for (const pair of lab.patchPair) {
     // Each end's VLANs show on its row; the link repeats them only when both ends agree.
+    // A patch port with neither tag nor trunks passes every VLAN, tags kept: say so.
     const same = vlanText(pair.a) === vlanText(pair.b);
-    const label = ["patch", same ? vlanText(pair.a) : ""].filter(Boolean).join(" · ");
+    const open = (p: { tag?: number; trunks?: number[] }) => p.tag === undefined && !p.trunks?.length;
+    const vlans = same ? (open(pair.a) ? "all VLANs (trunk)" : vlanText(pair.a)) : "";
+    const label = ["patch", vlans].filter(Boolean).join(" · ");
     links.push({
       from: { box: `bridge:${pair.a.bridge}`, row: pair.a.port },
       to: { box: `bridge:${pair.b.bridge}`, row: pair.b.port },
@@ -155,5 +171,6 @@ export function labDiagram(lab: DeclaredLab, options: DiagramOptions = {}): Diag
       });
     }
   }
-  return { boxes, links };
+  const vlans = [...new Set(boxes.flatMap((b) => b.rows.flatMap((r) => (r.vlan !== undefined ? [r.vlan] : []))))];
+  return { boxes, links, vlans: vlans.sort((x, y) => x - y) };
 }

@@ -19,9 +19,20 @@ export function escapeHtml(text: string): string {
 /** A DOT string literal. */
 const id = (text: string) => `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 
+// One light colour per access VLAN, behind its rows in every box: a tenant whose VLAN spans
+// two bridges (or racks) reads as one colour. Repeats after ten VLANs; the legend says which.
+const VLAN_COLORS = [
+  "#ffe08a", "#b8e0a8", "#f6b8c8", "#a8d4f0", "#d9c2f0",
+  "#ffc89a", "#a8e6dc", "#e6e6a0", "#f0c0a8", "#c8c8c8",
+];
+
+/** The colour a VLAN's rows are drawn in: by its place among the lab's VLANs. */
+export const vlanColor = (vlans: number[], vlan: number) =>
+  VLAN_COLORS[Math.max(0, vlans.indexOf(vlan)) % VLAN_COLORS.length];
+
 const portOf = (box: Box, row: string) => `r${box.rows.findIndex((r) => r.key === row)}`;
 
-function table(box: Box): string {
+function table(box: Box, vlans: number[]): string {
   const c = COLORS[box.kind];
   const lines: string[] = [];
   lines.push(`<table border="1" cellborder="0" cellspacing="0" cellpadding="5" color="${c.line}" bgcolor="${c.fill}">`);
@@ -34,7 +45,7 @@ function table(box: Box): string {
   box.rows.forEach((row, i) => {
     const pad = " ".repeat(width - row.label.length + 2);
     lines.push(
-      `<tr><td port="r${i}" align="left" balign="left"><b>${escapeHtml(row.label)}</b>${pad}<font color="#444444">${escapeHtml(row.detail)}</font></td></tr>`,
+      `<tr><td port="r${i}" align="left" balign="left"${row.vlan !== undefined ? ` bgcolor="${vlanColor(vlans, row.vlan)}"` : ""}><b>${escapeHtml(row.label)}</b>${pad}<font color="#444444">${escapeHtml(row.detail)}</font></td></tr>`,
     );
   });
   for (const section of box.sections) {
@@ -58,6 +69,20 @@ function edge(diagram: Diagram, link: Link): string {
   return `  ${id(from.key)}:${portOf(from, link.from.row)} -> ${id(to.key)}:${portOf(to, link.to.row)} [${style}];`;
 }
 
+/** Which colour is which VLAN, and what an unmarked patch link carries. */
+function legend(vlans: number[]): string {
+  const rows = vlans.map(
+    (v) => `<tr><td bgcolor="${vlanColor(vlans, v)}" align="left">VLAN ${v} (tag ${v})</td></tr>`,
+  );
+  return [
+    `<table border="1" cellborder="0" cellspacing="0" cellpadding="4" color="#888888" bgcolor="white">`,
+    `<tr><td align="center"><font point-size="10"><b>VLANs</b></font></td></tr>`,
+    ...rows,
+    `<tr><td align="left"><font point-size="9" color="#1f4e79">━ patch: all VLANs unless marked</font></td></tr>`,
+    "</table>",
+  ].join("\n");
+}
+
 export function diagramToDot(diagram: Diagram, title = "lab"): string {
   const out = [
     `digraph ${id(title)} {`,
@@ -65,7 +90,8 @@ export function diagramToDot(diagram: Diagram, title = "lab"): string {
     `  node [shape=plain, fontname="${FONT}", fontsize=11];`,
     `  edge [fontname="${FONT}", fontsize=10];`,
   ];
-  for (const box of diagram.boxes) out.push(`  ${id(box.key)} [label=<\n${table(box)}\n>];`);
+  for (const box of diagram.boxes) out.push(`  ${id(box.key)} [label=<\n${table(box, diagram.vlans)}\n>];`);
+  if (diagram.vlans.length) out.push(`  "legend" [label=<\n${legend(diagram.vlans)}\n>];`);
   // Only links between rows that exist: a router on an undeclared bridge still has its box.
   for (const link of diagram.links) {
     const from = diagram.boxes.find((b) => b.key === link.from.box);

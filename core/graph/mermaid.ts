@@ -1,6 +1,7 @@
 // A lab diagram as Mermaid flowchart text (GitHub renders it in Markdown): a subgraph per
 // box, a node per row, a note node per section, links between rows.
 import { Diagram } from "./diagram";
+import { vlanColor } from "./dot";
 
 /**
  * Text inside a quoted Mermaid label. Mermaid reads `#NN;` as a character code, so quotes,
@@ -49,5 +50,9 @@ export function diagramToMermaid(diagram: Diagram): string {
     out.push(link.kind === "patch" ? `  ${from} ===|${label(link.label)}| ${to}` : `  ${from} -.- ${to}`);
   }
   for (const box of diagram.boxes) out.push(`  style ${idOf(box.key)} ${STYLE[box.kind]}`);
+  // A VLAN's rows in its colour, as in the SVG (Mermaid has no legend: the row says `tag N`).
+  for (const box of diagram.boxes)
+    for (const row of box.rows)
+      if (row.vlan !== undefined) out.push(`  style ${rowId(box.key, row.key)} fill:${vlanColor(diagram.vlans, row.vlan)}`);
   return out.join("\n") + "\n";
 }

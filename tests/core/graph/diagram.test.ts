@@ -52,11 +52,34 @@ describe("labDiagram", () => {
     assert.deepEqual(
       diagram.links.map((l) => `${l.kind} ${l.from.box}/${l.from.row} ${l.to.box}/${l.to.row} ${l.label}`),
       [
-        "patch bridge:br-int/int-br-ex bridge:br-ex/phy-br-ex patch",
+        "patch bridge:br-int/int-br-ex bridge:br-ex/phy-br-ex patch · all VLANs (trunk)",
         "router bridge:br-int/qr-a router:qrouter-1/qr-a ",
         "router bridge:br-ex/qg-b router:qrouter-1/qg-b ",
       ],
     );
+  });
+
+  it("marks a patch pair whose ends have neither tag nor trunks as carrying all VLANs, and names a restricted one's VLANs", () => {
+    const lab = smallLab();
+    const restricted = labDiagram({
+      ...lab,
+      patchPair: [{ ...lab.patchPair[0], a: { ...lab.patchPair[0].a, trunks: [10, 20] }, b: { ...lab.patchPair[0].b, trunks: [10, 20] } }],
+    });
+    assert.equal(diagram.links[0].label, "patch · all VLANs (trunk)");
+    assert.equal(restricted.links[0].label, "patch · trunks 10,20");
+  });
+
+  it("gives each port and router interface its access VLAN and lists the lab's VLANs for the legend", () => {
+    assert.deepEqual(diagram.vlans, [101]);
+    assert.deepEqual(box("bridge:br-int").rows.map((r) => r.vlan), [101, undefined, 101]);
+    assert.deepEqual(box("router:qrouter-1").rows.map((r) => r.vlan), [101, undefined]);
+  });
+
+  it("shows a router's upstream gateway, its default route's next hop, under its name", () => {
+    assert.equal(box("router:qrouter-1").subtitle, "namespace · upstream gateway 172.24.4.1");
+    const lab = smallLab();
+    const noDefault = labDiagram({ ...lab, routerNamespace: [{ ...lab.routerNamespace[0], routes: [] }] });
+    assert.equal(noDefault.boxes.find((b) => b.kind === "router")!.subtitle, "namespace");
   });
 
   it("writes timeouts into a flow's line", () => {

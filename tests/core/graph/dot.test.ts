@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { labDiagram } from "../../../core/graph/diagram";
-import { diagramToDot, escapeHtml } from "../../../core/graph/dot";
+import { diagramToDot, escapeHtml, vlanColor } from "../../../core/graph/dot";
 import { smallLab } from "./fixture";
 
 describe("diagramToDot", () => {
@@ -21,8 +21,23 @@ describe("diagramToDot", () => {
   });
 
   it("joins rows: a patch pair as a bold labelled line, a router interface as a dashed one", () => {
-    assert.match(dot, /"bridge:br-int":r1 -> "bridge:br-ex":r0 \[color="#1f4e79", penwidth=2, .*label="patch"\];/);
+    assert.match(dot, /"bridge:br-int":r1 -> "bridge:br-ex":r0 \[color="#1f4e79", penwidth=2, .*label="patch · all VLANs \(trunk\)"\];/);
     assert.match(dot, /"bridge:br-int":r2 -> "router:qrouter-1":r0 \[color="#2f6b3a", style=dashed, arrowhead=none\];/);
+  });
+
+  it("draws a VLAN's rows in one colour in every box and a legend saying which colour is which VLAN", () => {
+    const colour = vlanColor([101], 101);
+    assert.match(dot, new RegExp(`<td port="r0" align="left" balign="left" bgcolor="${colour}"><b>vm1</b>`));
+    assert.match(dot, new RegExp(`<td port="r0" align="left" balign="left" bgcolor="${colour}"><b>qr-a</b>`));
+    assert.doesNotMatch(dot, new RegExp(`bgcolor="${colour}"><b>qg-b</b>`));
+    assert.match(dot, new RegExp(`"legend" \\[label=<[^]*<td bgcolor="${colour}" align="left">VLAN 101 \\(tag 101\\)</td>`));
+    assert.notEqual(vlanColor([101, 102], 102), vlanColor([101, 102], 101));
+  });
+
+  it("draws no legend for a lab without VLANs", () => {
+    const lab = smallLab();
+    const plain = diagramToDot(labDiagram({ ...lab, bridge: [], routerNamespace: [] }));
+    assert.doesNotMatch(plain, /"legend"/);
   });
 
   it("escapes what the labels' XML would read as markup", () => {

@@ -10,7 +10,7 @@ describe("diagramToMermaid", () => {
     assert.ok(text.startsWith('%%{init: {"flowchart": {"wrappingWidth": 640}}}%%\nflowchart LR\n'));
     assert.match(text, /^ {2}subgraph bridge_br_int\["br-int \(secure · netdev\)"\]$/m);
     assert.match(text, /^ {4}bridge_br_int_vm1\["vm1<br\/>internal · tag 101"\]$/m);
-    assert.match(text, /^ {2}subgraph router_qrouter_1\["qrouter-1 \(namespace\)"\]$/m);
+    assert.match(text, /^ {2}subgraph router_qrouter_1\["qrouter-1 \(namespace · upstream gateway 172\.24\.4\.1\)"\]$/m);
     assert.match(
       text,
       /^ {4}bridge_br_ex__section0>"3 flows .*<br\/>t0 p4 in_port=phy-br-ex,dl_vlan=1 → strip_vlan,NORMAL<br\/>/m,
@@ -18,7 +18,7 @@ describe("diagramToMermaid", () => {
   });
 
   it("links patch ends with a thick labelled line and router interfaces with a dotted one", () => {
-    assert.match(text, /^ {2}bridge_br_int_int_br_ex ===\|"patch"\| bridge_br_ex_phy_br_ex$/m);
+    assert.match(text, /^ {2}bridge_br_int_int_br_ex ===\|"patch · all VLANs \(trunk\)"\| bridge_br_ex_phy_br_ex$/m);
     assert.match(text, /^ {2}bridge_br_int_qr_a -\.- router_qrouter_1_qr_a$/m);
   });
 
@@ -31,5 +31,10 @@ describe("diagramToMermaid", () => {
 
   it("writes quotes, angle brackets and # as character codes", () => {
     assert.equal(escapeMermaid(`a"<b>#&`), "a#34;#60;b#62;#35;#38;");
+  });
+
+  it("fills a VLAN's rows with its colour", () => {
+    assert.match(text, /^ {2}style bridge_br_int_vm1 fill:#[0-9a-f]{6}$/m);
+    assert.doesNotMatch(text, /^ {2}style bridge_br_ex_phy_br_ex fill:/m);
   });
 });
