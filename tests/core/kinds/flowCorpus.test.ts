@@ -47,8 +47,8 @@ const NO_HAND_CHANGE: Record<string, string> = {
 /**
  * Flows OVS refuses only for the bridge's state, which `parse-flows` cannot know: a group
  * that does not exist, a tun_metadata field without a TLV mapping (neither is managed by
- * ovslab). The provider's bundle is refused by OVS as a whole, so nothing changes on the
- * host, and `up` fails with OVS's reason; the test checks both.
+ * ovslab). The provider reads the bridge's groups / TLV map with its flow dump and refuses
+ * such a flow before any write, naming what is missing; the test checks both.
  */
 const BRIDGE_STATE = /\bgroup:\d+|tun_metadata\d/i;
 
