@@ -7,7 +7,8 @@ import { dumpGroups, dumpTlvMap } from "../compile/ofctl";
 import { query, Query } from "./reading";
 
 const GROUP = /\bgroup:(0x[0-9a-f]+|\d+)/gi;
-const TUN_METADATA = /\btun_metadata(\d+)/gi;
+// Also in its NXM name, as in `move:NXM_NX_TUN_METADATA0[0..15]->...`.
+const TUN_METADATA = /(?:\bnxm_nx_|\b)tun_metadata(\d+)/gi;
 
 /** The numbers `pattern` captures in `line`, as decimal strings. */
 function numbersIn(line: string, pattern: RegExp): string[] {

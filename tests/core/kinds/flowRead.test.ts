@@ -152,11 +152,14 @@ describe("readFlows", () => {
       });
 
       it("refuses a tun_metadata field without a TLV mapping, and takes one that has it", () => {
-        const r = round([flow("drop", "tun_metadata0=0x1"), flow("set_field:0x2->tun_metadata3")]);
+        const r = round([flow("drop", "tun_metadata0=0x1"), flow("set_field:0x2->tun_metadata3"), flow("move:NXM_NX_TUN_METADATA4[0..15]->NXM_NX_REG15[0..15]")]);
         assert.ok(commands(r).some((c) => /dump-tlv-map br-ex$/.test(c)));
-        const refused = answer(r, 2).ovs as { refused: { index: number; reason: string } };
+        const refused = answer(r, 3).ovs as { refused: { index: number; reason: string } };
         assert.deepEqual(refused.refused.index, 1);
         assert.match(refused.refused.reason, /^tun_metadata3 has no TLV mapping on br-ex .*add-tlv-map br-ex/);
+        const nxm = round([flow("move:NXM_NX_TUN_METADATA4[0..15]->NXM_NX_REG15[0..15]")]);
+        const byNxmName = answer(nxm, 1).ovs as { refused: { index: number; reason: string } };
+        assert.match(byNxmName.refused.reason, /^tun_metadata4 has no TLV mapping/);
         const taken = answer(round([flow("group:7", "tun_metadata0=0x1")]), 1).ovs;
         assert.ok(taken && "flows" in taken, JSON.stringify(taken));
       });
