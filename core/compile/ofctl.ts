@@ -54,6 +54,22 @@ export function dumpBridge(bridge: string): Op {
   };
 }
 
+/** The bridge's groups: read only when a desired flow names one (`group:N`), which OVS refuses if absent. */
+export function dumpGroups(bridge: string): Op {
+  return {
+    argv: ["ovs-ofctl", "-O", FLOW_PROTOCOL, "dump-groups", bridge],
+    why: `read the groups of bridge ${bridge}, which our flows name`,
+  };
+}
+
+/** The bridge's TLV map: read only when a desired flow names a `tun_metadataN` field, which needs a mapping. */
+export function dumpTlvMap(bridge: string): Op {
+  return {
+    argv: ["ovs-ofctl", "-O", FLOW_PROTOCOL, "dump-tlv-map", bridge],
+    why: `read the TLV map of bridge ${bridge}, for the tun_metadata fields our flows name`,
+  };
+}
+
 /**
  * Every flow of a bridge, whoever owns it, in whatever OpenFlow version the bridge allows:
  * read before deleting a bridge, whose flows of other owners must not go with it.

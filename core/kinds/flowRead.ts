@@ -17,6 +17,7 @@ import { numberActions, numberMatch, PortNumbers } from "../openflow/resolve";
 import { openFlow10Only } from "../openflow/versions";
 import { Query, query, Reading, reading } from "./reading";
 import { readFlowDumps, readOvs } from "./shared";
+import { prerequisites } from "./flowPrerequisites";
 
 export function readFlows(
   bridge: string,
@@ -34,13 +35,18 @@ export function readFlows(
     // the desired text depends on nothing a write changes, so the providers keep it ("pure").
     const lines = desired?.length ? ovsLines(desired, portNumbers(flowBridge)) : [];
     const parsed = lines.length ? [query(parseFlows(lines), parseFlowsReport, "pure")] : [];
-    return readFlowDumps(bridge, cookie, [...new Set(tables)], parsed, (ours, tabled, [report]) => {
+    // The groups / TLV map a flow names, in the same round: OVS would refuse the bundle without them.
+    const needs = prerequisites(bridge, lines);
+    const extra = [...parsed, ...needs.queries];
+    return readFlowDumps(bridge, cookie, [...new Set(tables)], extra, (ours, tabled, [report, ...state]) => {
       const live: LiveFlows = {
         bridge: flowBridge,
         flows: [...ours, ...tabled.flat().filter((f) => BigInt(f.cookie) !== BigInt(cookie))],
       };
       if (!desired) return live;
-      return withReading(live, asReading((report as Report | undefined) ?? { flows: [] }, desired, lines));
+      const ovs = asReading((report as Report | undefined) ?? { flows: [] }, desired, lines);
+      const missing = "flows" in ovs ? needs.refusal(state) : undefined;
+      return withReading(live, missing ? { refused: missing } : ovs);
     });
   });
 }
