@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import { utils } from "ssh2";
 import { ConnectionArgs } from "../../transport/connection";
 import { SshTransport, SshTransportOptions } from "../../transport/ssh";
-import { startTestSshd, TestSshd } from "./sshd";
+import { readableKeyPair, startTestSshd, TestSshd } from "./sshd";
 
 const fast: SshTransportOptions = { retryDelayMs: () => 20 };
 
@@ -269,7 +269,7 @@ describe("SshTransport against an in-process sshd", () => {
     });
 
     it("keeps the passphrase and the key out of the error when the passphrase is wrong", async () => {
-      const pair = utils.generateKeyPairSync("ed25519", { passphrase: "right-passphrase-42", cipher: "aes256-ctr", rounds: 16 });
+      const pair = readableKeyPair({ passphrase: "right-passphrase-42", cipher: "aes256-ctr", rounds: 16 });
       const wrong = "wrong-passphrase-" + randomBytes(6).toString("hex");
       const err = await failure(transport({ privateKey: pair.private, privateKeyPassword: wrong }).run({ argv: ["true"] }));
       assert.match(err.message, /^ssh root@127\.0\.0\.1:\d+: /);
