@@ -42,10 +42,10 @@ async function measure(stack: CliStack, op: Operation, hosts: LabHost[]): Promis
   return { ms, logins: after.map((n, i) => n - before[i]) };
 }
 
-/** The program's own resources (not the stack, not provider plugins), from a preview after up. */
+/** ovslab's resources that touch a host (dynamic resources, not components), from a preview after up. */
 async function resourceCount(stack: CliStack): Promise<number> {
   const preview = JSON.parse((await stack.preview(["--json", "--show-sames"])).stdout);
-  return preview.steps.filter((s: { urn: string }) => !/::pulumi:(pulumi:Stack|providers:)/.test(s.urn)).length;
+  return preview.steps.filter((s: { urn: string }) => s.urn.includes("::pulumi-nodejs:dynamic/ovslab:")).length;
 }
 
 async function cycle(label: string, stack: CliStack, hosts: LabHost[]): Promise<Row> {
