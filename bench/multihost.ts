@@ -45,7 +45,7 @@ async function measure(stack: CliStack, op: Operation, hosts: LabHost[]): Promis
 /** ovslab's resources that touch a host (dynamic resources, not components), from a preview after up. */
 async function resourceCount(stack: CliStack): Promise<number> {
   const preview = JSON.parse((await stack.preview(["--json", "--show-sames"])).stdout);
-  return preview.steps.filter((s: { urn: string }) => s.urn.includes("::pulumi-nodejs:dynamic/ovslab:")).length;
+  return preview.steps.filter((s: { urn: string }) => /[:$]pulumi-nodejs:dynamic\/ovslab:/.test(s.urn)).length;
 }
 
 async function cycle(label: string, stack: CliStack, hosts: LabHost[]): Promise<Row> {
