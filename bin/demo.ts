@@ -6,7 +6,10 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { startLabHost, LabHost } from "../lab";
-import { broken, formatPingResults, PingRow, runPingMatrix } from "../lab/ping";
+import { MultiHostLab, startLabHosts } from "../lab/multihost";
+import { configureMultinode, MULTINODE_EXAMPLE, multinodeHostNames, runMultinodePings } from "../engine/multinode";
+import { StateDir } from "../engine/stateDir";
+import { broken, formatPingResults, PingResult, PingRow, runPingMatrix } from "../lab/ping";
 import { CliStack } from "../engine/cliStack";
 import { shellSetup } from "../engine/env";
 import { hostConfig } from "../engine/hostConfig";
@@ -14,9 +17,11 @@ import { openStateDir } from "../engine/stateDir";
 import { engineTools } from "../engine/tools";
 import { formatArgv } from "../core/shell";
 
-const USAGE = `usage: npm start [-- --keep]
+const USAGE = `usage: npm start [-- [multinode] [--keep]]
   Brings the seed lab (examples/openstack-aio) up with the real Pulumi engine on a
   throwaway lab host, shows it, and tears it down.
+  multinode  the same for examples/openstack-multinode on three lab hosts (a network node,
+             two computes) joined by a private underlay, with VXLAN tunnels between them
   --keep   keep the lab running until Ctrl-C, and print how to ssh in, preview and destroy`;
 
 function heading(text: string): void {
@@ -54,11 +59,13 @@ async function holdUntil(signal: Promise<string>): Promise<string> {
   }
 }
 
-function printTakeOver(lab: LabHost, stack: CliStack, repo: string, setup: string[]): void {
-  const rel = (p: string) => path.relative(repo, p) || ".";
+function printTakeOver(labs: Record<string, LabHost>, stack: CliStack, repo: string, setup: string[], cwd = repo): void {
+  const rel = (p: string) => path.relative(cwd, p) || ".";
   const stackArgs = ["--stack", stack.stackName, "--config-file", rel(stack.configFile)];
-  heading("the lab stays up until Ctrl-C here; from another terminal, in " + repo + ":");
-  console.log(`  # log in to the lab host (root, pinned host key):\n  ${formatArgv(lab.sshCommand())}`);
+  heading("the lab stays up until Ctrl-C here; from another terminal, in " + cwd + ":");
+  for (const [name, lab] of Object.entries(labs)) {
+    console.log(`  # log in to ${name} (root, pinned host key):\n  ${formatArgv(lab.sshCommand())}`);
+  }
   console.log("  # the engine this demo uses:");
   for (const line of setup) console.log(`  ${line}`);
   console.log(`  pulumi preview --diff ${formatArgv(stackArgs)}`);
@@ -66,12 +73,72 @@ function printTakeOver(lab: LabHost, stack: CliStack, repo: string, setup: strin
   console.log(`  pulumi destroy ${formatArgv(stackArgs)}`);
 }
 
+function reportPings(results: PingResult[]): void {
+  console.log(formatPingResults(results));
+  const failed = broken(results);
+  if (failed.length) throw new Error(`${failed.length} of ${results.length} ping checks broke the example's promise`);
+  console.log(`all ${results.length} ping checks hold`);
+}
+
+/** Destroys and removes the stack (if it was opened), then stops the lab, whatever happens. */
+async function tearDown(stack: CliStack | undefined, lab: string, stop: () => Promise<void>): Promise<void> {
+  try {
+    if (stack) {
+      heading("pulumi destroy");
+      await stack.destroy();
+      await stack.remove();
+    }
+  } finally {
+    heading(`stopping ${lab}`);
+    await stop();
+    console.log("done: no namespace, daemon or temp dir of the lab is left.");
+  }
+}
+
+/** `npm start -- multinode`: the multinode example on three lab hosts, same steps as the seed lab. */
+async function multinode(keep: boolean, state: StateDir, signal: Promise<string>): Promise<void> {
+  const tools = engineTools();
+  const names = multinodeHostNames(2);
+  heading(`starting ${names.length} throwaway lab hosts (${names.join(", ")}) and their private underlay`);
+  const lab: MultiHostLab = await startLabHosts({ names });
+  let stack: CliStack | undefined;
+  try {
+    for (const name of names) {
+      const { host, port, user } = lab.hosts[name].connection;
+      console.log(`${name}: ssh ${user}@${host}:${port}, underlay ${lab.address(name)}, host key ${lab.hosts[name].hostKeyFingerprint}`);
+    }
+    heading("pulumi up (examples/openstack-multinode: one stack over all hosts)");
+    stack = await CliStack.open({ state, projectDir: MULTINODE_EXAMPLE, stackName: "multinode", echo: true, fresh: true });
+    await configureMultinode(stack, lab);
+    await stack.up();
+
+    for (const name of names) {
+      heading(`${name}, seen over ssh: ovs-vsctl show`);
+      console.log(overSsh(lab.hosts[name], "ovs-vsctl", "show").trimEnd());
+    }
+
+    heading("does it work? the example's ping matrix, across the VXLAN tunnels");
+    const results = await runMultinodePings(stack, lab);
+    reportPings(results);
+
+    if (keep) {
+      printTakeOver(lab.hosts, stack, tools.repo, shellSetup(state, tools), MULTINODE_EXAMPLE);
+      console.log(`\n(${await holdUntil(signal)} received: tearing down)`);
+    }
+  } finally {
+    await tearDown(stack, "the lab hosts and the underlay", () => lab.stop());
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   if (argv.includes("--help") || argv.includes("-h")) return void console.log(USAGE);
-  const unknown = argv.filter((a) => a !== "--keep");
+  const unknown = argv.filter((a) => a !== "--keep" && a !== "multinode");
   if (unknown.length) throw new Error(`unknown option ${unknown[0]}\n${USAGE}`);
   const keep = argv.includes("--keep");
   const tools = engineTools();
+  if (argv.includes("multinode")) {
+    return multinode(keep, openStateDir(path.join(tools.repo, ".ovslab", "demo-multinode")), interrupted());
+  }
   const state = openStateDir(path.join(tools.repo, ".ovslab", "demo"));
   const signal = interrupted();
 
@@ -100,27 +167,14 @@ async function main(argv: string[]): Promise<void> {
       const argv = lab.sshCommand(...command);
       return spawnSync(argv[0], argv.slice(1), { stdio: "ignore" }).status ?? 1;
     });
-    console.log(formatPingResults(results));
-    const failed = broken(results);
-    if (failed.length) throw new Error(`${failed.length} of ${results.length} ping checks broke the example's promise`);
-    console.log(`all ${results.length} ping checks hold`);
+    reportPings(results);
 
     if (keep) {
-      printTakeOver(lab, stack, tools.repo, shellSetup(state, tools));
+      printTakeOver({ "the lab host": lab }, stack, tools.repo, shellSetup(state, tools));
       console.log(`\n(${await holdUntil(signal)} received: tearing down)`);
     }
   } finally {
-    try {
-      if (stack) {
-        heading("pulumi destroy");
-        await stack.destroy();
-        await stack.remove();
-      }
-    } finally {
-      heading("stopping the lab host");
-      await lab.stop();
-      console.log("done: no namespace, daemon or temp dir of the lab is left.");
-    }
+    await tearDown(stack, "the lab host", () => lab.stop());
   }
 }
 

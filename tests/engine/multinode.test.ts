@@ -2,17 +2,14 @@
 // hosts joined by a private underlay: a network node and two computes. One stack spans
 // them; each `it` starts from where the previous one left the hosts.
 import { strict as assert } from "node:assert";
-import * as path from "node:path";
 import { MultiHostLab, startLabHosts } from "../../lab/multihost";
 import { CliStack } from "../../engine/cliStack";
-import { namedHostConfig } from "../../engine/hostConfig";
+import { configureMultinode, MULTINODE_EXAMPLE, multinodeHostNames, runMultinodePings } from "../../engine/multinode";
 import { StateDir } from "../../engine/stateDir";
-import { repoRoot } from "../../engine/tools";
-import { broken, formatPingResults, HostPingRow, runHostPingMatrix } from "../../lab/ping";
+import { broken, formatPingResults } from "../../lab/ping";
 import { removeState, scratchState, snapshot, writesSince } from "./support";
 
-const EXAMPLE = path.join(repoRoot(), "examples", "openstack-multinode");
-const HOSTS = ["network", "compute-1", "compute-2"];
+const HOSTS = multinodeHostNames(2);
 /** Tunnel port names: `vxlan-` + the peer's underlay address in hex. */
 const TO = { network: "vxlan-0afa000b", "compute-1": "vxlan-0afa000c", "compute-2": "vxlan-0afa000d" };
 
@@ -27,8 +24,7 @@ describe("examples/openstack-multinode on three lab hosts through the pulumi CLI
   const list = async (name: string, ...argv: string[]) => (await sh(name, ...argv)).split("\n").filter(Boolean).sort();
 
   async function pingMatrixHolds(): Promise<void> {
-    const rows = (await stack.outputs()).pingMatrix as HostPingRow[];
-    const results = await runHostPingMatrix(rows, async (on, argv) => (await host(on).exec(argv)).code);
+    const results = await runMultinodePings(stack, lab);
     assert.deepEqual(broken(results), [], formatPingResults(results));
   }
   /** What br-tun looks like on a host, as people read it: its ports and its flows by name. */
@@ -41,8 +37,8 @@ describe("examples/openstack-multinode on three lab hosts through the pulumi CLI
     lab = await startLabHosts({ names: HOSTS });
     for (const name of HOSTS) untouched[name] = await snapshot(host(name));
     state = scratchState("multinode");
-    stack = await CliStack.open({ state, projectDir: EXAMPLE, stackName: "multinode" });
-    for (const name of HOSTS) await stack.setConfig(namedHostConfig(name, host(name).connection, lab.address(name)));
+    stack = await CliStack.open({ state, projectDir: MULTINODE_EXAMPLE, stackName: "multinode" });
+    await configureMultinode(stack, lab);
   });
 
   after(async () => {
