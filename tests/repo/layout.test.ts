@@ -16,6 +16,7 @@ const LAYERS = ["core", "providers", "transport", "sdk", "testing", "lab", "engi
 const UNTESTED: Record<string, string> = {
   "bench/engine.ts": "a benchmark: it measures (`npm run bench:engine`), it is not a behaviour",
   "bench/flows.ts": "a benchmark: it measures (`npm run bench:flows`), it is not a behaviour",
+  "bench/multihost.ts": "a benchmark: it measures (`npm run bench:multihost`), it is not a behaviour",
   "bench/scale.ts": "a benchmark: it measures (`npm run bench:scale`), it is not a behaviour",
   "bench/scale/measure.ts": "part of `npm run bench:scale`",
   "bench/scale/programs.ts": "part of `npm run bench:scale`; its ovslab program runs in tests/engine/reads.test.ts",
@@ -74,7 +75,6 @@ const UNMIRRORED: Record<string, string> = {
   "tests/engine/flowRule.test.ts": "the real Pulumi engine driving FlowRule",
   "tests/engine/twoStacks.test.ts": "the real Pulumi engine: two stacks sharing a bridge",
   "tests/engine/inline.test.ts": "the real Pulumi engine driving every kind",
-  "tests/engine/multinode.test.ts": "the real Pulumi engine driving examples/openstack-multinode on three lab hosts",
   "tests/engine/oldState.test.ts": "state written by earlier versions, through the real engine",
   "tests/engine/serialize.test.ts": "what Pulumi serializes of each kind's provider",
   "tests/examples/multi-tenant.test.ts": "examples/multi-tenant/ (a program, not a module)",
