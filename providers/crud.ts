@@ -110,15 +110,34 @@ async function planWhenBridgeExists<Spec, Live>(
   }
 }
 
+/**
+ * How long a problem the host reports must last before it fails an apply. ovs-vswitchd
+ * rewrites `Interface.error` on its own schedule (stats-update-interval, 5 s by default), so
+ * an error from before our write can outlive its cause: a patch port whose peer's bridge
+ * was deleted still said "No usable peer" just after that bridge was made again.
+ */
+const PROBLEM_SETTLE_MS = 6_000;
+
+/** The host after an apply, and what it reports wrong, read again while problems may be stale. */
+async function readBack<Spec, Live>(kind: KindDefinition<Spec, Live>, p: Parsed<Spec>) {
+  const deadline = Date.now() + PROBLEM_SETTLE_MS;
+  for (;;) {
+    const after = await runReading(p.host, kind.read(p.spec, p.owner));
+    const problems = kind.verify?.(p.spec, after) ?? [];
+    if (!problems.length || Date.now() >= deadline) return { after, problems };
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    forgetReads(p.host); // the next read must come from the host, not from what was kept
+  }
+}
+
 async function converge<Spec, Live>(
   kind: KindDefinition<Spec, Live>,
   p: Parsed<Spec>,
   previous?: Spec,
 ): Promise<Props> {
   await runWrites(p.host, await planWhenBridgeExists(kind, p, previous));
-  const after = await runReading(p.host, kind.read(p.spec, p.owner));
+  const { after, problems } = await readBack(kind, p);
   const where = `${connectionLabel(p.connection)}: ${kind.title} ${kind.idOf(p.spec, p.owner)}`;
-  const problems = kind.verify?.(p.spec, after) ?? [];
   if (problems.length) throw new Error(`${where}: applied, but the host reports: ${problems.join("; ")}`);
   const left = kind.plan(p.spec, after, p.owner, previous);
   if (left.length)
