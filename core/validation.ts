@@ -67,7 +67,8 @@ function fieldsAt(schema: z.ZodType, path: ReadonlyArray<PropertyKey>): string[]
   return s instanceof z.ZodObject ? Object.keys(s.shape) : [];
 }
 
-function editDistance(a: string, b: string): number {
+/** Levenshtein distance: how many one-character edits turn `a` into `b`. */
+export function editDistance(a: string, b: string): number {
   let row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const next = [i];

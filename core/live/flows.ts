@@ -2,23 +2,11 @@
 // --no-stats), and the bridge facts that reading them needs (protocols, port numbers).
 import { splitTopLevel } from "../openflow/syntax";
 import { PortNames } from "../openflow/ports";
-import { LiveBridges } from "./bridge";
+import { BridgeFlow, LiveBridges } from "./bridge";
 import { PARSE_EXIT } from "../compile/ofctl";
 
-export interface DumpedFlow {
-  /** As OVS prints it: `0x1234`; `0x0` when the line shows none. */
-  cookie: string;
-  table: number;
-  priority: number;
-  idleTimeout: number;
-  hardTimeout: number;
-  importance: number;
-  /** Flow-mod flags such as `send_flow_rem`, `reset_counts`. */
-  flags: string[];
-  /** The match without `priority=`, as printed (port names may be quoted). */
-  match: string;
-  actions: string;
-}
+/** A flow as `dump-flows` prints it: the cookie as OVS prints it (`0x0` when the line shows none), the match without `priority=`. */
+export type DumpedFlow = BridgeFlow;
 
 /** What the flow planner needs to know of the bridge. */
 export interface FlowBridge {

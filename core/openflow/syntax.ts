@@ -1,6 +1,7 @@
 // The lexical layer of the ovs-ofctl flow language (ovs-fields(7), ovs-actions(7)): which
 // characters a user may write, and splitting lists at top-level commas. Parsing of fields
 // and actions builds on this (flowMatch.ts, flowActions.ts).
+import { editDistance } from "../validation";
 
 /**
  * Characters a match or action list may contain. Everything else is refused: `;`, `'`,
@@ -138,17 +139,6 @@ export function closest(word: string, known: Iterable<string>): string | undefin
     if (d < bestDistance) [best, bestDistance] = [candidate, d];
   }
   return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++)
-      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    row = next;
-  }
-  return row[b.length];
 }
 
 /** `unknown match field "dl_vlann" (did you mean "dl_vlan"?)`. */
