@@ -2,6 +2,7 @@
 // --no-stats), and the bridge facts that reading them needs (protocols, port numbers).
 import { splitTopLevel } from "../openflow/syntax";
 import { PortNames } from "../openflow/ports";
+import { FLOW_FLAGS } from "../openflow/fields";
 import { BridgeFlow, LiveBridges } from "./bridge";
 import { PARSE_EXIT } from "../compile/ofctl";
 
@@ -24,16 +25,13 @@ export interface LiveFlows {
   ovs?: OvsReading;
 }
 
-const FLAGS = new Set([
-  "send_flow_rem",
-  "check_overlap",
-  "reset_counts",
-  "no_packet_counts",
-  "no_byte_counts",
-  "no_readonly_table",
-  "no_buffer",
-]);
 const DEFAULT_PRIORITY = 32768;
+
+/** A flow with OVS's defaults for everything a printed line leaves out. */
+function defaultFlow(actions: string): DumpedFlow {
+  const timeouts = { idleTimeout: 0, hardTimeout: 0, importance: 0 };
+  return { cookie: "0x0", table: 0, priority: DEFAULT_PRIORITY, ...timeouts, flags: [], match: "", actions };
+}
 
 /** Splits at spaces outside quotes (a quoted port name may contain anything). */
 function words(text: string): string[] {
@@ -44,17 +42,7 @@ function parseLine(line: string): DumpedFlow {
   const found = /(?:^|\s)actions=/.exec(line);
   if (!found) throw new Error(`dump-flows line without actions: ${line}`);
   const at = found.index + found[0].indexOf("actions=");
-  const flow: DumpedFlow = {
-    cookie: "0x0",
-    table: 0,
-    priority: DEFAULT_PRIORITY,
-    idleTimeout: 0,
-    hardTimeout: 0,
-    importance: 0,
-    flags: [],
-    match: "",
-    actions: line.slice(at + 8).trim(),
-  };
+  const flow = defaultFlow(line.slice(at + 8).trim());
   const match: string[] = [];
   for (const word of words(line.slice(0, at))) {
     const bare = word.replace(/,$/, "");
@@ -66,7 +54,7 @@ function parseLine(line: string): DumpedFlow {
       else if (key === "idle_timeout") flow.idleTimeout = Number(value);
       else if (key === "hard_timeout") flow.hardTimeout = Number(value);
       else if (key === "importance") flow.importance = Number(value);
-    } else if (FLAGS.has(bare)) flow.flags.push(bare);
+    } else if (FLOW_FLAGS.has(bare)) flow.flags.push(bare);
     else match.push(word);
   }
   const items = splitTopLevel(match.join(" "));
@@ -109,23 +97,13 @@ export function parseFlowMods(stdout: string): DumpedFlow[] {
     if (!head) continue;
     const rest = line.slice(head[0].length);
     const at = rest.startsWith("actions=") ? 0 : rest.indexOf(" actions=") + 1;
-    const flow: DumpedFlow = {
-      cookie: "0x0",
-      table: 0,
-      priority: DEFAULT_PRIORITY,
-      idleTimeout: 0,
-      hardTimeout: 0,
-      importance: 0,
-      flags: [],
-      match: "",
-      actions: rest.slice(at + 8).trim(),
-    };
+    const flow = defaultFlow(rest.slice(at + 8).trim());
     for (const word of rest.slice(0, at).split(" ").filter(Boolean)) {
       const [key, value] = word.split(":", 2);
       if (key === "table" && value !== undefined) flow.table = Number(value);
       else if (value !== undefined && Object.prototype.hasOwnProperty.call(FLOW_MOD_SETTINGS, key)) {
         (flow as unknown as Record<string, unknown>)[FLOW_MOD_SETTINGS[key]] = key === "cookie" ? value : Number(value);
-      } else if (FLAGS.has(word)) flow.flags.push(word);
+      } else if (FLOW_FLAGS.has(word)) flow.flags.push(word);
       else {
         const items = splitTopLevel(word);
         if (items[0]?.startsWith("priority=")) flow.priority = Number(items.shift()!.slice(9));
