@@ -80,9 +80,13 @@ export class Lab {
     );
   }
 
-  /** The specs by kind: what `core/graph` draws. */
+  /** The specs by kind with each one's host and resource name: what `core/graph` draws. */
   get declared(): DeclaredLab {
-    return Object.fromEntries(KINDS.map((k) => [k, this.ofKind(k).map((r) => r.spec)])) as unknown as DeclaredLab;
+    const specs = Object.fromEntries(KINDS.map((k) => [k, this.ofKind(k).map((r) => r.spec)]));
+    const placements = Object.fromEntries(
+      KINDS.map((k) => [k, this.ofKind(k).map((r) => ({ host: r.host, name: r.name }))]),
+    );
+    return { ...specs, placements } as unknown as DeclaredLab;
   }
 
   /** Every port on `bridge`: its Bridge's own, patch pair ends and router interfaces. */

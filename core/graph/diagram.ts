@@ -1,9 +1,10 @@
 // A declared lab as a diagram, independent of how it is drawn: a box per bridge (one row
 // per port, then its flows in the order OVS tries them) and per router namespace (one row
 // per interface with its addresses, then routes and NAT), and the links between rows:
-// patch pairs join two bridges, a router interface hangs off its bridge port.
+// patch pairs join two bridges, a router interface hangs off its bridge port. A lab on
+// several hosts has its boxes grouped by host, and its tunnel ports joined host to host.
 import { FlowSpec } from "../schema/flow";
-import { bridgeNames, DeclaredLab, flowsOn, portsOn, PortView } from "./declared";
+import { bridgeNames, DeclaredLab, flowGroupsOn, hostsOf, onHost, portsOn, PortView } from "./declared";
 
 export interface Row {
   /** Unique within its box. */
@@ -20,6 +21,8 @@ export interface Box {
   /** Unique within the diagram. */
   key: string;
   kind: "bridge" | "router";
+  /** The host it is on (`user@host:port`), when the lab spans hosts. */
+  host?: string;
   title: string;
   /** E.g. `secure · netdev`; `not declared` for a bridge only referenced. */
   subtitle: string;
@@ -31,8 +34,8 @@ export interface Box {
 export interface Link {
   from: { box: string; row: string };
   to: { box: string; row: string };
-  kind: "patch" | "router";
-  /** E.g. `patch · all VLANs (trunk)` or `patch · trunks 10,20,30`. */
+  kind: "patch" | "router" | "tunnel";
+  /** E.g. `patch · all VLANs (trunk)`, `patch · trunks 10,20,30`, `vxlan key=flow · VNI 100,200 · 10.250.0.11 ⇄ 10.250.0.12`. */
   label: string;
 }
 
@@ -41,6 +44,10 @@ export interface Diagram {
   links: Link[];
   /** Every access VLAN (tag) in the lab, ascending: the legend's entries, one colour each. */
   vlans: number[];
+  /** The hosts, in declaration order, when the lab spans more than one: a cluster each. */
+  hosts: string[];
+  /** The VNIs each VLAN is mapped to on some host's tunnel bridge (`tun_id=100` → `mod_vlan_vid:1`). */
+  vnis: Record<number, number[]>;
 }
 
 export interface DiagramOptions {
@@ -75,18 +82,24 @@ export function flowLine(flow: FlowSpec): string {
   return `t${flow.table} p${flow.priority} ${flow.match || "*"} → ${flow.actions}${timeouts.length ? ` (${timeouts.join(", ")})` : ""}`;
 }
 
-function flowSection(flows: FlowSpec[], max: number): Array<{ title: string; lines: string[] }> {
-  if (flows.length === 0) return [];
-  // The order OVS tries them: by table, then highest priority first.
-  const sorted = [...flows].sort((a, b) => a.table - b.table || b.priority - a.priority);
-  const lines = sorted.slice(0, max).map(flowLine);
-  if (sorted.length > max) lines.push(`+${sorted.length - max} more`);
-  return [
-    { title: `${flows.length} flow${flows.length === 1 ? "" : "s"} (t table, p priority: match → actions)`, lines },
-  ];
+const FLOW_KEY = "(t table, p priority: match → actions)";
+
+/** One section per resource declaring flows on the bridge, titled by it when the lab names resources. */
+function flowSections(groups: Array<{ source?: string; flows: FlowSpec[] }>, max: number): Box["sections"] {
+  const count = (n: number) => `${n} flow${n === 1 ? "" : "s"}`;
+  const named = groups.every((g) => g.source);
+  const parts = named ? groups : groups.length ? [{ flows: groups.flatMap((g) => g.flows) }] : [];
+  return parts.map((g) => {
+    // The order OVS tries them: by table, then highest priority first.
+    const sorted = [...g.flows].sort((a, b) => a.table - b.table || b.priority - a.priority);
+    const lines = sorted.slice(0, max).map(flowLine);
+    if (sorted.length > max) lines.push(`+${sorted.length - max} more`);
+    const source = "source" in g && g.source ? `${g.source}: ` : "";
+    return { title: `${source}${count(g.flows.length)} ${FLOW_KEY}`, lines };
+  });
 }
 
-function bridgeBox(lab: DeclaredLab, name: string, maxFlows: number): Box {
+function bridgeBox(lab: DeclaredLab, name: string, maxFlows: number, host?: string): Box {
   const spec = lab.bridge.find((b) => b.name === name);
   const subtitle = spec
     ? [spec.failMode, spec.datapathType, spec.protocols.join(",")].filter(Boolean).join(" · ")
@@ -98,16 +111,17 @@ function bridgeBox(lab: DeclaredLab, name: string, maxFlows: number): Box {
     ...(p.tag !== undefined ? { vlan: p.tag } : {}),
   }));
   return {
-    key: `bridge:${name}`,
+    key: boxKey("bridge", name, host),
     kind: "bridge",
+    ...(host ? { host } : {}),
     title: name,
     subtitle,
     rows,
-    sections: flowSection(flowsOn(lab, name), maxFlows),
+    sections: flowSections(flowGroupsOn(lab, name), maxFlows),
   };
 }
 
-function routerBox(router: DeclaredLab["routerNamespace"][number]): Box {
+function routerBox(router: DeclaredLab["routerNamespace"][number], host?: string): Box {
   // Floating IPs sit on their interface too (/32), but show once, under NAT.
   // A trunk interface lists its VLAN sub-interfaces right under it, indented.
   const rows = router.interfaces.flatMap((i) => [
@@ -137,14 +151,18 @@ function routerBox(router: DeclaredLab["routerNamespace"][number]): Box {
   // The upstream gateway: the default route's next hop, where traffic leaves the lab.
   const upstream = router.routes.find((r) => r.destination === "default" || r.destination === "0.0.0.0/0");
   const subtitle = upstream?.via ? `namespace · upstream gateway ${upstream.via}` : "namespace";
-  return { key: `router:${router.name}`, kind: "router", title: router.name, subtitle, rows, sections };
+  const key = boxKey("router", router.name, host);
+  return { key, kind: "router", ...(host ? { host } : {}), title: router.name, subtitle, rows, sections };
 }
 
-export function labDiagram(lab: DeclaredLab, options: DiagramOptions = {}): Diagram {
-  const maxFlows = options.maxFlows ?? 8;
+/** `bridge:br-int`, or `bridge:br-int@root@network:22` when the lab spans hosts (a name may repeat per host). */
+const boxKey = (kind: Box["kind"], name: string, host?: string) => `${kind}:${name}${host ? `@${host}` : ""}`;
+
+/** The boxes and links of one host's part of the lab (`host` undefined: the lab is on one host). */
+function hostPart(lab: DeclaredLab, maxFlows: number, host?: string): { boxes: Box[]; links: Link[] } {
   const boxes = [
-    ...bridgeNames(lab).map((name) => bridgeBox(lab, name, maxFlows)),
-    ...lab.routerNamespace.map(routerBox),
+    ...bridgeNames(lab).map((name) => bridgeBox(lab, name, maxFlows, host)),
+    ...lab.routerNamespace.map((r) => routerBox(r, host)),
   ];
   const links: Link[] = [];
   for (const pair of lab.patchPair) {
@@ -155,8 +173,8 @@ export function labDiagram(lab: DeclaredLab, options: DiagramOptions = {}): Diag
     const vlans = same ? (open(pair.a) ? "all VLANs (trunk)" : vlanText(pair.a)) : "";
     const label = ["patch", vlans].filter(Boolean).join(" · ");
     links.push({
-      from: { box: `bridge:${pair.a.bridge}`, row: pair.a.port },
-      to: { box: `bridge:${pair.b.bridge}`, row: pair.b.port },
+      from: { box: boxKey("bridge", pair.a.bridge, host), row: pair.a.port },
+      to: { box: boxKey("bridge", pair.b.bridge, host), row: pair.b.port },
       kind: "patch",
       label,
     });
@@ -164,13 +182,71 @@ export function labDiagram(lab: DeclaredLab, options: DiagramOptions = {}): Diag
   for (const router of lab.routerNamespace) {
     for (const i of router.interfaces) {
       links.push({
-        from: { box: `bridge:${i.bridge}`, row: i.name },
-        to: { box: `router:${router.name}`, row: i.name },
+        from: { box: boxKey("bridge", i.bridge, host), row: i.name },
+        to: { box: boxKey("router", router.name, host), row: i.name },
         kind: "router",
         label: "",
       });
     }
   }
+  return { boxes, links };
+}
+
+const numbers = (text: string, pattern: RegExp) => [...text.matchAll(pattern)].map((m) => Number(m[1]));
+
+/** VNIs a bridge's flows set or match (`set_tunnel:100`, `tun_id=100`), ascending. */
+function vnisOn(lab: DeclaredLab, bridge: string): number[] {
+  const found = flowGroupsOn(lab, bridge).flatMap((g) =>
+    g.flows.flatMap((f) => [...numbers(f.match, /tun_id=(\d+)/g), ...numbers(f.actions, /set_tunnel:(\d+)/g)]),
+  );
+  return [...new Set(found)].sort((a, b) => a - b);
+}
+
+/** Which VNI each VLAN becomes on a tunnel bridge: flows matching `tun_id=N` that push `mod_vlan_vid:V`. */
+function vlanVnis(lab: DeclaredLab): Record<number, number[]> {
+  const out: Record<number, Set<number>> = {};
+  for (const table of lab.flowTable)
+    for (const f of table.flows) {
+      const [vni] = numbers(f.match, /tun_id=(\d+)/g);
+      const [vlan] = numbers(f.actions, /mod_vlan_vid:(\d+)/g);
+      if (vni !== undefined && vlan !== undefined) (out[vlan] ??= new Set()).add(vni);
+    }
+  return Object.fromEntries(Object.entries(out).map(([v, s]) => [v, [...s].sort((a, b) => a - b)]));
+}
+
+/**
+ * A link per pair of tunnel ports that point at each other (each one's remote_ip the
+ * other's local_ip) on two hosts, drawn once, named by type, key, the VNIs the flows carry
+ * and the two underlay addresses.
+ */
+function tunnelLinks(lab: DeclaredLab, hosts: string[]): Link[] {
+  const ports = lab.tunnelPort.map((spec, i) => ({ spec, host: lab.placements?.tunnelPort?.[i]?.host }));
+  const links: Link[] = [];
+  ports.forEach((a, i) => {
+    ports.slice(i + 1).forEach((b) => {
+      const facing = a.spec.localIp === b.spec.remoteIp && b.spec.localIp === a.spec.remoteIp;
+      if (!facing || !a.host || !b.host || a.host === b.host) return;
+      const [from, to] = hosts.indexOf(a.host) <= hosts.indexOf(b.host) ? [a, b] : [b, a];
+      const vnis = vnisOn(onHost(lab, from.host!), from.spec.bridge);
+      const key = from.spec.key === "flow" ? `key=flow${vnis.length ? ` · VNI ${vnis.join(",")}` : ""}` : `VNI ${from.spec.key}`;
+      links.push({
+        from: { box: boxKey("bridge", from.spec.bridge, from.host), row: from.spec.name },
+        to: { box: boxKey("bridge", to.spec.bridge, to.host), row: to.spec.name },
+        kind: "tunnel",
+        label: `${from.spec.type} ${key} · ${from.spec.localIp} ⇄ ${from.spec.remoteIp}`,
+      });
+    });
+  });
+  return links;
+}
+
+export function labDiagram(lab: DeclaredLab, options: DiagramOptions = {}): Diagram {
+  const maxFlows = options.maxFlows ?? 8;
+  // One host (or placements unknown): one part, boxes keyed by name as before.
+  const hosts = hostsOf(lab).length > 1 ? hostsOf(lab) : [];
+  const parts = hosts.length ? hosts.map((h) => hostPart(onHost(lab, h), maxFlows, h)) : [hostPart(lab, maxFlows)];
+  const boxes = parts.flatMap((p) => p.boxes);
+  const links = [...parts.flatMap((p) => p.links), ...(hosts.length ? tunnelLinks(lab, hosts) : [])];
   const vlans = [...new Set(boxes.flatMap((b) => b.rows.flatMap((r) => (r.vlan !== undefined ? [r.vlan] : []))))];
-  return { boxes, links, vlans: vlans.sort((x, y) => x - y) };
+  return { boxes, links, vlans: vlans.sort((x, y) => x - y), hosts, vnis: vlanVnis(lab) };
 }

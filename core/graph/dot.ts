@@ -59,26 +59,37 @@ function table(box: Box, vlans: number[]): string {
   return lines.join("\n");
 }
 
+const EDGE_STYLE: Record<Link["kind"], string> = {
+  patch: `color="#1f4e79", penwidth=2, dir=both, arrowhead=none, arrowtail=none, fontcolor="#1f4e79"`,
+  router: `color="#2f6b3a", style=dashed, arrowhead=none`,
+  // Between hosts: the underlay, drawn apart from the bridges' own links.
+  tunnel: `color="#b35900", penwidth=2, style=bold, constraint=false, dir=both, arrowhead=none, arrowtail=none, fontcolor="#b35900"`,
+};
+
 function edge(diagram: Diagram, link: Link): string {
   const from = diagram.boxes.find((b) => b.key === link.from.box)!;
   const to = diagram.boxes.find((b) => b.key === link.to.box)!;
-  const style =
-    link.kind === "patch"
-      ? `color="#1f4e79", penwidth=2, dir=both, arrowhead=none, arrowtail=none, fontcolor="#1f4e79", label=${id(link.label)}`
-      : `color="#2f6b3a", style=dashed, arrowhead=none`;
-  return `  ${id(from.key)}:${portOf(from, link.from.row)} -> ${id(to.key)}:${portOf(to, link.to.row)} [${style}];`;
+  const style = EDGE_STYLE[link.kind] + (link.kind === "router" ? "" : `, label=${id(link.label)}`);
+  // Tunnels leave their rows on the left, where no box is: they run beside the hosts, not across them.
+  const side = link.kind === "tunnel" ? ":w" : "";
+  const end = (box: Box, row: string) => `${id(box.key)}:${portOf(box, row)}${side}`;
+  return `  ${end(from, link.from.row)} -> ${end(to, link.to.row)} [${style}];`;
 }
 
 /** Which colour is which VLAN, and what an unmarked patch link carries. */
-function legend(vlans: number[]): string {
+function legend(vlans: number[], vnis: Diagram["vnis"]): string {
+  const vni = (v: number) => (vnis[v]?.length ? ` ⇄ VNI ${vnis[v].join(",")}` : "");
   const rows = vlans.map(
-    (v) => `<tr><td bgcolor="${vlanColor(vlans, v)}" align="left">VLAN ${v} (tag ${v})</td></tr>`,
+    (v) => `<tr><td bgcolor="${vlanColor(vlans, v)}" align="left">VLAN ${v} (tag ${v})${vni(v)}</td></tr>`,
   );
   return [
     `<table border="1" cellborder="0" cellspacing="0" cellpadding="4" color="#888888" bgcolor="white">`,
     `<tr><td align="center"><font point-size="10"><b>VLANs</b></font></td></tr>`,
     ...rows,
     `<tr><td align="left"><font point-size="9" color="#1f4e79">━ patch: all VLANs unless marked</font></td></tr>`,
+    ...(Object.keys(vnis).length
+      ? [`<tr><td align="left"><font point-size="9" color="#b35900">━ tunnel: VNIs by flow, underlay ends</font></td></tr>`]
+      : []),
     "</table>",
   ].join("\n");
 }
@@ -90,8 +101,22 @@ export function diagramToDot(diagram: Diagram, title = "lab"): string {
     `  node [shape=plain, fontname="${FONT}", fontsize=11];`,
     `  edge [fontname="${FONT}", fontsize=10];`,
   ];
-  for (const box of diagram.boxes) out.push(`  ${id(box.key)} [label=<\n${table(box, diagram.vlans)}\n>];`);
-  if (diagram.vlans.length) out.push(`  "legend" [label=<\n${legend(diagram.vlans)}\n>];`);
+  const node = (box: Box) => `  ${id(box.key)} [label=<\n${table(box, diagram.vlans)}\n>];`;
+  if (diagram.hosts.length) {
+    // A cluster per host, its bridges in one column inside it.
+    // Emitted last host first: Graphviz stacks the clusters bottom-up, so the first host is drawn on top.
+    [...diagram.hosts].reverse().forEach((host) => {
+      const i = diagram.hosts.indexOf(host);
+      const boxes = diagram.boxes.filter((b) => b.host === host);
+      out.push(`  subgraph "cluster_host${i}" {`);
+      out.push(`    label=${id(`host ${host}`)}; labeljust=l; style="rounded,dashed"; color="#888888"; fontsize=13;`);
+      out.push(...boxes.map((b) => "  " + node(b)));
+      const bridges = boxes.filter((b) => b.kind === "bridge");
+      if (bridges.length > 1) out.push(`    { rank=same; ${bridges.map((b) => id(b.key)).join("; ")}; }`);
+      out.push("  }");
+    });
+  } else for (const box of diagram.boxes) out.push(node(box));
+  if (diagram.vlans.length) out.push(`  "legend" [label=<\n${legend(diagram.vlans, diagram.vnis)}\n>];`);
   // Only links between rows that exist: a router on an undeclared bridge still has its box.
   for (const link of diagram.links) {
     const from = diagram.boxes.find((b) => b.key === link.from.box);
@@ -102,7 +127,7 @@ export function diagramToDot(diagram: Diagram, title = "lab"): string {
   // Bridges stacked in one column and namespaces beside them: narrow enough to stay
   // readable at a README's width, patch pairs drawn along the bridges' left side.
   const bridges = diagram.boxes.filter((b) => b.kind === "bridge");
-  if (bridges.length > 1) out.push(`  { rank=same; ${bridges.map((b) => id(b.key)).join("; ")}; }`);
+  if (bridges.length > 1 && !diagram.hosts.length) out.push(`  { rank=same; ${bridges.map((b) => id(b.key)).join("; ")}; }`);
   out.push("}");
   return out.join("\n") + "\n";
 }

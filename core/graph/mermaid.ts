@@ -37,17 +37,26 @@ export function diagramToMermaid(diagram: Diagram): string {
   // Flow and NAT lines are long: Mermaid would wrap them at 200px.
   const out = ['%%{init: {"flowchart": {"wrappingWidth": 640}}}%%', "flowchart LR"];
   const rowId = (box: string, row: string) => idOf(`${box}/${row}`);
-  for (const box of diagram.boxes) {
-    out.push(`  subgraph ${idOf(box.key)}[${label(`${box.title} (${box.subtitle})`)}]`);
-    out.push("    direction TB");
-    for (const row of box.rows) out.push(`    ${rowId(box.key, row.key)}[${label(row.label, row.detail)}]`);
-    box.sections.forEach((s, i) => out.push(`    ${idOf(`${box.key}/#section${i}`)}>${label(s.title, ...s.lines)}]`));
-    out.push("  end");
-  }
+  const boxText = (box: Diagram["boxes"][number], indent: string) => {
+    out.push(`${indent}subgraph ${idOf(box.key)}[${label(`${box.title} (${box.subtitle})`)}]`);
+    out.push(`${indent}  direction TB`);
+    for (const row of box.rows) out.push(`${indent}  ${rowId(box.key, row.key)}[${label(row.label, row.detail)}]`);
+    box.sections.forEach((s, i) => out.push(`${indent}  ${idOf(`${box.key}/#section${i}`)}>${label(s.title, ...s.lines)}]`));
+    out.push(`${indent}end`);
+  };
+  // A lab on several hosts: a subgraph per host around its boxes.
+  if (diagram.hosts.length)
+    diagram.hosts.forEach((host) => {
+      out.push(`  subgraph ${idOf(`host:${host}`)}[${label(`host ${host}`)}]`);
+      diagram.boxes.filter((b) => b.host === host).forEach((b) => boxText(b, "    "));
+      out.push("  end");
+    });
+  else diagram.boxes.forEach((b) => boxText(b, "  "));
   for (const link of diagram.links) {
     const from = rowId(link.from.box, link.from.row);
     const to = rowId(link.to.box, link.to.row);
-    out.push(link.kind === "patch" ? `  ${from} ===|${label(link.label)}| ${to}` : `  ${from} -.- ${to}`);
+    const arrow = { patch: `===|${label(link.label)}|`, tunnel: `---|${label(link.label)}|`, router: "-.-" }[link.kind];
+    out.push(`  ${from} ${arrow} ${to}`);
   }
   for (const box of diagram.boxes) out.push(`  style ${idOf(box.key)} ${STYLE[box.kind]}`);
   // A VLAN's rows in its colour, as in the SVG (Mermaid has no legend: the row says `tag N`).
