@@ -1,7 +1,10 @@
 // examples/openstack-multinode under Pulumi mocks: which host gets what, checked on the
 // specs and commands the program compiles to.
 import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
 import * as path from "node:path";
+import { labDiagram } from "../../core/graph/diagram";
+import { drawLab } from "../../render";
 import { Lab, loadLab } from "../../testing";
 
 const EXAMPLE = path.join(__dirname, "..", "..", "examples", "openstack-multinode");
@@ -63,5 +66,22 @@ describe("examples/openstack-multinode under mocks", () => {
     ]);
     const changed = one.resources.filter((o) => JSON.stringify(o.spec) !== JSON.stringify(lab.resource(o.name, o.kind).spec)).map((o) => o.name);
     assert.deepEqual(changed.sort(), ["mesh-compute-1-flows", "mesh-network-flows"], "the flow tables of the hosts that stay");
+  });
+
+  it("draws each host apart and the three tunnels between the hosts' br-tun, with VNIs and underlay ends", () => {
+    const diagram = labDiagram(lab.declared);
+    assert.deepEqual(diagram.hosts, ["root@network:22", "root@compute-1:22", "root@compute-2:22"]);
+    assert.deepEqual(diagram.boxes.filter((b) => b.title === "br-int").map((b) => b.host), diagram.hosts);
+    assert.deepEqual(diagram.links.filter((l) => l.kind === "tunnel").map((l) => `${l.from.box} ${l.to.box} ${l.label}`), [
+      "bridge:br-tun@root@network:22 bridge:br-tun@root@compute-1:22 vxlan key=flow · VNI 100,200 · 10.250.0.11 ⇄ 10.250.0.12",
+      "bridge:br-tun@root@network:22 bridge:br-tun@root@compute-2:22 vxlan key=flow · VNI 100,200 · 10.250.0.11 ⇄ 10.250.0.13",
+      "bridge:br-tun@root@compute-1:22 bridge:br-tun@root@compute-2:22 vxlan key=flow · VNI 100,200 · 10.250.0.12 ⇄ 10.250.0.13",
+    ]);
+    assert.deepEqual(diagram.vnis, { 1: [100], 2: [200] });
+  });
+
+  it("draws the picture its README shows (to redraw: ovslab graph examples/openstack-multinode --out examples/openstack-multinode/lab.svg)", async () => {
+    const svg = await drawLab(lab.declared, "svg", `${lab.project}/${lab.stack}`);
+    assert.ok(svg === fs.readFileSync(path.join(EXAMPLE, "lab.svg"), "utf8"), "examples/openstack-multinode/lab.svg is out of date");
   });
 });

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
-import { bridgeNames, flowsOn, portsOn } from "../../../core/graph/declared";
-import { smallLab } from "./fixture";
+import { bridgeNames, flowGroupsOn, flowsOn, hostsOf, onHost, portsOn } from "../../../core/graph/declared";
+import { smallLab, twoHostLab } from "./fixture";
 
 describe("a declared lab seen from its bridges", () => {
   const lab = smallLab();
@@ -39,5 +39,21 @@ describe("a declared lab seen from its bridges", () => {
   it("names declared bridges first, then bridges only referenced", () => {
     const lab2 = { ...smallLab(), bridge: smallLab().bridge.slice(1) };
     assert.deepEqual(bridgeNames(lab2), ["br-ex", "br-int"]);
+  });
+
+  it("knows the hosts of a lab whose resources say where they are, and shows one host's part alone", () => {
+    const lab = twoHostLab();
+    assert.deepEqual(hostsOf(lab), ["root@node-a:22", "root@node-b:22"]);
+    assert.deepEqual(hostsOf(smallLab()), []);
+    const b = onHost(lab, "root@node-b:22");
+    assert.deepEqual(portsOn(b, "br-int").map((p) => p.name), ["vm-b"]);
+    assert.deepEqual(portsOn(b, "br-tun").map((p) => p.name), ["vx-a"]);
+    assert.deepEqual(b.placements?.flowTable, [{ host: "root@node-b:22", name: "b-flows" }]);
+  });
+
+  it("groups a bridge's flows by the resource declaring them, named when the lab names its resources", () => {
+    const b = onHost(twoHostLab(), "root@node-b:22");
+    assert.deepEqual(flowGroupsOn(b, "br-tun").map((g) => [g.source, g.flows.length]), [['FlowTable "b-flows"', 2]]);
+    assert.deepEqual(flowGroupsOn(smallLab(), "br-ex").map((g) => [g.source, g.flows.length]), [[undefined, 1], [undefined, 2]]);
   });
 });

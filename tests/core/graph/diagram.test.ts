@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { flowLine, labDiagram } from "../../../core/graph/diagram";
 import { flowSpec } from "../../../core/schema/flow";
-import { smallLab } from "./fixture";
+import { smallLab, twoHostLab } from "./fixture";
 
 describe("labDiagram", () => {
   const diagram = labDiagram(smallLab());
@@ -87,5 +87,35 @@ describe("labDiagram", () => {
       flowLine(flowSpec.parse({ priority: 5, match: "arp", actions: "NORMAL", idleTimeout: 30 })),
       "t0 p5 arp → NORMAL (idle 30s)",
     );
+  });
+
+  it("draws each host's bridges apart, the same-named br-int once per host, and lists the hosts", () => {
+    const two = labDiagram(twoHostLab());
+    assert.deepEqual(two.hosts, ["root@node-a:22", "root@node-b:22"]);
+    assert.deepEqual(two.boxes.map((b) => `${b.host} ${b.title} ${b.rows.map((r) => r.label).join(",")}`), [
+      "root@node-a:22 br-int vm-a",
+      "root@node-a:22 br-tun vx-b,vx-far",
+      "root@node-b:22 br-int vm-b",
+      "root@node-b:22 br-tun vx-a",
+    ]);
+    assert.deepEqual(diagram.hosts, [], "a lab on one host has no host groups");
+  });
+
+  it("joins tunnel ports that face each other across hosts, once, with type, key, VNIs and underlay ends", () => {
+    const tunnels = labDiagram(twoHostLab()).links.filter((l) => l.kind === "tunnel");
+    assert.deepEqual(tunnels, [{
+      from: { box: "bridge:br-tun@root@node-a:22", row: "vx-b" },
+      to: { box: "bridge:br-tun@root@node-b:22", row: "vx-a" },
+      kind: "tunnel",
+      label: "vxlan key=flow · VNI 100 · 10.250.0.1 ⇄ 10.250.0.2",
+    }], "no link for vx-far: no host of the lab has 10.250.0.9");
+  });
+
+  it("titles flows by their resource when the lab names its resources, and maps VLANs to the VNIs the flows give them", () => {
+    const two = labDiagram(twoHostLab());
+    const tun = two.boxes.find((b) => b.key === "bridge:br-tun@root@node-b:22")!;
+    assert.deepEqual(tun.sections.map((s) => s.title), ['FlowTable "b-flows": 2 flows (t table, p priority: match → actions)']);
+    assert.deepEqual(two.vnis, { 1: [100] });
+    assert.deepEqual(two.vlans, [1]);
   });
 });

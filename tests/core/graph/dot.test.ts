@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { labDiagram } from "../../../core/graph/diagram";
 import { diagramToDot, escapeHtml, vlanColor } from "../../../core/graph/dot";
-import { smallLab } from "./fixture";
+import { smallLab, twoHostLab } from "./fixture";
 
 describe("diagramToDot", () => {
   const dot = diagramToDot(labDiagram(smallLab()), "p/dev");
@@ -42,5 +42,15 @@ describe("diagramToDot", () => {
 
   it("escapes what the labels' XML would read as markup", () => {
     assert.equal(escapeHtml(`a<b>&"c"`), "a&lt;b&gt;&amp;&quot;c&quot;");
+  });
+
+  it("draws each host as a cluster around its boxes and tunnels as bold lines between hosts' rows", () => {
+    const two = diagramToDot(labDiagram(twoHostLab()));
+    const cluster = /subgraph "cluster_host1" \{\n\s+label="host root@node-b:22";[^]*?\n {2}\}/.exec(two)?.[0] ?? "";
+    assert.match(cluster, /"bridge:br-int@root@node-b:22" \[label=</);
+    assert.doesNotMatch(cluster, /@root@node-a:22/);
+    assert.match(two, /"bridge:br-tun@root@node-a:22":r0:w -> "bridge:br-tun@root@node-b:22":r0:w \[color="#b35900".*label="vxlan key=flow · VNI 100 · 10\.250\.0\.1 ⇄ 10\.250\.0\.2"\];/);
+    assert.match(two, /VLAN 1 \(tag 1\) ⇄ VNI 100<\/td>/);
+    assert.doesNotMatch(dot, /cluster_/);
   });
 });

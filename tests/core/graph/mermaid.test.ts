@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { labDiagram } from "../../../core/graph/diagram";
 import { diagramToMermaid, escapeMermaid } from "../../../core/graph/mermaid";
-import { smallLab } from "./fixture";
+import { smallLab, twoHostLab } from "./fixture";
 
 describe("diagramToMermaid", () => {
   const text = diagramToMermaid(labDiagram(smallLab()));
@@ -36,5 +36,11 @@ describe("diagramToMermaid", () => {
   it("fills a VLAN's rows with its colour", () => {
     assert.match(text, /^ {2}style bridge_br_int_vm1 fill:#[0-9a-f]{6}$/m);
     assert.doesNotMatch(text, /^ {2}style bridge_br_ex_phy_br_ex fill:/m);
+  });
+
+  it("puts each host's boxes in a subgraph of the host and links tunnel ends across hosts", () => {
+    const two = diagramToMermaid(labDiagram(twoHostLab()));
+    assert.match(two, /^ {2}subgraph host_root_node_b_22\["host root@node-b:22"\]\n {4}subgraph bridge_br_int_root_node_b_22\[/m);
+    assert.match(two, /^ {2}bridge_br_tun_root_node_a_22_vx_b ---\|"vxlan key=flow · VNI 100 · 10\.250\.0\.1 ⇄ 10\.250\.0\.2"\| bridge_br_tun_root_node_b_22_vx_a$/m);
   });
 });
