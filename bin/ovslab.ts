@@ -10,7 +10,7 @@ import type { GraphFormat } from "../render";
 
 const USAGE = `usage:
   ovslab init  [dir]
-  ovslab plan  <program dir> [--stack NAME] [--config KEY=VALUE]... [--out FILE]
+  ovslab plan  <program dir> [--stack NAME] [--config KEY=VALUE]... [--out FILE] [--host HOST]
   ovslab graph <program dir> [--stack NAME] [--config KEY=VALUE]... [--out FILE] [--mermaid | --dot]
   ovslab lab start [--name NAME] | ovslab lab stop
 
@@ -19,6 +19,8 @@ init   writes a lab project into dir (default: here): Pulumi.yaml, index.ts, a m
 
 plan   prints the bash script that builds the lab on an empty host (idempotent: a
        second run changes nothing), commands in dependency order, commented per resource.
+       A lab on several hosts: a section per host, run with the host's name as argument
+       (bash plan.sh network); --host HOST prints that host's script alone.
 graph  draws the lab: bridges with their ports and VLAN tags, patch pairs, router
        namespaces with interfaces and addresses, flows per bridge. SVG by default.
 
@@ -38,6 +40,8 @@ interface Args {
   config: Record<string, string>;
   out?: string;
   format: GraphFormat;
+  /** plan: only this host's resources. */
+  host?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -53,6 +57,7 @@ function parseArgs(argv: string[]): Args {
     const a = rest[i];
     if (a === "--stack") args.stack = value(a, ++i);
     else if (a === "--out" || a === "-o") args.out = value(a, ++i);
+    else if (a === "--host" && command === "plan") args.host = value(a, ++i);
     else if (a === "--config" || a === "-c") {
       const pair = value(a, ++i);
       const at = pair.indexOf("=");
@@ -111,7 +116,7 @@ async function main(argv: string[]): Promise<number> {
   const lab = await loadLab(args.dir, { stack: args.stack, config: args.config });
   const text =
     args.command === "plan"
-      ? lab.script(args.dir)
+      ? lab.script(args.dir, args.host)
       : await (await import("../render")).drawLab(lab.declared, args.format, `${lab.project}/${lab.stack}`);
   if (args.out) fs.writeFileSync(args.out, text, { mode: args.command === "plan" ? 0o755 : 0o644 });
   else process.stdout.write(text);

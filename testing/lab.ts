@@ -119,8 +119,11 @@ export class Lab {
     return this.resources.flatMap((r) => r.commands);
   }
 
-  /** The idempotent bash script that builds this lab on an empty host (what `ovslab plan` prints). */
-  script(source?: string): string {
-    return planScript(this, source);
+  /**
+   * The idempotent bash script that builds this lab on an empty host (what `ovslab plan` prints):
+   * for a lab on several hosts, a section per host run by naming the host; `host` for one host's alone.
+   */
+  script(source?: string, host?: string): string {
+    return planScript(this, source, host);
   }
 }

@@ -71,8 +71,30 @@ describe("ovslab plan", function () {
     assert.match(stdout, /add-port br-int vm1 \\\n  -- set Port vm1 tag=101/);
   });
 
+  it("prints a section per host for a program spanning hosts, and one host's script alone with --host", async () => {
+    const all = await runCli(["plan", "examples/openstack-multinode"]);
+    assert.equal(all.code, 0, all.stderr);
+    assert.deepEqual(all.stdout.match(/^# ======== host .*$/gm), [
+      "# ======== host root@network:22: 9 resources ========",
+      "# ======== host root@compute-1:22: 8 resources ========",
+      "# ======== host root@compute-2:22: 8 resources ========",
+    ]);
+    const one = await runCli(["plan", "examples/openstack-multinode", "--host", "compute-1"]);
+    assert.equal(one.code, 0, one.stderr);
+    assert.match(one.stdout, /^# For host root@compute-1:22 only\.$/m);
+    const titles = one.stdout.match(/^# ==== \w+ "[^"]+"/gm) ?? [];
+    assert.equal(titles.length, 8);
+    assert.deepEqual(titles.filter((t) => !/"(mesh-)?compute-1-/.test(t)), ['# ==== RouterNamespace "vm-a1"', '# ==== RouterNamespace "vm-b1"']);
+    const none = await runCli(["plan", "examples/openstack-multinode", "--host", "compute-3"]);
+    assert.equal(none.code, 1);
+    assert.equal(
+      none.stderr.trim(),
+      'ovslab: no resource of this lab is on host "compute-3" (hosts: root@network:22, root@compute-1:22, root@compute-2:22)',
+    );
+  });
+
   it("exits 2 with the usage for a missing directory, an unknown command or option", async () => {
-    for (const args of [[], ["plan"], ["deploy", SEED], ["plan", SEED, "--frobnicate"], ["plan", "tests/bin"]]) {
+    for (const args of [[], ["plan"], ["deploy", SEED], ["plan", SEED, "--frobnicate"], ["plan", "tests/bin"], ["graph", SEED, "--host", "x"]]) {
       const { code, stderr, stdout } = await runCli(args);
       assert.equal(code, 2, `ovslab ${args.join(" ")}`);
       assert.match(stderr + stdout, /usage:/);

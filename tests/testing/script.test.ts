@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { Bridge, FlowTable, RouterNamespace } from "../../sdk";
 import { loadLab } from "../../testing";
 
@@ -57,5 +57,50 @@ describe("Lab.script (what `ovslab plan` prints)", function () {
     );
     assert.match(script, /^address replace 10\.0\.0\.1\/24 dev qr-1$/m, "replace, not add: idempotent by itself");
     assert.doesNotMatch(script, /^address add /m);
+  });
+
+  describe("for a program spanning hosts", () => {
+    let lab: Awaited<ReturnType<typeof loadLab>>;
+    before(async () => {
+      lab = await loadLab(() => {
+        for (const host of ["node-a", "node-b"]) {
+          const br = new Bridge(`${host}-br-int`, { connection: { host }, name: "br-int" });
+          new FlowTable(`${host}-flows`, { connection: { host }, bridge: br.name, flows: [{ priority: 1, actions: "NORMAL" }] });
+        }
+        new Bridge("b-br-ex", { connection: { host: "node-b", port: 2222 }, name: "br-ex" });
+      }, { project: "p", stack: "s" });
+    });
+
+    it("has a section per host, each with only that host's resources, in a shell function", () => {
+      const text = lab.script();
+      execFileSync("bash", ["-n"], { input: text });
+      const sections = text.split(/^# ======== /m).slice(1).map((s) => [s.split("\n")[0], s.match(/^# ==== .*$/gm)]);
+      assert.deepEqual(sections, [
+        ["host root@node-a:22: 2 resources ========", ['# ==== Bridge "node-a-br-int": br-int ====', sections[0][1]![1]]],
+        ["host root@node-b:22: 2 resources ========", ['# ==== Bridge "node-b-br-int": br-int ====', sections[1][1]![1]]],
+        ["host root@node-b:2222: 1 resource ========", ['# ==== Bridge "b-br-ex": br-ex ====']],
+      ]);
+      assert.match(sections[0][1]![1], /^# ==== FlowTable "node-a-flows": /);
+    });
+
+    it("runs the section of the host its argument names, by its full name or a host name no other shares", () => {
+      assert.match(
+        lab.script(),
+        /^case "\$\{1:-\}" in\n {2}node-a\|root@node-a:22\) host_1 ;;\n {2}root@node-b:22\) host_2 ;;\n {2}root@node-b:2222\) host_3 ;;\n/m,
+      );
+    });
+
+    it("refuses to run without a host, saying which, before any step", () => {
+      const run = spawnSync("bash", ["-s"], { input: lab.script().replace(/^(host_\d\(\) \{)$/gm, "$1\nexit 99"), encoding: "utf8" });
+      assert.equal(run.status, 2);
+      assert.equal(run.stderr, "usage: bash HOST, one of: node-a root@node-b:22 root@node-b:2222\n");
+    });
+
+    it("prints one host's script alone, and names the lab's hosts for a host it does not have", () => {
+      const one = lab.script(undefined, "root@node-b:2222");
+      assert.deepEqual(one.match(/^# ==== .*$/gm), ['# ==== Bridge "b-br-ex": br-ex ====']);
+      assert.doesNotMatch(one, /^case /m);
+      assert.throws(() => lab.script(undefined, "node-b"), /no resource of this lab is on host "node-b" \(hosts: root@node-a:22, root@node-b:22, root@node-b:2222\)/);
+    });
   });
 });
