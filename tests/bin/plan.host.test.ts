@@ -4,6 +4,9 @@
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import { LabHost, startLabHost } from "../../lab";
+import { MultiHostLab, startLabHosts } from "../../lab/multihost";
+import { broken, formatPingResults, HostPingRow, runHostPingMatrix } from "../../lab/ping";
+import { multinodeHostNames } from "../../engine/multinode";
 import { call } from "../../providers/entry";
 import { splitProps } from "../../providers/props";
 import { formatScript } from "../../core/shell";
@@ -67,3 +70,55 @@ for (const example of ["openstack-aio", "multi-tenant", "vlan-trunk"]) {
     });
   });
 }
+
+describe("ovslab plan examples/openstack-multinode, each host's section run with bash on three lab hosts @host", function () {
+  this.timeout(300_000);
+  const names = multinodeHostNames(2);
+  let lab: MultiHostLab;
+  let planned: Lab;
+  let script: string;
+  /** `network` for the program's `root@network:22` (its connection defaults to the host's name). */
+  const hostOf = (r: { host: string }) => r.host.replace(/^root@|:22$/g, "");
+
+  before(async () => {
+    const cli = await runCli(["plan", "examples/openstack-multinode"]);
+    assert.equal(cli.code, 0, cli.stderr);
+    script = cli.stdout;
+    planned = await loadLab(path.join(REPO, "examples", "openstack-multinode"));
+    lab = await startLabHosts({ names });
+  });
+
+  after(async () => {
+    await closeAll();
+    await lab?.stop();
+  });
+
+  it("refuses to run without a host name, and changes nothing", async () => {
+    const before = await hostState(lab.hosts.network);
+    const run = await lab.hosts.network.exec(["bash", "-s"], script);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /^usage: bash HOST, one of: network compute-1 compute-2$/m);
+    assert.equal(await hostState(lab.hosts.network), before);
+  });
+
+  it("builds each host from its own section, and the ping matrix holds across the tunnels", async () => {
+    for (const name of names) {
+      const run = await lab.hosts[name].exec(["bash", "-s", "--", name], script);
+      assert.equal(run.code, 0, `${name}: ${run.stderr}`);
+    }
+    const rows = planned.outputs.pingMatrix as HostPingRow[];
+    const results = await runHostPingMatrix(rows, async (on, argv) => (await lab.hosts[on].exec(argv)).code);
+    assert.deepEqual(broken(results), [], formatPingResults(results));
+  });
+
+  it("leaves every host as its resources' providers read the program's specs, with nothing to change", async () => {
+    assert.deepEqual([...new Set(planned.resources.map(hostOf))], names);
+    for (const r of planned.resources) {
+      const props = { ...(r.spec as object), connection: lab.hosts[hostOf(r)].connection, owner: r.owner };
+      const read = await call(r.kind, "read", r.id, props);
+      assert.deepEqual(splitProps(read.props).spec, r.spec, `${r.type} ${r.name} on ${hostOf(r)} as its provider reads it`);
+      const diff = await call(r.kind, "diff", r.id, props, props);
+      assert.equal(diff.changes, false, `${r.type} ${r.name} on ${hostOf(r)}: the provider would change nothing`);
+    }
+  });
+});
