@@ -1,7 +1,9 @@
 // `npm run bench:multihost`: the real engine on examples/openstack-multinode (a network node
 // and N computes, each a throwaway lab host on a private underlay) beside the single-host
 // seed lab, in one run. Per operation (up from empty, no-op preview, destroy): wall time,
-// resources, time per resource and its ratio to the seed lab's, SSH logins per host.
+// resources, time per resource and its ratio to the seed lab's, SSH logins per host. The
+// resource counts are fixed by the programs (loadLab under mocks, stated in the report) and
+// checked against what the engine's preview lists, so every ratio has a known denominator.
 // N defaults to 2 and 4 (OVSLAB_BENCH_COMPUTES="4,8" for more): a 2-core shared machine
 // runs every host's ovs-vswitchd and sshd at once, and 9 hosts load it past what the
 // figures should measure.
@@ -14,6 +16,7 @@ import { hostConfig } from "../engine/hostConfig";
 import { configureMultinode, MULTINODE_EXAMPLE, multinodeHostNames } from "../engine/multinode";
 import { openStateDir, StateDir } from "../engine/stateDir";
 import { engineTools } from "../engine/tools";
+import { loadLab } from "../testing";
 
 type Operation = "up" | "preview" | "destroy";
 const OPERATIONS: Operation[] = ["up", "preview", "destroy"];
@@ -48,9 +51,15 @@ async function resourceCount(stack: CliStack): Promise<number> {
   return preview.steps.filter((s: { urn: string }) => /[:$]pulumi-nodejs:dynamic\/ovslab:/.test(s.urn)).length;
 }
 
-async function cycle(label: string, stack: CliStack, hosts: LabHost[]): Promise<Row> {
+/** The program's ovslab resources, as `ovslab/testing` counts them under mocks: fixed by the program and its config. */
+async function declaredCount(projectDir: string, config: Record<string, string> = {}): Promise<number> {
+  return (await loadLab(projectDir, { config })).resources.length;
+}
+
+async function cycle(label: string, stack: CliStack, hosts: LabHost[], resources: number): Promise<Row> {
   const up = await measure(stack, "up", hosts);
-  const resources = await resourceCount(stack);
+  const seen = await resourceCount(stack);
+  if (seen !== resources) throw new Error(`${label}: the engine lists ${seen} ovslab resources, the program declares ${resources}`);
   const preview = await measure(stack, "preview", hosts);
   const destroy = await measure(stack, "destroy", hosts);
   await stack.remove();
@@ -60,11 +69,10 @@ async function cycle(label: string, stack: CliStack, hosts: LabHost[]): Promise<
 async function seedLab(state: StateDir): Promise<Row> {
   const lab = await startLabHost({ name: "ovslab-bench" });
   try {
-    const stack = await CliStack.open({
-      state, projectDir: path.join(engineTools().repo, "examples", "openstack-aio"), stackName: "seed", fresh: true,
-    });
+    const projectDir = path.join(engineTools().repo, "examples", "openstack-aio");
+    const stack = await CliStack.open({ state, projectDir, stackName: "seed", fresh: true });
     await stack.setConfig(hostConfig(lab.connection));
-    return await cycle("seed lab", stack, [lab]);
+    return await cycle("seed lab", stack, [lab], await declaredCount(projectDir));
   } finally {
     await lab.stop();
   }
@@ -75,7 +83,8 @@ async function multinode(state: StateDir, computes: number): Promise<Row> {
   try {
     const stack = await CliStack.open({ state, projectDir: MULTINODE_EXAMPLE, stackName: `mh${computes}`, fresh: true });
     await configureMultinode(stack, lab);
-    return await cycle(`1 network + ${computes} computes`, stack, Object.values(lab.hosts));
+    const resources = await declaredCount(MULTINODE_EXAMPLE, { computes: String(computes) });
+    return await cycle(`1 network + ${computes} computes`, stack, Object.values(lab.hosts), resources);
   } finally {
     await lab.stop();
   }
@@ -87,6 +96,7 @@ function report(rows: Row[]): void {
   const widths = [26, 6, 10, 9, 9, 13, 9, 16];
   const line = (cells: string[]) => console.log(cells.map((c, i) => c.padEnd(widths[i])).join(" "));
   console.log("\none run each; ratio: time per resource divided by the seed lab's for the same operation");
+  console.log("resources: the program's ovslab resources (loadLab under mocks), the same number the engine listed");
   console.log("ssh logins per host: min-max over the hosts\n");
   line(["lab", "hosts", "resources", "operation", "time", "per resource", "ratio", "ssh logins/host"]);
   for (const row of rows) {
