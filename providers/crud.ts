@@ -5,6 +5,7 @@ import { formatProblem, validate } from "../core/validation";
 import { ownerSchema } from "../core/schema/common";
 import { formatArgv, Op } from "../core/shell";
 import { connectionLabel, connectionSchema, ConnectionArgs } from "../transport/connection";
+import { DialError } from "../transport/dial";
 import { transportFor } from "../transport/pool";
 import { Transport } from "../transport/types";
 import { MissingBridgeError } from "../core/plan/errors";
@@ -76,6 +77,13 @@ export async function diff<Spec, Live>(
     // versions changed): the resource that owns it repairs it first in the same `up`, so
     // this one will change too. A preview must not fail because the host drifted.
     if (hostDrifted(error)) return { changes: true };
+    if (hostUnreachable(error)) {
+      // Fail in the apply, not here: an error in diff ends the whole deployment (the engine
+      // stops planning steps), even under `pulumi up --continue-on-error`; a failed update
+      // fails this resource and what depends on it, and other hosts go on converging.
+      console.warn(`ovslab: ${(error as Error).message}: its ${kind.title} shows as an update, which fails until the host answers`);
+      return { changes: true };
+    }
     throw error;
   }
   // Also an update when only the recorded state is stale (e.g. a new connection port).
@@ -182,6 +190,11 @@ export async function update<Spec, Live>(
 /** An error that says the host drifted under a resource, not that the resource is wrong. */
 function hostDrifted(error: unknown): boolean {
   return error instanceof MissingBridgeError || error instanceof OpenFlowVersionError;
+}
+
+/** No SSH connection could be made (refused, timed out), as opposed to one refused for its credentials or key. */
+function hostUnreachable(error: unknown): boolean {
+  return error instanceof DialError && error.transient;
 }
 
 export async function read<Spec, Live>(

@@ -110,9 +110,15 @@ describe("examples/openstack-multinode on three lab hosts through the pulumi CLI
       assert.notEqual(failed.code, 0);
       const output = failed.stdout + failed.stderr;
       assert.match(output, new RegExp(`ssh root@127\\.0\\.0\\.1:${host("compute-2").connection.port}: connect ECONNREFUSED`), "the error names the unreachable host");
-      const erroredResources = [...output.matchAll(/^\s*pulumi-nodejs:dynamic\/ovslab:\w+ (\S+) \*\*(?:updating |)failed\*\*/gm)].map((m) => m[1]);
+      // ` ~  pulumi-nodejs:dynamic/ovslab:Bridge compute-2-br-int **updating failed** error: ...`
+      const erroredResources = [...output.matchAll(/^\s*(?:[~+-]\s+)?pulumi-nodejs:dynamic\/ovslab:\w+ (\S+) \*\*(?:\w+ )?failed\*\*/gm)].map((m) => m[1]);
       assert.ok(erroredResources.length > 0, output);
       assert.deepEqual(erroredResources.filter((r) => !/^(mesh-)?compute-2-/.test(r)), [], "no resource of another host errored");
+      // `--continue-on-error`: the other hosts' resources converge in this same up.
+      for (const name of ["network", "compute-1"]) {
+        assert.match((await tunnelDump(name)).flows.join("\n"), /in_port="?patch-int"? actions=resubmit\(,2\)/, `repaired on ${name} while compute-2 was down`);
+      }
+      assert.doesNotMatch((await tunnelDump("compute-2")).flows.join("\n"), /in_port="?patch-int"?/, "compute-2 untouched");
     } finally {
       await host("compute-2").startSsh();
     }

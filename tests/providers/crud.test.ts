@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { utils } from "ssh2";
 import { call } from "../../providers/entry";
 import { countingListener } from "../support/listener";
 
@@ -52,5 +53,38 @@ describe("check (through the provider entry point)", () => {
     const news = { name: "04da6b54-80e4-46f7-96ec-b56ff0331ba9", connection: { host: "h" }, owner: "lab/dev/br" };
     const result = await call("bridge", "check", {}, news);
     assert.deepEqual(result.inputs, news);
+  });
+});
+
+describe("diff (through the provider entry point) when the host cannot be reached", () => {
+  // A closed loopback port: connections are refused at once.
+  async function closedPort(): Promise<number> {
+    const listener = await countingListener();
+    await listener.close();
+    return listener.port;
+  }
+
+  it("reports a change and warns naming the host, so the apply fails that resource alone", async () => {
+    const port = await closedPort();
+    const privateKey = utils.generateKeyPairSync("ed25519").private;
+    const props = { name: "br0", connection: { host: "127.0.0.1", port, privateKey, dialErrorLimit: 1 }, owner: "lab/dev/br" };
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (message: string) => warnings.push(message);
+    try {
+      assert.deepEqual(await call("bridge", "diff", "br0", props, props), { changes: true });
+    } finally {
+      console.warn = warn;
+    }
+    assert.equal(warnings.length, 1);
+    assert.doesNotMatch(warnings[0], /PRIVATE KEY/);
+    assert.match(warnings[0], new RegExp(`^ovslab: ssh root@127\\.0\\.0\\.1:${port}: connect ECONNREFUSED .*: its Bridge shows as an update, which fails until the host answers$`));
+    await assert.rejects(call("bridge", "update", "br0", props, props), new RegExp(`ssh root@127\\.0\\.0\\.1:${port}: connect ECONNREFUSED`));
+  });
+
+  it("still fails in diff when the connection settings are wrong (a private key it cannot read)", async () => {
+    const port = await closedPort();
+    const props = { name: "br0", connection: { host: "127.0.0.1", port, privateKey: "not a key", dialErrorLimit: 1 }, owner: "lab/dev/br" };
+    await assert.rejects(call("bridge", "diff", "br0", props, props), /ssh root@127\.0\.0\.1:\d+: privateKey: cannot read it/);
   });
 });
