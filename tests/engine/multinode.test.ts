@@ -101,11 +101,18 @@ describe("examples/openstack-multinode on three lab hosts through the pulumi CLI
     await pingMatrixHolds();
   });
 
-  it("fails only the unreachable host's resources when its sshd is down, names that host, and converges on the next up", async () => {
+  it("fails only the unreachable host's resources when its sshd is down, names that host, and converges on the next up", async function () {
+    // Each of compute-2's resources dials it 10 times (about 11 s) in the preview and in the up.
+    this.timeout(600_000);
     // Drift on every host; compute-2 cannot be reached.
     for (const name of HOSTS) await sh(name, "ovs-ofctl", "del-flows", "br-tun", "table=0,in_port=patch-int");
     await host("compute-2").stopSsh();
     try {
+      // A preview cannot reach compute-2 either: it shows compute-2's resources as updates and warns, naming the host.
+      const preview = await stack.preview();
+      const port = host("compute-2").connection.port;
+      assert.match(preview.stdout + preview.stderr, new RegExp(`ovslab: ssh root@127\\.0\\.0\\.1:${port}: connect ECONNREFUSED .*: its Bridge shows as an update`));
+      assert.match(preview.stdout, /~\s+pulumi-nodejs:dynamic\/ovslab:Bridge\s+compute-2-br-int\s+update/);
       const failed = await stack.up(["--continue-on-error"], { allowFailure: true });
       assert.notEqual(failed.code, 0);
       const output = failed.stdout + failed.stderr;
