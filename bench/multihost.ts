@@ -48,7 +48,9 @@ async function measure(stack: CliStack, op: Operation, hosts: LabHost[]): Promis
 /** ovslab's resources that touch a host (dynamic resources, not components), from a preview after up. */
 async function resourceCount(stack: CliStack): Promise<number> {
   const preview = JSON.parse((await stack.preview(["--json", "--show-sames"])).stdout);
-  return preview.steps.filter((s: { urn: string }) => /[:$]pulumi-nodejs:dynamic\/ovslab:/.test(s.urn)).length;
+  // Distinct URNs: with `refresh: always` (the seed lab) a resource has a refresh step and a `same` step.
+  const urns = preview.steps.map((s: { urn: string }) => s.urn).filter((u: string) => /[:$]pulumi-nodejs:dynamic\/ovslab:/.test(u));
+  return new Set(urns).size;
 }
 
 /** The program's ovslab resources, as `ovslab/testing` counts them under mocks: fixed by the program and its config. */
