@@ -49,7 +49,9 @@ async function measure(stack: CliStack, op: Operation, hosts: LabHost[]): Promis
 async function resourceCount(stack: CliStack): Promise<number> {
   const preview = JSON.parse((await stack.preview(["--json", "--show-sames"])).stdout);
   // Distinct URNs: with `refresh: always` (the seed lab) a resource has a refresh step and a `same` step.
-  const urns = preview.steps.map((s: { urn: string }) => s.urn).filter((u: string) => /[:$]pulumi-nodejs:dynamic\/ovslab:/.test(u));
+  const urns = preview.steps
+    .map((s: { urn: string }) => s.urn)
+    .filter((u: string) => /[:$]pulumi-nodejs:dynamic\/ovslab:/.test(u));
   return new Set(urns).size;
 }
 
@@ -61,7 +63,8 @@ async function declaredCount(projectDir: string, config: Record<string, string> 
 async function cycle(label: string, stack: CliStack, hosts: LabHost[], resources: number): Promise<Row> {
   const up = await measure(stack, "up", hosts);
   const seen = await resourceCount(stack);
-  if (seen !== resources) throw new Error(`${label}: the engine lists ${seen} ovslab resources, the program declares ${resources}`);
+  if (seen !== resources)
+    throw new Error(`${label}: the engine lists ${seen} ovslab resources, the program declares ${resources}`);
   const preview = await measure(stack, "preview", hosts);
   const destroy = await measure(stack, "destroy", hosts);
   await stack.remove();

@@ -81,7 +81,8 @@ export async function diff<Spec, Live>(
       // Fail in the apply, not here: an error in diff ends the whole deployment (the engine
       // stops planning steps), even under `pulumi up --continue-on-error`; a failed update
       // fails this resource and what depends on it, and other hosts go on converging.
-      console.warn(`ovslab: ${(error as Error).message}: its ${kind.title} shows as an update, which fails until the host answers`);
+      const message = (error as Error).message;
+      console.warn(`ovslab: ${message}: its ${kind.title} shows as an update, which fails until the host answers`);
       return { changes: true };
     }
     throw error;

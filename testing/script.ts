@@ -17,11 +17,15 @@ export function hostNames(hosts: readonly string[]): Map<string, string[]> {
   );
 }
 
-/** The resources on `host` (`root@network:22` or, when unique, `network`); a clear error naming the lab's hosts otherwise. */
+/**
+ * The resources on `host` (`root@network:22` or, when unique, `network`); a clear error
+ * naming the lab's hosts otherwise.
+ */
 export function resourcesOn(lab: Planned, host: string): LabResource[] {
   const hosts = [...new Set(lab.resources.map((r) => r.host))];
   const full = [...hostNames(hosts)].find(([, names]) => names.includes(host))?.[0];
-  if (!full) throw new LabError([`no resource of this lab is on host "${host}" (hosts: ${hosts.join(", ") || "none"})`]);
+  if (!full)
+    throw new LabError([`no resource of this lab is on host "${host}" (hosts: ${hosts.join(", ") || "none"})`]);
   return lab.resources.filter((r) => r.host === full);
 }
 

@@ -35,7 +35,10 @@ export interface Link {
   from: { box: string; row: string };
   to: { box: string; row: string };
   kind: "patch" | "router" | "tunnel";
-  /** E.g. `patch · all VLANs (trunk)`, `patch · trunks 10,20,30`, `vxlan key=flow · VNI 100,200 · 10.250.0.11 ⇄ 10.250.0.12`. */
+  /**
+   * E.g. `patch · all VLANs (trunk)`, `patch · trunks 10,20,30`,
+   * `vxlan key=flow · VNI 100,200 · 10.250.0.11 ⇄ 10.250.0.12`.
+   */
   label: string;
 }
 
@@ -228,7 +231,8 @@ function tunnelLinks(lab: DeclaredLab, hosts: string[]): Link[] {
       if (!facing || !a.host || !b.host || a.host === b.host) return;
       const [from, to] = hosts.indexOf(a.host) <= hosts.indexOf(b.host) ? [a, b] : [b, a];
       const vnis = vnisOn(onHost(lab, from.host!), from.spec.bridge);
-      const key = from.spec.key === "flow" ? `key=flow${vnis.length ? ` · VNI ${vnis.join(",")}` : ""}` : `VNI ${from.spec.key}`;
+      const carried = vnis.length ? ` · VNI ${vnis.join(",")}` : "";
+      const key = from.spec.key === "flow" ? `key=flow${carried}` : `VNI ${from.spec.key}`;
       links.push({
         from: { box: boxKey("bridge", from.spec.bridge, from.host), row: from.spec.name },
         to: { box: boxKey("bridge", to.spec.bridge, to.host), row: to.spec.name },

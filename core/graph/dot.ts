@@ -127,7 +127,8 @@ export function diagramToDot(diagram: Diagram, title = "lab"): string {
   // Bridges stacked in one column and namespaces beside them: narrow enough to stay
   // readable at a README's width, patch pairs drawn along the bridges' left side.
   const bridges = diagram.boxes.filter((b) => b.kind === "bridge");
-  if (bridges.length > 1 && !diagram.hosts.length) out.push(`  { rank=same; ${bridges.map((b) => id(b.key)).join("; ")}; }`);
+  if (bridges.length > 1 && !diagram.hosts.length)
+    out.push(`  { rank=same; ${bridges.map((b) => id(b.key)).join("; ")}; }`);
   out.push("}");
   return out.join("\n") + "\n";
 }

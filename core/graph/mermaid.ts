@@ -41,7 +41,9 @@ export function diagramToMermaid(diagram: Diagram): string {
     out.push(`${indent}subgraph ${idOf(box.key)}[${label(`${box.title} (${box.subtitle})`)}]`);
     out.push(`${indent}  direction TB`);
     for (const row of box.rows) out.push(`${indent}  ${rowId(box.key, row.key)}[${label(row.label, row.detail)}]`);
-    box.sections.forEach((s, i) => out.push(`${indent}  ${idOf(`${box.key}/#section${i}`)}>${label(s.title, ...s.lines)}]`));
+    box.sections.forEach((s, i) =>
+      out.push(`${indent}  ${idOf(`${box.key}/#section${i}`)}>${label(s.title, ...s.lines)}]`),
+    );
     out.push(`${indent}end`);
   };
   // A lab on several hosts: a subgraph per host around its boxes.
