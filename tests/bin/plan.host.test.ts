@@ -111,6 +111,15 @@ describe("ovslab plan examples/openstack-multinode, each host's section run with
     assert.deepEqual(broken(results), [], formatPingResults(results));
   });
 
+  it("changes nothing on any host when each section runs a second time", async () => {
+    for (const name of names) {
+      const first = await hostState(lab.hosts[name]);
+      const again = await lab.hosts[name].exec(["bash", "-s", "--", name], script);
+      assert.equal(again.code, 0, `${name}: ${again.stderr}`);
+      assert.equal(await hostState(lab.hosts[name]), first, name);
+    }
+  });
+
   it("leaves every host as its resources' providers read the program's specs, with nothing to change", async () => {
     assert.deepEqual([...new Set(planned.resources.map(hostOf))], names);
     for (const r of planned.resources) {
