@@ -22,7 +22,8 @@ plan   prints the bash script that builds the lab on an empty host (idempotent: 
        A lab on several hosts: a section per host, run with the host's name as argument
        (bash plan.sh network); --host HOST prints that host's script alone.
 graph  draws the lab: bridges with their ports and VLAN tags, patch pairs, router
-       namespaces with interfaces and addresses, flows per bridge. SVG by default.
+       namespaces with interfaces and addresses, flows per bridge by resource; a lab on
+       several hosts as a box per host, tunnels drawn between them. SVG by default.
 
 lab    start: a throwaway lab host on this machine (Linux, root: namespaces, Open vSwitch,
        sshd); prints the \`pulumi config set\` lines for it. stop: stops it.
