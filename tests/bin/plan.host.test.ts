@@ -125,9 +125,10 @@ describe("ovslab plan examples/openstack-multinode, each host's section run with
     for (const r of planned.resources) {
       const props = { ...(r.spec as object), connection: lab.hosts[hostOf(r)].connection, owner: r.owner };
       const read = await call(r.kind, "read", r.id, props);
-      assert.deepEqual(splitProps(read.props).spec, r.spec, `${r.type} ${r.name} on ${hostOf(r)} as its provider reads it`);
+      const what = `${r.type} ${r.name} on ${hostOf(r)}`;
+      assert.deepEqual(splitProps(read.props).spec, r.spec, `${what} as its provider reads it`);
       const diff = await call(r.kind, "diff", r.id, props, props);
-      assert.equal(diff.changes, false, `${r.type} ${r.name} on ${hostOf(r)}: the provider would change nothing`);
+      assert.equal(diff.changes, false, `${what}: the provider would change nothing`);
     }
   });
 });

@@ -67,7 +67,8 @@ describe("diff (through the provider entry point) when the host cannot be reache
   it("reports a change and warns naming the host, so the apply fails that resource alone", async () => {
     const port = await closedPort();
     const privateKey = utils.generateKeyPairSync("ed25519").private;
-    const props = { name: "br0", connection: { host: "127.0.0.1", port, privateKey, dialErrorLimit: 1 }, owner: "lab/dev/br" };
+    const connection = { host: "127.0.0.1", port, privateKey, dialErrorLimit: 1 };
+    const props = { name: "br0", connection, owner: "lab/dev/br" };
     const warnings: string[] = [];
     const warn = console.warn;
     console.warn = (message: string) => warnings.push(message);
@@ -78,13 +79,15 @@ describe("diff (through the provider entry point) when the host cannot be reache
     }
     assert.equal(warnings.length, 1);
     assert.doesNotMatch(warnings[0], /PRIVATE KEY/);
-    assert.match(warnings[0], new RegExp(`^ovslab: ssh root@127\\.0\\.0\\.1:${port}: connect ECONNREFUSED .*: its Bridge shows as an update, which fails until the host answers$`));
-    await assert.rejects(call("bridge", "update", "br0", props, props), new RegExp(`ssh root@127\\.0\\.0\\.1:${port}: connect ECONNREFUSED`));
+    const refused = `ssh root@127\\.0\\.0\\.1:${port}: connect ECONNREFUSED`;
+    assert.match(warnings[0], new RegExp(`^ovslab: ${refused} .*: its Bridge shows as an update, which fails until the host answers$`));
+    await assert.rejects(call("bridge", "update", "br0", props, props), new RegExp(refused));
   });
 
   it("still fails in diff when the connection settings are wrong (a private key it cannot read)", async () => {
     const port = await closedPort();
-    const props = { name: "br0", connection: { host: "127.0.0.1", port, privateKey: "not a key", dialErrorLimit: 1 }, owner: "lab/dev/br" };
+    const connection = { host: "127.0.0.1", port, privateKey: "not a key", dialErrorLimit: 1 };
+    const props = { name: "br0", connection, owner: "lab/dev/br" };
     await assert.rejects(call("bridge", "diff", "br0", props, props), /ssh root@127\.0\.0\.1:\d+: privateKey: cannot read it/);
   });
 });

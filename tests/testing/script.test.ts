@@ -65,7 +65,8 @@ describe("Lab.script (what `ovslab plan` prints)", function () {
       lab = await loadLab(() => {
         for (const host of ["node-a", "node-b"]) {
           const br = new Bridge(`${host}-br-int`, { connection: { host }, name: "br-int" });
-          new FlowTable(`${host}-flows`, { connection: { host }, bridge: br.name, flows: [{ priority: 1, actions: "NORMAL" }] });
+          const flows = [{ priority: 1, actions: "NORMAL" }];
+          new FlowTable(`${host}-flows`, { connection: { host }, bridge: br.name, flows });
         }
         new Bridge("b-br-ex", { connection: { host: "node-b", port: 2222 }, name: "br-ex" });
       }, { project: "p", stack: "s" });
@@ -91,7 +92,9 @@ describe("Lab.script (what `ovslab plan` prints)", function () {
     });
 
     it("refuses to run without a host, saying which, before any step", () => {
-      const run = spawnSync("bash", ["-s"], { input: lab.script().replace(/^(host_\d\(\) \{)$/gm, "$1\nexit 99"), encoding: "utf8" });
+      // Every section exits 99 at once: a run that reached one would say so.
+      const input = lab.script().replace(/^(host_\d\(\) \{)$/gm, "$1\nexit 99");
+      const run = spawnSync("bash", ["-s"], { input, encoding: "utf8" });
       assert.equal(run.status, 2);
       assert.equal(run.stderr, "usage: bash HOST, one of: node-a root@node-b:22 root@node-b:2222\n");
     });
@@ -100,7 +103,10 @@ describe("Lab.script (what `ovslab plan` prints)", function () {
       const one = lab.script(undefined, "root@node-b:2222");
       assert.deepEqual(one.match(/^# ==== .*$/gm), ['# ==== Bridge "b-br-ex": br-ex ====']);
       assert.doesNotMatch(one, /^case /m);
-      assert.throws(() => lab.script(undefined, "node-b"), /no resource of this lab is on host "node-b" \(hosts: root@node-a:22, root@node-b:22, root@node-b:2222\)/);
+      assert.throws(
+        () => lab.script(undefined, "node-b"),
+        /no resource of this lab is on host "node-b" \(hosts: root@node-a:22, root@node-b:22, root@node-b:2222\)/,
+      );
     });
   });
 });

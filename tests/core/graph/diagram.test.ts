@@ -114,7 +114,9 @@ describe("labDiagram", () => {
   it("titles flows by their resource when the lab names its resources, and maps VLANs to the VNIs the flows give them", () => {
     const two = labDiagram(twoHostLab());
     const tun = two.boxes.find((b) => b.key === "bridge:br-tun@root@node-b:22")!;
-    assert.deepEqual(tun.sections.map((s) => s.title), ['FlowTable "b-flows": 2 flows (t table, p priority: match → actions)']);
+    assert.deepEqual(tun.sections.map((s) => s.title), [
+      'FlowTable "b-flows": 2 flows (t table, p priority: match → actions)',
+    ]);
     assert.deepEqual(two.vnis, { 1: [100] });
     assert.deepEqual(two.vlans, [1]);
   });
