@@ -45,6 +45,17 @@ function fieldsOf(schema: z.ZodType): Record<string, undefined> {
 }
 
 /**
+ * The error with its message fixed: the SDK prefixes the message of an input that failed
+ * in place ('error serializing property "a": ...'), and this error is the refused
+ * resource's own, whichever resource built on it reports it first.
+ */
+function keepMessage<E extends Error>(error: E): E {
+  const message = error.message;
+  Object.defineProperty(error, "message", { get: () => message, set: () => undefined, configurable: true });
+  return error;
+}
+
+/**
  * What a resource refused at its declaration stands for: it is never registered. Its
  * outputs fail with its own error, so whatever was built on them (a PatchPair on its
  * bridge's name) is not registered either, and the language host reports that error once
@@ -71,11 +82,11 @@ export abstract class OvslabResource extends sdk.dynamic.Resource {
     const { key, title: type, schema } = kind;
     const checked = isPlain(spec) ? validate(schema, spec, { values: true }) : undefined;
     if (checked && !checked.ok) {
-      const error = new ValidationError(`${type} "${name}"`, checked.problems);
+      const error = keepMessage(new ValidationError(`${type} "${name}"`, checked.problems));
       // The SDK's mark of an error that is the user's to fix: printed once, without a stack.
       Object.defineProperty(error, "__pulumiRunError", { value: true });
       // Under mocks (tests, loadLab) and outside any engine: thrown where it was declared.
-      if (!sdk.runtime.hasEngine()) throw error;
+      if (sdk.runtime.getEngine() === undefined) throw error;
       // Under the engine: reported, and the program goes on, so that one run names the
       // mistakes of every resource (one bad value shared by three resources names all three).
       return notRegistered(new.target.prototype, error, schema);
