@@ -63,7 +63,8 @@ function keepMessage<E extends Error>(error: E): E {
  */
 function notRegistered(prototype: object, error: Error, schema: z.ZodType): OvslabResource {
   const failed = Promise.reject(error);
-  const standIn = Object.create(prototype) as Record<string, unknown>;
+  // The SDK's marks of a (custom) resource, so `dependsOn: [it]` waits on its failing urn.
+  const standIn = Object.assign(Object.create(prototype), { __pulumiResource: true, __pulumiCustomResource: true });
   for (const key of [...Object.keys(fieldsOf(schema)), "urn", "id", "connection", "owner"]) {
     standIn[key] = sdk.output(failed);
   }

@@ -20,7 +20,11 @@ const withFlows = (spec: BridgeSpec, live: LiveBridges) =>
  * switched to it from netdev on a host without the kernel module, its own interface keeps
  * the OpenFlow port of the netdev datapath, so only ovs-vswitchd's own list tells.
  */
-function whetherRunning(spec: BridgeSpec, live: LiveBridges, then: (live: LiveBridges) => LiveBridges | Reading<LiveBridges>) {
+function whetherRunning(
+  spec: BridgeSpec,
+  live: LiveBridges,
+  then: (live: LiveBridges) => LiveBridges | Reading<LiveBridges>,
+) {
   const current = live.bridges.find((b) => b.name === spec.name);
   if (!current || current.datapathType !== "system" || current.notSetUp) return then(live);
   return reading([query(showDatapaths(), parseRunningBridges)], (running) =>

@@ -13,10 +13,13 @@ import { startLabHost, LabHost } from "../../lab";
 import { scratchState, tearDown } from "./support";
 
 const PROJECT = path.join(repoRoot(), "tests", "fixtures", "datapath");
-const NOT_SET_UP =
-  /bridge br-dp: ovs-vswitchd could not set it up \(it does not run it\); datapathType "system" needs the openvswitch kernel module: on a host without it \(a container, a lab host\) set datapathType: "netdev"/;
+const NOT_SET_UP = new RegExp(
+  "bridge br-dp: ovs-vswitchd could not set it up \\(it does not run it\\); " +
+    'datapathType "system" needs the openvswitch kernel module: ' +
+    'on a host without it \\(a container, a lab host\\) set datapathType: "netdev"',
+);
 
-describe("the system datapath without the kernel module, then back to netdev, through the pulumi CLI @host", function () {
+describe("the system datapath without its kernel module, then netdev again, through the pulumi CLI @host", function () {
   this.timeout(300_000);
   let lab: LabHost;
   let state: StateDir;

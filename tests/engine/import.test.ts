@@ -39,10 +39,11 @@ describe("pulumi import of an ovslab type @host", function () {
     });
     const text = `${run.stdout}\n${run.stderr}`;
     assert.notEqual(run.code, 0, text);
-    assert.match(
-      text,
-      /error: Preview failed: ovslab Bridge "br-hand" cannot be imported with `pulumi import`: a dynamic resource's provider travels in its properties, which an import does not have\. Declare it in the program instead, with the argument `adopt: true` to take over what is already on the host\.$/m,
-    );
+    const refusal =
+      'error: Preview failed: ovslab Bridge "br-hand" cannot be imported with `pulumi import`: a dynamic ' +
+      "resource's provider travels in its properties, which an import does not have. Declare it in the program " +
+      "instead, with the argument `adopt: true` to take over what is already on the host.";
+    assert.ok(text.split("\n").some((line) => line.trim() === refusal), text);
     assert.doesNotMatch(text, /toJavaScript|TypeError|^\s+at /m, text);
     assert.equal(await lab.sh(["ovs-vsctl", "list", "Bridge", "br-hand"]), before, "the host is untouched");
     const urns = ((await stack.exportState()).deployment.resources ?? []).map((r: { urn: string }) => r.urn);

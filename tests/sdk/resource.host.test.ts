@@ -157,7 +157,7 @@ describe("user mistakes through the pulumi CLI @host", function () {
     });
   }
 
-  it("registers none of the refused resources, nor the patch pair built on two of them", () => {
+  it("registers none of the refused resources, nor what is built on them or depends on them", () => {
     assert.deepEqual(shared.urns.map((u) => u.split("::").pop()), ["mistakes-shared"], shared.urns.join("\n"));
   });
 
