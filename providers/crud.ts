@@ -74,7 +74,7 @@ export async function diff<Spec, Live>(
     ops = kind.plan(desired.spec, live, desired.owner, previous.ok ? previous.value : undefined);
   } catch (error) {
     // The host lost what this resource stands on (a bridge deleted by hand, its OpenFlow
-    // versions changed): the resource that owns it repairs it first in the same `up`, so
+    // versions changed, ovs-vswitchd not running it): the resource that owns it repairs it first in the same `up`, so
     // this one will change too. A preview must not fail because the host drifted.
     if (hostDrifted(error)) return { changes: true };
     if (hostUnreachable(error)) {
@@ -107,9 +107,7 @@ async function planWhenBridgeExists<Spec, Live>(
       return kind.plan(p.spec, await runReading(p.host, kind.read(p.spec, p.owner)), p.owner, previous);
     } catch (error) {
       // Also missing: a bridge in OVSDB whose OpenFlow socket ovs-vswitchd has not made yet.
-      const missing =
-        error instanceof MissingBridgeError || /is not a bridge or a socket/.test(String((error as Error)?.message));
-      if (!missing) throw error;
+      if (!(error instanceof MissingBridgeError || bridgeNotRunning(error))) throw error;
       const message = (error as Error).message;
       if (Date.now() >= deadline)
         throw new MissingBridgeError(`${message} (waited ${BRIDGE_WAIT_MS / 1000} s for it to appear)`);
@@ -188,9 +186,17 @@ export async function update<Spec, Live>(
   return { outs: await converge(kind, parse(kind, news), previous.ok ? previous.value : undefined) };
 }
 
+/**
+ * ovs-ofctl's answer for a bridge that is in OVSDB but that ovs-vswitchd does not run (not
+ * set up yet, or not at all: the system datapath without its kernel module).
+ */
+function bridgeNotRunning(error: unknown): boolean {
+  return /is not a bridge or a socket/.test(String((error as Error)?.message));
+}
+
 /** An error that says the host drifted under a resource, not that the resource is wrong. */
 function hostDrifted(error: unknown): boolean {
-  return error instanceof MissingBridgeError || error instanceof OpenFlowVersionError;
+  return error instanceof MissingBridgeError || error instanceof OpenFlowVersionError || bridgeNotRunning(error);
 }
 
 /** No SSH connection could be made (refused, timed out), as opposed to one refused for its credentials or key. */
@@ -209,7 +215,8 @@ export async function read<Spec, Live>(
     live = await runReading(p.host, kind.read(p.spec, p.owner));
   } catch (error) {
     // What stands on a bridge that cannot be read right now (e.g. flows on a bridge whose
-    // protocols lost OpenFlow 1.4) keeps its recorded state; the next `up` repairs the bridge.
+    // protocols lost OpenFlow 1.4, or that ovs-vswitchd does not run) keeps its recorded
+    // state; the next `up` repairs the bridge.
     if (hostDrifted(error)) return { id, props: outputs(p.spec, p), inputs: outputs(p.spec, p) };
     throw error;
   }

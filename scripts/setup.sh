@@ -56,7 +56,7 @@ check_node22() {
 # provider plugin and, unless an official one is on PATH, the thin language host.
 install_engine_plugins() {
   local cli_dir="$1" src="$REPO/scripts/engine-bin" f official
-  for f in ovslab-node pulumi-resource-pulumi-nodejs; do
+  for f in ovslab-node pulumi-resource-pulumi-nodejs pulumi-resource-pulumi-nodejs.js; do
     cmp -s "$src/$f" "$cli_dir/$f" || { install -m 0755 "$src/$f" "$cli_dir/$f" && say "installed $f beside the CLI"; }
   done
   official="$(PATH="$(echo "$PATH" | tr ':' '\n' | grep -vxF "$cli_dir" | paste -sd: -)" command -v pulumi-language-nodejs || true)"

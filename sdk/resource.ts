@@ -2,7 +2,7 @@
 // front when the arguments are plain values, and the dynamic provider of its kind.
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { parseOrThrow } from "../core/validation";
+import { validate, ValidationError } from "../core/validation";
 import { ConnectionArgs } from "../transport/connection";
 import { dynamicProvider } from "../providers/dynamic";
 import type { KindDefinition } from "../core/kinds/kind";
@@ -44,6 +44,33 @@ function fieldsOf(schema: z.ZodType): Record<string, undefined> {
   return Object.fromEntries(Object.keys(object.shape).map((key) => [key, undefined]));
 }
 
+/**
+ * The error with its message fixed: the SDK prefixes the message of an input that failed
+ * in place ('error serializing property "a": ...'), and this error is the refused
+ * resource's own, whichever resource built on it reports it first.
+ */
+function keepMessage<E extends Error>(error: E): E {
+  const message = error.message;
+  Object.defineProperty(error, "message", { get: () => message, set: () => undefined, configurable: true });
+  return error;
+}
+
+/**
+ * What a resource refused at its declaration stands for: it is never registered. Its
+ * outputs fail with its own error, so whatever was built on them (a PatchPair on its
+ * bridge's name) is not registered either, and the language host reports that error once
+ * (it reports each error object once) and fails the run when the program ends.
+ */
+function notRegistered(prototype: object, error: Error, schema: z.ZodType): OvslabResource {
+  const failed = Promise.reject(error);
+  // The SDK's marks of a (custom) resource, so `dependsOn: [it]` waits on its failing urn.
+  const standIn = Object.assign(Object.create(prototype), { __pulumiResource: true, __pulumiCustomResource: true });
+  for (const key of [...Object.keys(fieldsOf(schema)), "urn", "id", "connection", "owner"]) {
+    standIn[key] = sdk.output(failed);
+  }
+  return standIn as unknown as OvslabResource;
+}
+
 export abstract class OvslabResource extends sdk.dynamic.Resource {
   constructor(
     kind: KindDefinition<any, any, Kind>,
@@ -52,16 +79,18 @@ export abstract class OvslabResource extends sdk.dynamic.Resource {
     args: HostArgs,
     opts?: pulumi.CustomResourceOptions,
   ) {
-    // Fail at the line that declared it, before the engine or any host is involved.
+    // Checked at the line that declared it, before the engine or any host is involved.
     const { key, title: type, schema } = kind;
-    if (isPlain(spec)) {
-      try {
-        parseOrThrow(schema, spec, `${type} "${name}"`);
-      } catch (error) {
-        // The SDK's mark of an error that is the user's to fix: printed once, without a stack.
-        Object.defineProperty(error, "__pulumiRunError", { value: true });
-        throw error;
-      }
+    const checked = isPlain(spec) ? validate(schema, spec, { values: true }) : undefined;
+    if (checked && !checked.ok) {
+      const error = keepMessage(new ValidationError(`${type} "${name}"`, checked.problems));
+      // The SDK's mark of an error that is the user's to fix: printed once, without a stack.
+      Object.defineProperty(error, "__pulumiRunError", { value: true });
+      // Under mocks (tests, loadLab) and outside any engine: thrown where it was declared.
+      if (sdk.runtime.getEngine() === undefined) throw error;
+      // Under the engine: reported, and the program goes on, so that one run names the
+      // mistakes of every resource (one bad value shared by three resources names all three).
+      return notRegistered(new.target.prototype, error, schema);
     }
     // Pulumi names are unique per type only, so the type is part of the mark: a Bridge
     // "x" and a PatchPair "x" must never take each other's ports for their own.

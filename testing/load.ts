@@ -67,6 +67,11 @@ export function problemsOf(error: unknown, dir?: string): string[] {
   if (error.name === "ValidationError" && validation.subject && Array.isArray(validation.problems)) {
     return validation.problems.map((p) => `${validation.subject}: ${formatProblem(p)}`);
   }
+  // ts-node's first line is only "Unable to compile TypeScript:"; its diagnostics follow.
+  const diagnostics = (error as Error & { diagnosticText?: string }).diagnosticText;
+  if (error.name === "TSError" && diagnostics) {
+    return diagnostics.trim().split("\n").filter(Boolean).map((line) => `the program does not compile: ${line.trim()}`);
+  }
   const first = error.message.split("\n")[0].trim();
   const missing = /Missing required configuration variable '([^']+)'/.exec(first);
   if (missing) {

@@ -54,6 +54,14 @@ export function dumpBridge(bridge: string): Op {
   };
 }
 
+/**
+ * The bridges ovs-vswitchd runs, under each datapath. A bridge it could not set up is
+ * missing, even where OVSDB still shows the OpenFlow port of the datapath it ran on before.
+ */
+export function showDatapaths(): Op {
+  return { argv: ["ovs-appctl", "dpif/show"], why: "read which bridges ovs-vswitchd runs" };
+}
+
 /** The bridge's groups: read only when a desired flow names one (`group:N`), which OVS refuses if absent. */
 export function dumpGroups(bridge: string): Op {
   return {

@@ -1,12 +1,12 @@
 // Bridge: an OVS bridge and the ports it owns.
 import { BridgeArgs, bridgeSpec, BridgeSpec } from "../schema/bridge";
 import { documented } from "../schema/documented";
-import { dumpAllFlows } from "../compile/ofctl";
-import { interfaceProblem, LiveBridges } from "../live/bridge";
+import { dumpAllFlows, showDatapaths } from "../compile/ofctl";
+import { interfaceProblem, LiveBridges, parseRunningBridges } from "../live/bridge";
 import { parseFlowDump } from "../live/flows";
 import { observeBridge, planBridge, planBridgeDelete } from "../plan/bridge";
 import { KindDefinition, vlanOf } from "./kind";
-import { query, reading } from "./reading";
+import { query, Reading, reading } from "./reading";
 import { readOvs } from "./shared";
 
 /** Every flow on the bridge, when it exists: someone else's keep it alive at delete; a fail_mode change must put them back. */
@@ -15,20 +15,42 @@ const withFlows = (spec: BridgeSpec, live: LiveBridges) =>
     ? reading([query(dumpAllFlows(spec.name), parseFlowDump)], (flows) => ({ ...live, flows: { [spec.name]: flows } }))
     : live;
 
+/**
+ * Whether ovs-vswitchd runs a bridge on the system datapath, which it may fail to set up:
+ * switched to it from netdev on a host without the kernel module, its own interface keeps
+ * the OpenFlow port of the netdev datapath, so only ovs-vswitchd's own list tells.
+ */
+function whetherRunning(
+  spec: BridgeSpec,
+  live: LiveBridges,
+  then: (live: LiveBridges) => LiveBridges | Reading<LiveBridges>,
+) {
+  const current = live.bridges.find((b) => b.name === spec.name);
+  if (!current || current.datapathType !== "system" || current.notSetUp) return then(live);
+  return reading([query(showDatapaths(), parseRunningBridges)], (running) =>
+    then(running.includes(spec.name) ? live : {
+      ...live,
+      bridges: live.bridges.map((b) => (b === current ? { ...b, notSetUp: true as const } : b)),
+    }),
+  );
+}
+
 /** The bridge, and its flows only when its fail_mode is about to change (OVS then flushes them). */
 const readLive = (spec: BridgeSpec) =>
-  readOvs([spec.name], (live) => {
-    const current = live.bridges.find((b) => b.name === spec.name);
-    return current && current.failMode !== spec.failMode ? withFlows(spec, live) : live;
-  });
+  readOvs([spec.name], (ovs) =>
+    whetherRunning(spec, ovs, (live) => {
+      const current = live.bridges.find((b) => b.name === spec.name);
+      return current && current.failMode !== spec.failMode ? withFlows(spec, live) : live;
+    }),
+  );
 
 /**
- * ovs-vswitchd keeps a bridge it could not set up in OVSDB and gives its own interface no
- * OpenFlow port; ovs-vsctl only warns ("Error detected while setting up") and exits 0. The
+ * ovs-vswitchd keeps a bridge it could not set up in OVSDB, without running it (a new one's
+ * own interface gets no OpenFlow port); ovs-vsctl only warns ("Error detected while setting up") and exits 0. The
  * usual cause: the system datapath on a host without the openvswitch kernel module.
  */
 export function datapathProblem(desired: BridgeSpec): string {
-  const why = `bridge ${desired.name}: ovs-vswitchd could not set it up (its own interface has no OpenFlow port)`;
+  const why = `bridge ${desired.name}: ovs-vswitchd could not set it up (it does not run it)`;
   return desired.datapathType === "system"
     ? `${why}; datapathType "system" needs the openvswitch kernel module: on a host without it ` +
         `(a container, a lab host) set datapathType: "netdev", the userspace datapath`

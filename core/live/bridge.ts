@@ -26,7 +26,7 @@ export interface LiveBridge {
   otherConfig: Record<string, string>;
   /** Every port on the bridge except its own internal port, in the host's order. */
   ports: LivePort[];
-  /** Set when ovs-vswitchd has not set the bridge up: its own interface has no OpenFlow port. */
+  /** Set when ovs-vswitchd does not run the bridge: its own interface has no OpenFlow port, or dpif/show lacks it. */
   notSetUp?: true;
 }
 
@@ -57,6 +57,11 @@ export interface LiveBridges {
 /** Why OVS could not set a port's interface up; undefined when it could (or has not tried yet). */
 export function interfaceProblem(port: LivePort): string | undefined {
   return port.ofport === -1 || port.error ? (port.error ?? "OVS could not open the interface") : undefined;
+}
+
+/** `ovs-appctl dpif/show`: the bridges listed under each datapath (`  NAME:` lines). */
+export function parseRunningBridges(stdout: string): string[] {
+  return stdout.split("\n").flatMap((line) => /^ {2}(\S+):$/.exec(line)?.[1] ?? []);
 }
 
 export function parseBridges(stdout: string): LiveBridges {

@@ -25,6 +25,7 @@ function portSpec(end: PatchEndSpec, other: PatchEndSpec): PortSpec {
     name: end.port, type: "patch", options: { peer: other.port }, externalIds: {},
     ...(end.tag !== undefined ? { tag: end.tag } : {}),
     ...(end.trunks !== undefined ? { trunks: end.trunks } : {}),
+    ...(end.vlanMode !== undefined ? { vlanMode: end.vlanMode } : {}),
   };
 }
 
@@ -32,7 +33,7 @@ const describe = (p: PatchPairSpec) => `patch pair ${p.a.bridge}:${p.a.port} <->
 
 /**
  * The one transaction that makes both ends exist as declared (type patch, peer = the other
- * end, tag/trunks, vlan_mode cleared), or none when they already are. Our ports that are no
+ * end, tag, trunks and vlan_mode as declared), or none when they already are. Our ports that are no
  * longer an end (renamed, moved to another bridge) are deleted in the same transaction.
  */
 export function planPatchPair(desired: PatchPairSpec, live: LiveBridges, owner: string): Op[] {
@@ -72,7 +73,7 @@ export function planPatchPairDelete(spec: PatchPairSpec, live: LiveBridges, owne
 }
 
 /**
- * The pair as the host has it: each end's bridge, tag and trunks. Undefined when neither
+ * The pair as the host has it: each end's bridge, tag, trunks and vlan_mode. Undefined when neither
  * end is there any more. An end that is missing or is no longer a patch to its peer cannot
  * be said in the spec's words and shows as declared; `diff` reads the host and sees it.
  */
@@ -95,6 +96,7 @@ export function observePatchPair(
       ...(found.port.tag !== undefined ? { tag: found.port.tag } : {}),
       // The declared order when the set is the same, so state and program agree.
       ...(trunks.length ? { trunks: sameList(trunks, declared) ? ref.trunks : trunks } : {}),
+      ...(found.port.vlanMode !== undefined ? { vlanMode: found.port.vlanMode as PatchEndSpec["vlanMode"] } : {}),
       // The peer as the host has it; `<none>` when the port is no patch port or names none.
       peer: peer ?? "<none>",
     };

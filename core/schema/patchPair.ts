@@ -1,7 +1,8 @@
 // PatchPair: two patch ports on two bridges that name each other as peer (the seed's
 // int-br-ex on br-int and phy-br-ex on br-ex), owned by one resource.
 import { z } from "zod";
-import { duplicates, interfaceName, vlanId } from "./common";
+import { duplicates, interfaceName, oneOf, vlanId } from "./common";
+import { VLAN_MODES } from "./bridge";
 
 /** One end of the pair: a patch port on a bridge. */
 export interface PatchEndArgs {
@@ -13,6 +14,8 @@ export interface PatchEndArgs {
   tag?: number;
   /** OVSDB `Port.trunks`: VLANs this end carries. Default none (all VLANs). */
   trunks?: number[];
+  /** OVSDB `Port.vlan_mode` of this end. Default none (OVS decides from tag and trunks). */
+  vlanMode?: (typeof VLAN_MODES)[number];
   /**
    * OVSDB `Interface.options:peer`: always the other end's port; any value given is replaced
    * by it. It is in the resource's state so that a peer changed on the host shows in `preview --diff`.
@@ -34,6 +37,7 @@ export const patchEndSpec = z
     port: interfaceName,
     tag: vlanId.optional(),
     trunks: z.array(vlanId).optional(),
+    vlanMode: oneOf(VLAN_MODES).optional(),
     // Any text: it is replaced by the other end's port, and state may hold what the host had (`<none>`).
     peer: z.string().optional(),
   })

@@ -80,8 +80,19 @@ async function runEntryPoint(request) {
   }
   if (exported && exported.__esModule && typeof exported.default === "function") exported = exported.default;
   if (typeof exported === "function") exported = await exported();
+  // ovslab reports each resource refused at its declaration (log.error, once) and lets the
+  // program go on. Such a run must fail here, before the SDK tells the engine the program
+  // is done: a failure that comes after that signal the engine prints again, as an error
+  // of its own ("BAIL: run bailed"). The SDK reports nothing more for a CANCELLED error.
+  await new Promise((resolve) => setImmediate(resolve)); // the refusals' rejections are reported
+  if (requireFrom(programDir, "@pulumi/pulumi/log").hasErrors()) {
+    throw Object.assign(new Error("the program reported errors"), { code: CANCELLED });
+  }
   return exported;
 }
+
+/** grpc's status CANCELLED. */
+const CANCELLED = 1;
 
 // What grpc-js needs to carry the engine's messages, as the SDK's own servers set it
 // (@pulumi/pulumi runtime `grpcChannelOptions`); inlined so that starting the host does

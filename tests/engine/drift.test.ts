@@ -12,7 +12,7 @@ import { StateDir } from "../../engine/stateDir";
 import { repoRoot } from "../../engine/tools";
 import { broken, formatPingResults, PingRow, runPingMatrix } from "../../lab/ping";
 import { scratchState, tearDown } from "./support";
-import { Drift, namesIn, resourceBlocks } from "./driftCatalogue";
+import { Drift, namesIn, resourceBlocks, Round } from "./driftCatalogue";
 import { CATALOGUE } from "./driftKinds";
 
 const EXAMPLE = path.join(repoRoot(), "examples", "openstack-aio");
@@ -57,25 +57,42 @@ describe("the drift catalogue on the seed lab, through the pulumi CLI @host", fu
     assert.equal(new Set(all.map((d) => d.kind)).size, all.length, "each kind once");
   });
 
+  /** The round's own small stack on the same lab host, up before its drifts. */
+  async function roundStack(project: string): Promise<CliStack> {
+    const own = await CliStack.open({ state, projectDir: project, stackName: "drift" });
+    await own.setConfig(hostConfig(lab.connection));
+    await own.up();
+    return own;
+  }
+
   for (const round of CATALOGUE) {
     it(`${round.title}: ${round.drifts.map((d) => d.kind).join("; ")}`, async () => {
-      for (const drift of round.drifts) await drift.make(lab);
-      const preview = await stack.preview(["--diff"]);
-      const blocks = resourceBlocks(preview.stdout);
-      const missed = round.drifts.flatMap((d: Drift) => namesIn(d, blocks));
-      assert.deepEqual(missed, [], `preview --diff:\n${preview.stdout}`);
-      if (round.refused) {
-        const up = await stack.up([], { allowFailure: true });
-        assert.notEqual(up.code, 0, "up must refuse");
-        assert.match(up.stdout + up.stderr, round.refused);
-        await round.afterRefusal!(lab);
+      const target = round.project ? await roundStack(round.project) : stack;
+      try {
+        await driftAndRepair(round, target);
+      } finally {
+        if (target !== stack) await target.destroy();
       }
-      const up = await stack.up([], { allowFailure: true });
-      assert.equal(up.code, 0, `up did not repair it:\n${up.stdout}\n${up.stderr}`);
-      const after = await stack.preview(["--expect-no-changes"], { allowFailure: true });
-      assert.equal(after.code, 0, `the preview after up is not clean:\n${after.stdout}\n${after.stderr}`);
-      for (const drift of round.drifts) await drift.check?.(lab);
       await pingsHold(`after ${round.title}`);
     });
+  }
+
+  async function driftAndRepair(round: Round, target: CliStack): Promise<void> {
+    for (const drift of round.drifts) await drift.make(lab);
+    const preview = await target.preview(["--diff"]);
+    const blocks = resourceBlocks(preview.stdout);
+    const missed = round.drifts.flatMap((d: Drift) => namesIn(d, blocks));
+    assert.deepEqual(missed, [], `preview --diff:\n${preview.stdout}`);
+    if (round.refused) {
+      const up = await target.up([], { allowFailure: true });
+      assert.notEqual(up.code, 0, "up must refuse");
+      assert.match(up.stdout + up.stderr, round.refused);
+      await round.afterRefusal!(lab);
+    }
+    const up = await target.up([], { allowFailure: true });
+    assert.equal(up.code, 0, `up did not repair it:\n${up.stdout}\n${up.stderr}`);
+    const after = await target.preview(["--expect-no-changes"], { allowFailure: true });
+    assert.equal(after.code, 0, `the preview after up is not clean:\n${after.stdout}\n${after.stderr}`);
+    for (const drift of round.drifts) await drift.check?.(lab);
   }
 });

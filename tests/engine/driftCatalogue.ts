@@ -20,6 +20,12 @@ export interface Drift {
 export interface Round {
   title: string;
   drifts: Drift[];
+  /**
+   * A project directory of its own (under tests/fixtures) for what the seed lab does not
+   * declare: its stack is brought up on the same lab host before the drifts and destroyed
+   * after the round.
+   */
+  project?: string;
   /** `up` must refuse, saying this, before `afterRefusal` puts things right by hand. */
   refused?: RegExp;
   afterRefusal?(lab: LabHost): Promise<unknown>;

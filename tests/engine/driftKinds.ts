@@ -1,6 +1,8 @@
 // The drift catalogue's entries, on the seed lab (examples/openstack-aio), in rounds of
 // drifts that do not interfere: each round is one preview, one up, one clean preview.
+import * as path from "node:path";
 import type { LabHost } from "../../lab";
+import { repoRoot } from "../../engine/tools";
 import { Round } from "./driftCatalogue";
 
 const ROUTER = "qrouter-f44651e2-0aab-435b-ad11-7ad4255825c7";
@@ -28,6 +30,12 @@ async function deleteNatRule(lab: LabHost, ns: string, chain: string, part: stri
 }
 
 const vsctl = (lab: LabHost, ...argv: string[]) => lab.sh(["ovs-vsctl", ...argv]);
+
+/** Fails unless `column` of Port `port` reads back as `expected` (ovs-vsctl's text). */
+async function portColumnIs(lab: LabHost, port: string, column: string, expected: string): Promise<void> {
+  const value = (await vsctl(lab, "get", "Port", port, column)).trim();
+  if (value !== expected) throw new Error(`Port ${port} ${column} is ${value}, not ${expected} again`);
+}
 
 export const CATALOGUE: Round[] = [
   {
@@ -240,6 +248,36 @@ export const CATALOGUE: Round[] = [
         kind: "tag removed",
         make: (lab) => vsctl(lab, "clear", "Port", "jack", "tag"),
         names: { "vm-jack": [/\+ tag\s*: 1/] },
+      },
+    ],
+  },
+  {
+    title: "VLAN modes the seed does not declare (tests/fixtures/vlanDrift)",
+    project: path.join(repoRoot(), "tests", "fixtures", "vlanDrift"),
+    drifts: [
+      {
+        kind: "vlan_mode",
+        make: (lab) => vsctl(lab, "set", "Port", "vl-access", "vlan_mode=native-untagged"),
+        names: { "br-vl": [/~ vlanMode\s*: "native-untagged" => "access"/] },
+        check: (lab) => portColumnIs(lab, "vl-access", "vlan_mode", "access"),
+      },
+      {
+        kind: "patch end vlan_mode",
+        make: (lab) => vsctl(lab, "set", "Port", "vl-patch-b", "vlan_mode=access"),
+        names: { "vl-patch": [/- vlanMode\s*: "access"/] },
+        check: (lab) => portColumnIs(lab, "vl-patch-b", "vlan_mode", "[]"),
+      },
+      {
+        kind: "patch end tag",
+        make: (lab) => vsctl(lab, "set", "Port", "vl-patch-a", "tag=30"),
+        names: { "vl-patch": [/- tag\s*: 30/] },
+        check: (lab) => portColumnIs(lab, "vl-patch-a", "tag", "[]"),
+      },
+      {
+        kind: "patch end trunks",
+        make: (lab) => vsctl(lab, "set", "Port", "vl-patch-a", "trunks=10"),
+        names: { "vl-patch": [/trunks\s*: \[[\s\S]*\+ \[1\]: 20/] },
+        check: (lab) => portColumnIs(lab, "vl-patch-a", "trunks", "[10, 20]"),
       },
     ],
   },

@@ -1,5 +1,5 @@
 // OvslabResource's validation as a user meets it: mistakes through the real engine
-// (`pulumi preview` of tests/fixtures/mistakes, one stack per case, all at once), asserting
+// (`pulumi preview`, and `up` for case shared, of tests/fixtures/mistakes, one stack per case, all at once), asserting
 // the whole message a user sees, once, without a stack trace.
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
@@ -18,19 +18,23 @@ function diagnostics(run: PulumiRun): string {
   return start < 0 ? text : text.slice(start);
 }
 
-/** The error lines of a run: each `error:` line and the lines indented under it. */
-function errorBlock(run: PulumiRun): string[] {
-  const lines = diagnostics(run).split("\n");
-  const at = lines.findIndex((l) => /^\s+error: /.test(l));
-  if (at < 0) return [];
-  const indent = lines[at].indexOf("error:");
-  const block = [lines[at].trim()];
-  for (const l of lines.slice(at + 1)) {
-    if (l.length - l.trimStart().length <= indent || !l.trim()) break;
-    block.push(l.trim());
+/** The error blocks of a run: each `error:` line with the lines indented under it. */
+function errorBlocks(run: PulumiRun): string[][] {
+  const blocks: string[][] = [];
+  let indent = -1;
+  for (const l of diagnostics(run).split("\n")) {
+    if (/^\s+error: /.test(l)) {
+      indent = l.indexOf("error:");
+      blocks.push([l.trim()]);
+    } else if (indent >= 0 && l.trim() && l.length - l.trimStart().length > indent) {
+      blocks[blocks.length - 1].push(l.trim());
+    } else indent = -1;
   }
-  return block;
+  return blocks;
 }
+
+/** The first error block of a run. */
+const errorBlock = (run: PulumiRun): string[] => errorBlocks(run)[0] ?? [];
 
 // Each case: the resource, then one line per mistake: its path, the rule, what was given
 // (escaped, cut at 80 characters), and the field it likely meant.
@@ -93,19 +97,34 @@ const EXPECTED: Record<string, string[]> = {
   ],
 };
 
-describe("user mistakes through pulumi preview @host", function () {
+// One bad value shared by three resources (case `shared`): each named, once, in one run.
+const SHARED = [
+  ['error: invalid Bridge "rack-a":', "ports[0].tag: must be 0-4095, got 5000"],
+  ['error: invalid Bridge "rack-b":', "ports[0].tag: must be 0-4095, got 5000"],
+  ['error: invalid RouterNamespace "gw":', "interfaces[0].tag: must be 0-4095, got 5000"],
+];
+
+describe("user mistakes through the pulumi CLI @host", function () {
   this.timeout(300_000);
   let state: StateDir;
   const runs: Record<string, PulumiRun> = {};
+  let shared: { up: PulumiRun; preview: PulumiRun; urns: string[] };
 
   before(async () => {
     state = scratchState("mistakes");
     // One stack per case, all at once: each preview starts Node and the SDK (~4 s).
-    await Promise.all(Object.keys(EXPECTED).map(async (c) => {
+    await Promise.all([...Object.keys(EXPECTED).map(async (c) => {
       const stack = await CliStack.open({ state, projectDir: PROGRAM, stackName: c });
       await stack.setConfig({ "mistakes:case": { value: c } });
       runs[c] = await stack.preview([], { allowFailure: true });
-    }));
+    }), (async () => {
+      const stack = await CliStack.open({ state, projectDir: PROGRAM, stackName: "shared" });
+      await stack.setConfig({ "mistakes:case": { value: "shared" } });
+      const preview = await stack.preview([], { allowFailure: true });
+      const up = await stack.up([], { allowFailure: true });
+      const urns = ((await stack.exportState()).deployment.resources ?? []).map((r: { urn: string }) => r.urn);
+      shared = { up, preview, urns };
+    })()]);
   });
 
   after(() => removeState(state));
@@ -125,6 +144,22 @@ describe("user mistakes through pulumi preview @host", function () {
       assert.doesNotMatch(text, /property \w+ value \{/, "no value dump of the engine's");
     });
   }
+
+  for (const op of ["preview", "up"] as const) {
+    it(`names every resource that shares one bad value under pulumi ${op}, each once, without a stack trace`, () => {
+      const run = shared[op];
+      const text = diagnostics(run);
+      assert.notEqual(run.code, 0, text);
+      // The whole output's errors: the three blocks and nothing else (no "BAIL: run bailed").
+      assert.deepEqual(errorBlocks(run), SHARED, text);
+      for (const [header] of SHARED) assert.equal(text.split(header).length - 1, 1, `printed more than once:\n${text}`);
+      assert.doesNotMatch(text, /^\s+at |Unhandled exception|ValidationError|error serializing/m, text);
+    });
+  }
+
+  it("registers none of the refused resources, nor what is built on them or depends on them", () => {
+    assert.deepEqual(shared.urns.map((u) => u.split("::").pop()), ["mistakes-shared"], shared.urns.join("\n"));
+  });
 
   it("reports each computed value's problem as a check failure of its own", () => {
     const text = diagnostics(runs.outputs);

@@ -28,6 +28,24 @@ describe("reading", () => {
     assert.deepEqual(second.shared?.query.op.argv.slice(0, 2), ["ovs-vsctl", "--format=json"]);
   });
 
+  it("asks ovs-vswitchd whether it runs a bridge only on the system datapath, and marks one it does not run", () => {
+    const live = (datapathType: string) => ({
+      bridges: [{ name: "br0", datapathType, failMode: "standalone", ports: [] }],
+      portBridge: new Map(),
+    });
+    const read = (datapathType: "system" | "netdev") =>
+      kinds.bridge.read(kinds.bridge.schema.parse({ name: "br0", datapathType }), "o").next([live(datapathType)]);
+    assert.equal(isReading(read("netdev")), false, "netdev: OVSDB alone");
+    const system = read("system");
+    assert.ok(isReading(system));
+    assert.deepEqual(system.queries.map((q) => q.op.argv), [["ovs-appctl", "dpif/show"]]);
+    const shown = (names: string[]) => system.queries[0].parse(names.map((n) => `system@ovs-system:\n  ${n}:\n`).join(""));
+    const running = system.next([shown(["br0"])]) as { bridges: Array<{ notSetUp?: true }> };
+    assert.equal(running.bridges[0].notSetUp, undefined);
+    const dropped = system.next([shown(["br9"])]) as { bridges: Array<{ notSetUp?: true }> };
+    assert.equal(dropped.bridges[0].notSetUp, true);
+  });
+
   it("reads a bridge's other flows before a delete only when the bridge exists", () => {
     const spec = kinds.bridge.schema.parse({ name: "br0" });
     const first = kinds.bridge.readForDelete!(spec, "o");

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { readFileSync } from "fs";
 import { join } from "path";
-import { parseBridges } from "../../../core/live/bridge";
+import { parseBridges, parseRunningBridges } from "../../../core/live/bridge";
 
 const fixture = (name: string) => readFileSync(join(__dirname, "../../fixtures/ovs", name), "utf8");
 
@@ -56,5 +56,14 @@ describe("parseBridges", () => {
 
   it("refuses output that is not the three tables it asked for", () => {
     assert.throws(() => parseBridges(fixture("vsctl-empty.json")), /expected three tables/);
+  });
+});
+
+describe("parseRunningBridges", () => {
+  it("lists the bridges under each datapath of `ovs-appctl dpif/show`, not their ports", () => {
+    // Captured from a lab host: br-a on netdev with port pa; br-dp (system, no kernel module) not run.
+    const shown = "netdev@ovs-netdev: hit:0 missed:0\n  br-a:\n    br-a 65534/2: (tap)\n    pa 1/1: (tap)\n";
+    assert.deepEqual(parseRunningBridges(shown), ["br-a"]);
+    assert.deepEqual(parseRunningBridges(""), []);
   });
 });

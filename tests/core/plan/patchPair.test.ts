@@ -82,6 +82,14 @@ describe("planPatchPair", () => {
     ]);
   });
 
+  it("sets a declared vlan_mode on an end, and plans nothing once the host has it", () => {
+    const moded = patchPairSpec.parse({ a: { ...pair.a, vlanMode: "native-untagged", tag: 5 }, b: pair.b });
+    assert.deepEqual(lines(planPatchPair(moded, converged(), OWNER)), [
+      "ovs-vsctl set Port int-br-ex tag=5 vlan_mode=native-untagged",
+    ]);
+    assert.deepEqual(planPatchPair(moded, converged({ tag: 5, vlanMode: "native-untagged" }), OWNER), []);
+  });
+
   it("moves an end renamed in the program: the old port goes in the same transaction", () => {
     const renamed = patchPairSpec.parse({ a: pair.a, b: { bridge: "br-ex", port: "phy-br-ex2" } });
     assert.deepEqual(lines(planPatchPair(renamed, converged(), OWNER)), [
@@ -132,6 +140,12 @@ describe("observePatchPair", () => {
     const declared = patchPairSpec.parse({ a: pair.a, b: { ...pair.b, trunks: [3, 1] } });
     const observed = observePatchPair(converged({ tag: 7 }, { trunks: [1, 3] }), declared, OWNER)!;
     assert.deepEqual(observed, { a: { ...pair.a, tag: 7 }, b: { ...pair.b, trunks: [3, 1] } });
+  });
+
+  it("shows a vlan_mode set by hand on an end, so refresh records it and the preview shows it", () => {
+    const observed = observePatchPair(converged({}, { vlanMode: "trunk", tag: 9 }), pair, OWNER)!;
+    assert.deepEqual(observed.b, { ...pair.b, tag: 9, vlanMode: "trunk" });
+    assert.equal(patchPairSpec.parse(observed).b.vlanMode, "trunk", "what refresh records reads back as a valid spec");
   });
 
   it("shows a peer changed by hand, and `<none>` for an end that is no patch port any more", () => {
