@@ -66,8 +66,12 @@ export function bundleProblem(bridge: FlowBridge): string | undefined {
 type ComparableFlow = Pick<DumpedFlow, "table" | "priority" | "match" | "actions" | "idleTimeout" | "hardTimeout"> &
   Partial<Pick<DumpedFlow, "flags" | "importance">>;
 
-/** Flags OVS does not keep with a flow: `check_overlap` acts at add time only (checked on OVS 3.1). */
-const UNKEPT_FLAGS = new Set(["check_overlap"]);
+/**
+ * Flags that act only when a flow_mod is applied, not on the flow after: `check_overlap` (OVS
+ * does not keep it) and `reset_counts`, which OVS keeps and prints on every flow added in
+ * OpenFlow 1.0 (ovs-ofctl's default, so a flow added by hand), checked on OVS 3.1.
+ */
+const UNKEPT_FLAGS = new Set(["check_overlap", "reset_counts"]);
 const keptFlags = (flags: readonly string[]) =>
   flags
     .filter((f) => !UNKEPT_FLAGS.has(f))
@@ -182,10 +186,10 @@ function checkCollisions(
 
 const count = (n: number, what = "flow") => `${n} ${what}${n === 1 ? "" : "s"}`;
 
-/** What adopting finds: flows to move to our cookie in place, or (no OpenFlow 1.0) to replace by an add. */
+/** What adopting finds: flows to move to our cookie in place, and every identity it takes (never a collision). */
 interface Adoption {
   moved: DumpedFlow[];
-  replaced: Set<string>;
+  taken: Set<string>;
 }
 
 /**
@@ -202,15 +206,15 @@ function adoptFlows(
   keyOf: (f: ComparableFlow) => Keyed,
   ours: Map<string, { flow: DumpedFlow; keys: Keyed }>,
 ): Adoption {
-  const adoption: Adoption = { moved: [], replaced: new Set() };
+  const adoption: Adoption = { moved: [], taken: new Set() };
   const wanted = new Set(want.map((k) => k.identity));
   const inPlace = bridge.protocols.length === 0 || bridge.protocols.includes(COOKIE_MOVE_PROTOCOL);
   for (const flow of live.flows) {
     if (sameCookie(flow.cookie, cookie) || isDerivedCookie(flow.cookie)) continue;
     const keys = keyOf(flow);
     if (!wanted.has(keys.identity) || ours.has(keys.identity)) continue;
-    if (!inPlace) adoption.replaced.add(keys.identity);
-    else (adoption.moved.push(flow), ours.set(keys.identity, { flow: { ...flow, cookie }, keys }));
+    adoption.taken.add(keys.identity);
+    if (inPlace) (adoption.moved.push(flow), ours.set(keys.identity, { flow: { ...flow, cookie }, keys }));
   }
   return adoption;
 }
@@ -240,7 +244,7 @@ export function planFlows(
   }
   const adoption: Adoption = adopt
     ? adoptFlows(flowBridge, want, live, cookie, keyOf, ours)
-    : { moved: [], replaced: new Set() };
+    : { moved: [], taken: new Set() };
   const move = moveCookies(
     bridge,
     adoption.moved,
@@ -270,7 +274,7 @@ export function planFlows(
   });
   deletes.push(...[...ours.values()].map((o) => o.flow));
   if (deletes.length + modifies.length + adds.length === 0) return move ? [move] : [];
-  const checked = adds.filter(([, keys]) => !adoption.replaced.has(keys.identity));
+  const checked = adds.filter(([, keys]) => !adoption.taken.has(keys.identity));
   checkCollisions(bridge, checked, live, cookie, keyOf);
   // Nothing of ours read: a delete of our cookie first costs nothing and makes the same
   // bundle right on any host, e.g. as a line of an `ovslab plan` script run twice. Never
