@@ -146,11 +146,13 @@ describe("adopting a lab built by hand, through the pulumi CLI @host", function 
     assert.equal(await neutronExtras(), extras, "the Neutron agent's flows and chains are as they were");
   });
 
-  it("previews only `same` right after, and writes nothing", async () => {
+  it("previews only `same` right after, and writes nothing; taking `adopt` out changes nothing either", async () => {
     await lab.resetCommandLog();
     const preview = JSON.parse((await stack.preview(["--json", "--show-sames"])).stdout);
     assert.deepEqual(preview.changeSummary, { same: RESOURCES });
     assert.deepEqual(await writesSince(lab), []);
+    edit(project, [["const adopt = true;", "const adopt = false;"]]);
+    assert.deepEqual(JSON.parse((await stack.preview(["--json", "--show-sames"])).stdout).changeSummary, { same: RESOURCES });
   });
 
   it("applies a change to the program as usual: a tag, a flow, a floating IP", async () => {
