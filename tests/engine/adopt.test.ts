@@ -188,7 +188,9 @@ describe("adopting a lab built by hand, through the pulumi CLI @host", function 
     await lab.resetCommandLog();
     const run = await second.up([], { allowFailure: true });
     assert.notEqual(run.code, 0);
-    assert.match(run.stdout + run.stderr, new RegExp(`bridge br-(int|ex) already exists on the host and is not owned by adopted-twice/twice/Bridge/br-(int|ex) \\(external_ids:ovslab-owner=${OWNER}/Bridge/br-(int|ex)\\)`));
+    const refusal = "bridge br-(int|ex) already exists on the host and is not owned by adopted-twice/twice/Bridge/br-(int|ex) " +
+      `\\(external_ids:ovslab-owner=${OWNER}/Bridge/br-(int|ex)\\)`;
+    assert.match(run.stdout + run.stderr, new RegExp(refusal));
     assert.deepEqual(await writesSince(lab), []);
     await second.destroy([], { allowFailure: true });
   });
