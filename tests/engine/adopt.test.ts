@@ -115,7 +115,9 @@ describe("adopting a lab built by hand, through the pulumi CLI @host", function 
       `${pings.vlan1.lost.length + pings.floating.lost.length} lost)`);
     for (const [name, ping] of Object.entries(pings)) {
       assert.deepEqual(ping.lost, [], `${name}: requests lost during the up`);
-      assert.ok(ping.answered >= 50 * seconds, `${name}: the ping covered the up (${ping.answered} in ${seconds} s)`);
+      // Sent every 10 ms; a loaded 2-core machine answers fewer (about 60 a second seen), so
+      // this only proves the ping ran throughout: any request lost inside it fails above.
+      assert.ok(ping.answered >= 25 * seconds, `${name}: the ping covered the up (${ping.answered} in ${seconds} s)`);
     }
 
     await new Promise((r) => setTimeout(r, 1500));
