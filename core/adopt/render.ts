@@ -1,0 +1,130 @@
+// An adopted program as TypeScript a person could have written: the SDK classes of the
+// examples, names from the host, shared values as constants, bridges referenced by their
+// resource's `name` output (so the engine orders the resources), and what was left alone as
+// comments. Every host-provided text goes through JSON quoting, so any name yields valid TS.
+import { AdoptedProgram, Declared } from "./model";
+
+/** A TypeScript expression written as is (a variable, `brInt.name`). */
+class Raw {
+  constructor(readonly text: string) {}
+}
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+const RESERVED = new Set(
+  ("break case catch class const continue debugger default delete do else enum export extends false finally for " +
+    "function if import in instanceof new null return super switch this throw true try typeof var void while with " +
+    "yield let static implements interface package private protected public await any boolean number string " +
+    "symbol undefined object never unknown")
+    .split(" "),
+);
+const WIDTH = 110;
+
+/** A host text inside a `//` comment: line breaks and control characters escaped, so it stays one line. */
+export function commentText(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => JSON.stringify(c).slice(1, -1));
+}
+
+const key = (k: string) => (k === "__proto__" ? `["__proto__"]` : IDENTIFIER.test(k) ? k : JSON.stringify(k));
+
+/** A value as a TypeScript literal, on one line when it fits in `room` characters, else one entry per line. */
+export function literal(value: unknown, indent = "", room = WIDTH - indent.length): string {
+  if (value instanceof Raw) return value.text;
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  const inner = indent + "  ";
+  if (Array.isArray(value)) {
+    if (value.length === 0) return "[]";
+    const flat = `[${value.map((v) => literal(v, "", Infinity)).join(", ")}]`;
+    if (flat.length <= room && !flat.includes("\n")) return flat;
+    return `[\n${value.map((v) => `${inner}${literal(v, inner)},`).join("\n")}\n${indent}]`;
+  }
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+  if (entries.length === 0) return "{}";
+  const entry = (k: string, v: unknown, at: string) =>
+    v instanceof Raw && v.text === k ? k : `${key(k)}: ${literal(v, at, WIDTH - at.length - k.length - 2)}`;
+  const flat = `{ ${entries.map(([k, v]) => entry(k, v, "")).join(", ")} }`;
+  if (flat.length <= room && !flat.includes("\n")) return flat;
+  return `{\n${entries.map(([k, v]) => `${inner}${entry(k, v, inner)},`).join("\n")}\n${indent}}`;
+}
+
+/** `br-int` -> `brInt`; unique among `taken`, never a keyword. */
+export function variableName(name: string, taken: Set<string>): string {
+  const words = name.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  let base = words.map((w, i) => (i === 0 ? w[0].toLowerCase() + w.slice(1) : w[0].toUpperCase() + w.slice(1))).join("");
+  if (base === "" || /^[0-9]/.test(base)) base = `bridge${base}`;
+  if (RESERVED.has(base)) base = `${base}Bridge`;
+  let unique = base;
+  for (let n = 2; taken.has(unique); n++) unique = `${base}${n}`;
+  taken.add(unique);
+  return unique;
+}
+
+/** Replaces every `bridge` field naming a declared bridge with that resource's name output. */
+function withRefs(value: unknown, refs: Map<string, Raw>): unknown {
+  if (Array.isArray(value)) return value.map((v) => withRefs(v, refs));
+  if (value === null || typeof value !== "object" || value instanceof Raw) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, k === "bridge" && typeof v === "string" && refs.has(v) ? refs.get(v)! : withRefs(v, refs)]),
+  );
+}
+
+export interface RenderOptions {
+  /** Write `adopt: true` on what is taken over (the `adopt` resource argument). Default true. */
+  adoptFlag?: boolean;
+}
+
+export function renderProgram(program: AdoptedProgram, options: RenderOptions = {}): string {
+  const adoptFlag = options.adoptFlag ?? true;
+  const taken = new Set(["connection", "adopt", "datapathType", "hostConnection", "Bridge", "FlowTable", "PatchPair", "RouterNamespace", "TunnelPort"]);
+  const refs = new Map<string, Raw>();
+  const lines: string[] = [];
+  const classes = [
+    ["Bridge", program.bridges],
+    ["PatchPair", program.patchPairs],
+    ["TunnelPort", program.tunnelPorts],
+    ["FlowTable", program.flowTables],
+    ["RouterNamespace", program.routers],
+  ] as const;
+  const used = classes.filter(([, list]) => list.length).map(([cls]) => cls as string).sort();
+  const adopting = adoptFlag && classes.some(([, list]) => (list as Declared<unknown>[]).some((d) => d.adopt));
+  lines.push(
+    `// Declared by \`ovslab adopt\` from ${commentText(program.source)}: what the host had, as a program.`,
+    ...(adopting
+      ? ["// Its first `pulumi up` takes each object marked `adopt` over in place: it adds ovslab's", "// ownership marks and changes nothing else. Read it, then run `pulumi preview`."]
+      : []),
+    `import { ${[...used, "hostConnection"].join(", ")} } from "ovslab";`,
+    "",
+    "// ovslab:host, port, user, hostKey and the secret ovslab:privateKey from stack config.",
+    "const connection = hostConnection();",
+  );
+  if (adopting) lines.push("// These objects exist on the host already, made by hand or by another tool: take them over.", "const adopt = true;");
+  const types = program.bridges.map((b) => b.args.datapathType).filter((t) => t !== undefined);
+  const shared = types.length >= 2 && types.every((t) => t === types[0]) ? types[0] : undefined;
+  if (shared) lines.push(`const datapathType = ${JSON.stringify(shared)};`);
+
+  const common = (d: Declared<unknown>) => ({
+    connection: new Raw("connection"),
+    ...(adoptFlag && d.adopt ? { adopt: new Raw("adopt") } : {}),
+  });
+  const statement = (cls: string, d: Declared<unknown>, variable?: string) => {
+    lines.push("");
+    for (const note of d.notes) lines.push(`// ${commentText(note)}`);
+    const args = { ...common(d), ...(withRefs(d.args, refs) as object) };
+    const call = `new ${cls}(${JSON.stringify(d.name)}, ${literal(args, "", WIDTH - cls.length - d.name.length - 30)});`;
+    lines.push(variable ? `const ${variable} = ${call}` : call);
+  };
+  for (const bridge of program.bridges) {
+    const variable = variableName(bridge.args.name, taken);
+    const args = shared && bridge.args.datapathType === shared ? { ...bridge.args, datapathType: new Raw("datapathType") } : bridge.args;
+    // The name is stated when the resource's name differs from the bridge's (the default).
+    const { name, ...rest } = args;
+    statement("Bridge", { ...bridge, args: bridge.name === name ? rest : args }, variable);
+    refs.set(bridge.args.name, new Raw(`${variable}.name`));
+  }
+  for (const [cls, list] of classes.slice(1)) for (const d of list as Declared<unknown>[]) statement(cls, d);
+  if (program.leftAlone.length) {
+    lines.push("", "// Left alone: not declared, so this program never changes or deletes them.");
+    for (const line of program.leftAlone) lines.push(`// - ${commentText(line)}`);
+  }
+  return lines.join("\n") + "\n";
+}
