@@ -1,0 +1,234 @@
+// `ovslab adopt` for real: the command, run as a user runs it, reads a throwaway lab host
+// over SSH. A lab built by hand (no ovslab) comes back as a program that compiles and
+// declares every object, with a Neutron agent's extras as comments only; the seed example
+// built by `pulumi up` comes back as a program whose `ovslab plan` is the seed's own.
+import { strict as assert } from "node:assert";
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { LabHost, startLabHost } from "../../lab";
+import { CliStack } from "../../engine/cliStack";
+import { hostConfig } from "../../engine/hostConfig";
+import { StateDir } from "../../engine/stateDir";
+import { loadLab } from "../../testing";
+import { AdoptUsageError, parseAdoptArgs } from "../../bin/adopt";
+import { runCli, REPO } from "./cli";
+import { removeState, scratchState, writesSince } from "../engine/support";
+
+const FIXTURES = path.join(REPO, "tests", "fixtures", "adopt");
+const ROUTER = "qrouter-f44651e2-0aab-435b-ad11-7ad4255825c7";
+
+describe("ovslab adopt's options", () => {
+  it("collects repeated --bridge, --netns and --cookie in the order given, with SSH defaults", () => {
+    const args = parseAdoptArgs(["--host", "h", "--bridge", "br-int", "--netns", "qrouter-*", "--bridge", "br-ex", "--cookie", "0x77"]);
+    assert.deepEqual(
+      { host: args.host, port: args.port, user: args.user, bridges: args.bridges, netns: args.netns, cookies: args.cookies },
+      { host: "h", port: 22, user: "root", bridges: ["br-int", "br-ex"], netns: ["qrouter-*"], cookies: ["0x77"] },
+    );
+  });
+
+  it("refuses a missing host, a bad port, cookie or owner, and an unknown option, naming each", () => {
+    const refused = (argv: string[]) => {
+      try {
+        parseAdoptArgs(argv);
+      } catch (error) {
+        assert.ok(error instanceof AdoptUsageError);
+        return error.message;
+      }
+      return assert.fail(`accepted ${argv.join(" ")}`);
+    };
+    assert.match(refused(["--bridge", "br-int"]), /--host is required/);
+    assert.match(refused(["--host", "h", "--port", "70000"]), /--port must be 1-65535, got "70000"/);
+    assert.match(refused(["--host", "h", "--cookie", "0xzz"]), /--cookie must be a 64-bit number .* got "0xzz"/);
+    assert.match(refused(["--host", "h", "--owner", "just-a-project"]), /--owner must be PROJECT\/STACK/);
+    assert.match(refused(["--host", "h", "--colour", "red"]), /unknown option --colour/);
+    assert.match(refused(["--host"]), /--host needs a value/);
+  });
+
+  it("exits 2 with the usage on a usage error, before connecting anywhere", async () => {
+    const cli = await runCli(["adopt", "--port", "22"]);
+    assert.equal(cli.code, 2);
+    assert.match(cli.stderr, /--host is required/);
+    assert.match(cli.stderr, /ovslab adopt --host HOST/);
+  });
+});
+
+/** A project directory inside the checkout (so `ovslab` resolves) holding `program` as index.ts. */
+function projectWith(program: string, project: string): string {
+  fs.mkdirSync(path.join(REPO, ".ovslab", "tmp"), { recursive: true });
+  const dir = fs.mkdtempSync(path.join(REPO, ".ovslab", "tmp", "adopted-"));
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${project}\nruntime: nodejs\n`);
+  fs.writeFileSync(path.join(dir, "index.ts"), program);
+  return dir;
+}
+
+/** `tsc --strict` of a project's index.ts, as a user's project compiles it; its output (empty when clean). */
+function tsc(dir: string): Promise<string> {
+  const argv = [path.join(REPO, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "--strict", "--target", "ES2022",
+    "--module", "commonjs", "--moduleResolution", "node", "--esModuleInterop", "--skipLibCheck", "index.ts"];
+  return new Promise((resolve) =>
+    execFile(path.join(REPO, "node_modules", ".bin", "node"), argv, { cwd: dir }, (_e, stdout, stderr) => resolve(stdout + stderr)),
+  );
+}
+
+/** The `adopt` command line for a lab host, its key in a file of the lab's temp dir. */
+function adoptArgv(lab: LabHost, ...more: string[]): string[] {
+  const keyFile = path.join(lab.dir, "adopt-key");
+  fs.writeFileSync(keyFile, lab.connection.privateKey, { mode: 0o600 });
+  const c = lab.connection;
+  return ["adopt", "--host", c.host, "--port", String(c.port), "--user", c.user, "--key", keyFile, "--host-key", c.hostKey, ...more];
+}
+
+/** Code lines only: comments dropped, so what is declared can be told from what is listed. */
+const code = (program: string) => program.split("\n").filter((l) => !l.trim().startsWith("//")).join("\n");
+
+describe("ovslab adopt of the seed lab built by hand, with a Neutron agent's extras @host", function () {
+  this.timeout(180_000);
+  let lab: LabHost;
+  let program: string;
+  let plain: string;
+  let dir: string;
+  let logins: number;
+
+  before(async () => {
+    lab = await startLabHost();
+    for (const script of ["seed-by-hand.sh", "neutron-extras.sh"]) {
+      const built = await lab.exec(["bash", "-s"], fs.readFileSync(path.join(FIXTURES, script), "utf8"));
+      assert.equal(built.code, 0, `${script}: ${built.stderr}`);
+    }
+    await lab.resetCommandLog();
+    logins = await lab.sshLogins();
+    const cli = await runCli(adoptArgv(lab, "--bridge", "br-int", "--bridge", "br-ex"));
+    assert.equal(cli.code, 0, cli.stderr);
+    program = cli.stdout;
+    // The same, without the `adopt` field, for the checks that run before that field exists.
+    const without = await runCli(adoptArgv(lab, "--bridge", "br-int", "--bridge", "br-ex", "--no-adopt-field"));
+    assert.equal(without.code, 0, without.stderr);
+    plain = without.stdout;
+    dir = projectWith(plain, "adopted");
+  });
+
+  after(async () => {
+    await lab?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("reads the host with one SSH login per run and runs no write command", async () => {
+    assert.deepEqual(await writesSince(lab), []);
+    assert.ok((await lab.commandLog()).some((argv) => argv.includes("dump-flows")), "the command log holds the reads");
+    assert.equal((await lab.sshLogins()) - logins, 2, "two runs of the command");
+  });
+
+  it("prints a program that tsc compiles with no error", async () => {
+    assert.equal(await tsc(dir), "");
+  });
+
+  it("marks every declared resource `adopt` (and only that differs without the field)", () => {
+    const resources = program.match(/^(?:const \w+ = )?new \w+\(/gm)!.length;
+    assert.equal(program.match(/^ {2}adopt,$|\{ connection, adopt, /gm)?.length, resources);
+    const stripped = program.replace(/^ {2}adopt,\n/gm, "").replace(/\{ connection, adopt, /g, "{ connection, ");
+    assert.equal(code(stripped).replace(/^const adopt = true;\n/m, ""), code(plain));
+  });
+
+  it("declares every object the script made: bridges, patch pair, flows, the router with its NAT, the VMs", async () => {
+    const lab = await loadLab(dir);
+    const specs = (kind: string) => lab.ofKind(kind as never).map((r) => r.spec as any);
+    assert.deepEqual(specs("bridge").map((b) => [b.name, b.failMode, b.datapathType, b.ports.length]),
+      [["br-int", "secure", "netdev", 0], ["br-ex", "standalone", "netdev", 0]]);
+    assert.deepEqual(specs("patchPair").map((p) => [p.a.bridge, p.a.port, p.b.bridge, p.b.port]), [["br-int", "int-br-ex", "br-ex", "phy-br-ex"]]);
+    const flows = Object.fromEntries(specs("flowTable").map((t) => [t.bridge, t.flows.map((f: any) => `${f.priority} ${f.match} ${f.actions}`)]));
+    assert.deepEqual(flows, {
+      "br-int": ["3 in_port=int-br-ex,vlan_tci=0x0000/0x1fff mod_vlan_vid:1,NORMAL", "1  NORMAL"],
+      "br-ex": ["4 in_port=phy-br-ex,dl_vlan=1 strip_vlan,NORMAL", "2 in_port=phy-br-ex drop", "1  NORMAL"],
+    });
+    const routers = Object.fromEntries(specs("routerNamespace").map((r) => [r.name, r]));
+    assert.deepEqual(Object.keys(routers).sort(), [ROUTER, "vm-bar", "vm-foo", "vm-jack", "vm-jill", "vm-upstream"]);
+    const router = routers[ROUTER];
+    assert.deepEqual(router.interfaces.map((i: any) => [i.name, i.bridge, i.tag, i.addresses, i.mtu]), [
+      ["qr-da3efe6d-a2", "br-int", 2, ["10.0.0.1/24"], 1450],
+      ["qr-7d2a9c1e-5b", "br-int", 3, ["10.0.1.1/24"], undefined],
+      ["qg-0c4c9d04-f0", "br-ex", undefined, ["172.24.4.2/24"], undefined],
+    ]);
+    assert.deepEqual(router.routes, [{ destination: "default", via: "172.24.4.1" }]);
+    assert.deepEqual(router.snat, [{ interface: "qg-0c4c9d04-f0", sources: ["10.0.0.0/24", "10.0.1.0/24"], toSource: "172.24.4.2" }]);
+    assert.deepEqual(router.floatingIps, [{ floatingIp: "172.24.4.10", fixedIp: "10.0.0.5", interface: "qg-0c4c9d04-f0" }]);
+    assert.deepEqual(routers["vm-jill"].interfaces, [{ name: "jill", bridge: "br-int", tag: 2, addresses: ["10.0.0.5/24"] }]);
+    // A VM's namespace kept the kernel's sysctls, which differ from a router's defaults: declared as they are.
+    assert.equal(routers["vm-jill"].sysctls["net.ipv4.ip_forward"], "0");
+  });
+
+  it("lists the Neutron agent's flows and nat chains as comments and declares none of them", () => {
+    assert.ok(!/0x77e1a6d0c0ffee01|learn\(|resubmit|neutron-l3-agent|random-fully/.test(code(program)), code(program));
+    assert.match(program, /^\/\/ - 4 flow\(s\) of cookie 0x77e1a6d0c0ffee01 on br-int \(table 0, 23, 24, 25\): not selected/m);
+    assert.match(program, /^\/\/ - nat chain neutron-l3-agent-snat in qrouter-\S+ \(2 rule\(s\), jumped to\): another agent writes it$/m);
+    assert.match(program, /^\/\/ - nat chain neutron-l3-agent-float-snat in qrouter-\S+ \(0 rule\(s\)\): another agent writes it$/m);
+  });
+
+  it("declares another cookie's flows, under that cookie, only when --cookie selects it", async () => {
+    const cli = await runCli(adoptArgv(lab, "--bridge", "br-int", "--cookie", "0x77e1a6d0c0ffee01", "--netns", "none"));
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.match(code(cli.stdout), /new FlowTable\("br-int-flows-0x77e1a6d0c0ffee01", \{[^]*cookie: "0x77e1a6d0c0ffee01"/);
+    assert.match(code(cli.stdout), /actions: "learn\(table=26,priority=1,NXM_OF_ETH_DST\[\]=NXM_OF_ETH_SRC\[\],output:NXM_OF_IN_PORT\[\]\),NORMAL"/);
+  });
+});
+
+/** A plan script as blocks per resource, each flow bundle's lines sorted, blocks sorted; the preamble (it names the directory) dropped. */
+function normalisedPlan(script: string): string[] {
+  const blocks = script.split(/\n(?=# ==== )/).slice(1);
+  const sortBundles = (block: string) =>
+    block.replace(/(ovs-ofctl [^\n]*--bundle[^\n]*<<'OVSLAB_EOF'\n)([^]*?)(\nOVSLAB_EOF)/g,
+      (_m, head: string, body: string, tail: string) => head + body.split("\n").sort().join("\n") + tail);
+  return blocks.map((b) => sortBundles(b.trim())).sort();
+}
+
+describe("ovslab adopt of the seed example built by pulumi up: the round trip @host", function () {
+  this.timeout(300_000);
+  const stackName = "adopt";
+  let lab: LabHost;
+  let state: StateDir;
+  let stack: CliStack;
+  let program: string;
+  let dir: string;
+
+  before(async () => {
+    lab = await startLabHost();
+    state = scratchState("adopt");
+    stack = await CliStack.open({ state, projectDir: path.join(REPO, "examples", "openstack-aio"), stackName });
+    await stack.setConfig(hostConfig(lab.connection));
+    await stack.up();
+    await lab.resetCommandLog();
+    // Its objects carry this stack's marks: --owner declares them as the program's own, under their marks' names.
+    const cli = await runCli(adoptArgv(lab, "--owner", `openstack-aio/${stackName}`, "--bridge", "br-int", "--bridge", "br-ex"));
+    assert.equal(cli.code, 0, cli.stderr);
+    program = cli.stdout;
+    dir = projectWith(program, "openstack-aio");
+  });
+
+  after(async () => {
+    try {
+      await stack?.destroy([], { allowFailure: true });
+    } finally {
+      await lab?.stop();
+      removeState(state);
+      if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reads without writing, and declares nothing `adopt`: every object is the stack's own already", async () => {
+    assert.deepEqual(await writesSince(lab), []);
+    assert.ok(!/\badopt\b/.test(code(program)), program);
+  });
+
+  it("prints a program that tsc compiles with no error", async () => {
+    assert.equal(await tsc(dir), "");
+  });
+
+  it("plans the very commands `ovslab plan` gives for the seed example (per resource, flows of a bundle in any order)", async () => {
+    const seed = await runCli(["plan", path.join("examples", "openstack-aio"), "--stack", stackName]);
+    const adopted = await runCli(["plan", dir, "--stack", stackName]);
+    assert.equal(seed.code, 0, seed.stderr);
+    assert.equal(adopted.code, 0, adopted.stderr);
+    assert.ok(normalisedPlan(seed.stdout).length >= 11, "a block per resource");
+    assert.deepEqual(normalisedPlan(adopted.stdout), normalisedPlan(seed.stdout));
+  });
+});
