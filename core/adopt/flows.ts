@@ -108,7 +108,7 @@ export function declareFlows(
           ...(cookie !== 0n && cookie !== own ? { cookie: hex } : {}),
         },
         adopt: cookie !== own,
-        notes: cookie === 0n ? [`the flows of cookie 0 on ${bridge.name}, moved to the table's own cookie when adopted`] : [],
+        notes: cookie === 0n ? [`The flows of cookie 0 on ${bridge.name}: adopting moves them to this table's own cookie.`] : [],
       });
     }
   }

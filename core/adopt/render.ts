@@ -71,6 +71,8 @@ function withRefs(value: unknown, refs: Map<string, Raw>): unknown {
 export interface RenderOptions {
   /** Write `adopt: true` on what is taken over (the `adopt` resource argument). Default true. */
   adoptFlag?: boolean;
+  /** The module the classes come from. Default `ovslab` (a test compiles against the checkout's sdk/). */
+  module?: string;
 }
 
 export function renderProgram(program: AdoptedProgram, options: RenderOptions = {}): string {
@@ -92,7 +94,7 @@ export function renderProgram(program: AdoptedProgram, options: RenderOptions = 
     ...(adopting
       ? ["// Its first `pulumi up` takes each object marked `adopt` over in place: it adds ovslab's", "// ownership marks and changes nothing else. Read it, then run `pulumi preview`."]
       : []),
-    `import { ${[...used, "hostConnection"].join(", ")} } from "ovslab";`,
+    `import { ${[...used, "hostConnection"].join(", ")} } from ${JSON.stringify(options.module ?? "ovslab")};`,
     "",
     "// ovslab:host, port, user, hostKey and the secret ovslab:privateKey from stack config.",
     "const connection = hostConnection();",
@@ -101,6 +103,17 @@ export function renderProgram(program: AdoptedProgram, options: RenderOptions = 
   const types = program.bridges.map((b) => b.args.datapathType).filter((t) => t !== undefined);
   const shared = types.length >= 2 && types.every((t) => t === types[0]) ? types[0] : undefined;
   if (shared) lines.push(`const datapathType = ${JSON.stringify(shared)};`);
+  // Sysctls two namespaces or more share (VMs' kernel defaults, typically): one constant each.
+  const sysctlNames = new Map<string, Raw>();
+  const counts = new Map<string, number>();
+  for (const r of program.routers) if (r.args.sysctls) counts.set(JSON.stringify(r.args.sysctls), (counts.get(JSON.stringify(r.args.sysctls)) ?? 0) + 1);
+  for (const [json, count] of counts) {
+    if (count < 2) continue;
+    if (sysctlNames.size === 0) lines.push("// Sysctls several namespaces share, where they differ from a router's defaults.");
+    const variable = variableName("sysctls", taken);
+    sysctlNames.set(json, new Raw(variable));
+    lines.push(`const ${variable} = ${literal(JSON.parse(json), "", WIDTH - variable.length - 10)};`);
+  }
 
   const common = (d: Declared<unknown>) => ({
     connection: new Raw("connection"),
@@ -121,7 +134,11 @@ export function renderProgram(program: AdoptedProgram, options: RenderOptions = 
     statement("Bridge", { ...bridge, args: bridge.name === name ? rest : args }, variable);
     refs.set(bridge.args.name, new Raw(`${variable}.name`));
   }
-  for (const [cls, list] of classes.slice(1)) for (const d of list as Declared<unknown>[]) statement(cls, d);
+  for (const [cls, list] of classes.slice(1, -1)) for (const d of list as Declared<unknown>[]) statement(cls, d);
+  for (const r of program.routers) {
+    const sysctls = r.args.sysctls && sysctlNames.get(JSON.stringify(r.args.sysctls));
+    statement("RouterNamespace", sysctls ? { ...r, args: { ...r.args, sysctls } } : r);
+  }
   if (program.leftAlone.length) {
     lines.push("", "// Left alone: not declared, so this program never changes or deletes them.");
     for (const line of program.leftAlone) lines.push(`// - ${commentText(line)}`);

@@ -111,7 +111,7 @@ function containsIp(cidr: string, ip: string): boolean {
   return subnet !== undefined && address !== undefined && subnet.family === address.family && contains(subnet, address);
 }
 
-/** Every selected namespace that is not someone else's, as a RouterNamespace. */
+/** Every selected namespace that is not someone else's, as a RouterNamespace; `bridges` are the declared ones, in order. */
 export function declareRouters(
   host: HostState,
   options: AdoptOptions,
@@ -140,6 +140,9 @@ export function declareRouters(
       else if ("foreign" in portOwner) leftAlone.push(`device ${link.name} in ${ns.name}: its port is owned by ${portOwner.foreign}`);
       else interfaces.push(interfaceArgs(link, bridge, port, ns.links, nat.held));
     }
+    // The host keeps no order of them (OVS makes the devices in any order): bridge by bridge, as the bridges are declared.
+    const rank = [...bridges];
+    interfaces.sort((a, b) => rank.indexOf(a.bridge) - rank.indexOf(b.bridge));
     const declared = new Set(interfaces.map((i) => i.name));
     const routes: RouteArgs[] = [];
     for (const r of ownedRoutes(ns)) {

@@ -172,7 +172,13 @@ describe("ovslab adopt of the seed lab built by hand, with a Neutron agent's ext
   });
 });
 
-/** A plan script as blocks per resource, each flow bundle's lines sorted, blocks sorted; the preamble (it names the directory) dropped. */
+/**
+ * A plan script as blocks per resource, each flow bundle's lines sorted, blocks sorted; the
+ * preamble (it names the directory) dropped. Only order is normalised: the adopted program
+ * declares kind by kind and namespaces by name where the seed interleaves them, and OVS
+ * dumps a table's flows highest priority first where the seed lists them in its own order.
+ * Every command, its argv and its stdin lines stay as they are.
+ */
 function normalisedPlan(script: string): string[] {
   const blocks = script.split(/\n(?=# ==== )/).slice(1);
   const sortBundles = (block: string) =>
