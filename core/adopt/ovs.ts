@@ -50,7 +50,8 @@ function tunnelArgs(bridge: string, port: LivePort): TunnelPortArgs | undefined 
   const o = port.options;
   const modelled = Object.keys(o).every((k) => TUNNEL_OPTIONS.has(k));
   const plain = port.tag === undefined && port.trunks.length === 0 && port.vlanMode === undefined;
-  const key = o.key === undefined ? 0 : o.key === "flow" ? "flow" : /^\d+$/.test(o.key) ? Number(o.key) : undefined;
+  // Without options:key OVS uses key 0, yet TunnelPort would write key=0 where none is: a Bridge port states it exactly.
+  const key = o.key === "flow" ? "flow" : o.key !== undefined && /^\d+$/.test(o.key) ? Number(o.key) : undefined;
   const dstPort = o.dst_port === undefined ? undefined : /^\d+$/.test(o.dst_port) ? Number(o.dst_port) : NaN;
   if (!(TUNNEL_TYPES as readonly string[]).includes(port.type) || !modelled || !plain || !o.remote_ip) return undefined;
   if (key === undefined || Number.isNaN(dstPort)) return undefined;
@@ -60,7 +61,6 @@ function tunnelArgs(bridge: string, port: LivePort): TunnelPortArgs | undefined 
     ...(port.type !== "vxlan" ? { type: port.type as TunnelPortArgs["type"] } : {}),
     remoteIp: o.remote_ip,
     ...(o.local_ip !== undefined ? { localIp: o.local_ip } : {}),
-    // OVS's default key is 0; TunnelPort's is "flow", so the host's is always stated unless it is "flow".
     ...(key !== "flow" ? { key } : {}),
     ...(dstPort !== undefined ? { dstPort } : {}),
   };

@@ -146,7 +146,9 @@ export function declareRouters(
     const declared = new Set(interfaces.map((i) => i.name));
     const routes: RouteArgs[] = [];
     for (const r of ownedRoutes(ns)) {
-      if (r.type !== "unicast" || (r.device !== undefined && !declared.has(r.device)))
+      const subnets = interfaces.flatMap((i) => [...(i.addresses ?? []), ...(i.vlans ?? []).flatMap((v) => v.addresses ?? [])]);
+      const reachable = r.via === undefined || subnets.some((a) => containsIp(a, r.via!));
+      if (r.type !== "unicast" || (r.device !== undefined && !declared.has(r.device)) || !reachable)
         leftAlone.push(`route ${r.type} ${r.destination}${r.via ? ` via ${r.via}` : ""} in ${ns.name}: not a route RouterNamespace states`);
       else routes.push({ destination: r.destination, ...(r.via !== undefined ? { via: r.via } : { device: r.device }) });
     }
