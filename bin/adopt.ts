@@ -45,14 +45,17 @@ export function parseAdoptArgs(argv: readonly string[]): AdoptArgs {
     else if (flag === "--host-key") args.hostKey = value;
     else if (flag === "--out") args.out = value;
     else if (flag === "--owner") {
-      if (!/^[^/]+\/[^/]+$/.test(value)) throw new AdoptUsageError(`adopt: --owner must be PROJECT/STACK, got ${JSON.stringify(value)}`);
+      if (!/^[^/]+\/[^/]+$/.test(value))
+        throw new AdoptUsageError(`adopt: --owner must be PROJECT/STACK, got ${JSON.stringify(value)}`);
       args.owner = value;
     } else throw new AdoptUsageError(`adopt: unknown option ${flag}`);
   }
   if (!args.host) throw new AdoptUsageError("adopt: --host is required");
   for (const cookie of cookies)
     if (!/^(0x[0-9a-fA-F]{1,16}|[0-9]{1,20})$/.test(cookie))
-      throw new AdoptUsageError(`adopt: --cookie must be a 64-bit number (0x-hex or decimal), got ${JSON.stringify(cookie)}`);
+      throw new AdoptUsageError(
+        `adopt: --cookie must be a 64-bit number (0x-hex or decimal), got ${JSON.stringify(cookie)}`,
+      );
   return args;
 }
 

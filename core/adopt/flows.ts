@@ -52,8 +52,14 @@ function unmodelled(flow: DumpedFlow): string | undefined {
 
 /** OVS's own `priority=0 actions=NORMAL` of a standalone bridge: it comes back by itself. */
 const ovsDefault = (bridge: LiveBridge, f: DumpedFlow) =>
-  bridge.failMode === "standalone" && BigInt(f.cookie) === 0n && f.table === 0 && f.priority === 0 &&
-  f.match === "" && f.actions === "NORMAL" && !f.idleTimeout && !f.hardTimeout;
+  bridge.failMode === "standalone" &&
+  BigInt(f.cookie) === 0n &&
+  f.table === 0 &&
+  f.priority === 0 &&
+  f.match === "" &&
+  f.actions === "NORMAL" &&
+  !f.idleTimeout &&
+  !f.hardTimeout;
 
 const byTableThenPriority = (a: DumpedFlow, b: DumpedFlow) => a.table - b.table || b.priority - a.priority;
 const tablesOf = (flows: DumpedFlow[]) => [...new Set(flows.map((f) => f.table))].sort((a, b) => a - b).join(", ");
@@ -78,16 +84,24 @@ export function declareFlows(
       groups.set(cookie, [...(groups.get(cookie) ?? []), flow]);
     }
     const table = `${bridge.name}-flows`;
-    const own = options.owner !== undefined ? BigInt(derivedCookie(FLOW_TABLE_COOKIE_KIND, `${options.owner}/FlowTable/${table}`)) : undefined;
+    const own =
+      options.owner !== undefined
+        ? BigInt(derivedCookie(FLOW_TABLE_COOKIE_KIND, `${options.owner}/FlowTable/${table}`))
+        : undefined;
     // The program's own table first: it keeps its name (and so its cookie).
-    const order = [...groups.keys()].sort((a, b) => Number(b === own) - Number(a === own) || Number(a !== 0n) - Number(b !== 0n));
+    const order = [...groups.keys()].sort(
+      (a, b) => Number(b === own) - Number(a === own) || Number(a !== 0n) - Number(b !== 0n),
+    );
     for (const cookie of order) {
       const flows = [...groups.get(cookie)!].sort(byTableThenPriority);
       const hex = formatCookie(cookie);
       const where = `${flows.length} flow(s) of cookie ${hex} on ${bridge.name} (table ${tablesOf(flows)})`;
       const derived = cookie >> 48n === DERIVED_COOKIE_PREFIX;
       if (cookie !== 0n && cookie !== own && !asked.has(cookie)) {
-        leftAlone.push(`${where}: ${derived ? "another ovslab resource's or stack's cookie" : `not selected (--cookie ${hex} adopts them)`}`);
+        leftAlone.push(
+          `${where}: ` +
+            (derived ? "another ovslab resource's or stack's cookie" : `not selected (--cookie ${hex} adopts them)`),
+        );
         continue;
       }
       const problems = flows.map((f) => [f, unmodelled(f)] as const).filter(([, why]) => why !== undefined);
@@ -108,7 +122,10 @@ export function declareFlows(
           ...(cookie !== 0n && cookie !== own ? { cookie: hex } : {}),
         },
         adopt: cookie !== own,
-        notes: cookie === 0n ? [`The flows of cookie 0 on ${bridge.name}: adopting moves them to this table's own cookie.`] : [],
+        notes:
+          cookie === 0n
+            ? [`The flows of cookie 0 on ${bridge.name}: adopting moves them to this table's own cookie.`]
+            : [],
       });
     }
   }

@@ -13,7 +13,8 @@ export type { AdoptOptions, HostState } from "./model";
 /** Every selected object of the host as a declaration, or as a line of what is left alone. */
 export function adoptHost(host: HostState, options: AdoptOptions, source: string): AdoptedProgram {
   const { bridges, missing } = selectBridges(host, options);
-  if (missing.length) throw new Error(`no bridge ${missing.join(", ")} on the host (--bridge names an existing bridge)`);
+  if (missing.length)
+    throw new Error(`no bridge ${missing.join(", ")} on the host (--bridge names an existing bridge)`);
   const { claimed, elsewhere } = placeDevices(host, options);
   const ovs = declareOvs(host, options, claimed, elsewhere);
   const adoptable = bridges.filter((b) => !("foreign" in whose(b.externalIds[OWNER_KEY], options)));

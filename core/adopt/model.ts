@@ -84,7 +84,10 @@ export function whose(mark: string | undefined, options: AdoptOptions): Whose {
 
 /** `*` matches any run of characters, everything else itself. */
 export function globMatches(pattern: string, name: string): boolean {
-  const re = pattern.split("*").map((part) => part.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&")).join(".*");
+  const re = pattern
+    .split("*")
+    .map((part) => part.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&"))
+    .join(".*");
   return new RegExp(`^${re}$`).test(name);
 }
 

@@ -18,7 +18,8 @@ export interface OvsDeclarations {
 /** The selected bridges in the order asked for (every bridge by name when none), and those that are missing. */
 export function selectBridges(host: HostState, options: AdoptOptions): { bridges: LiveBridge[]; missing: string[] } {
   const byName = new Map(host.ovs.bridges.map((b) => [b.name, b]));
-  if (options.bridges.length === 0) return { bridges: [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1)), missing: [] };
+  if (options.bridges.length === 0)
+    return { bridges: [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1)), missing: [] };
   return {
     bridges: options.bridges.flatMap((n) => (byName.has(n) ? [byName.get(n)!] : [])),
     missing: options.bridges.filter((n) => !byName.has(n)),
@@ -50,7 +51,8 @@ function tunnelArgs(bridge: string, port: LivePort): TunnelPortArgs | undefined 
   const o = port.options;
   const modelled = Object.keys(o).every((k) => TUNNEL_OPTIONS.has(k));
   const plain = port.tag === undefined && port.trunks.length === 0 && port.vlanMode === undefined;
-  // Without options:key OVS uses key 0, yet TunnelPort would write key=0 where none is: a Bridge port states it exactly.
+  // Without options:key OVS uses key 0, yet TunnelPort would write key=0 where none is:
+  // a Bridge port states it exactly.
   const key = o.key === "flow" ? "flow" : o.key !== undefined && /^\d+$/.test(o.key) ? Number(o.key) : undefined;
   const dstPort = o.dst_port === undefined ? undefined : /^\d+$/.test(o.dst_port) ? Number(o.dst_port) : NaN;
   if (!(TUNNEL_TYPES as readonly string[]).includes(port.type) || !modelled || !plain || !o.remote_ip) return undefined;
@@ -101,7 +103,10 @@ export function declareOvs(
       }
       if (claimed.has(port.name) || paired.has(port.name)) continue;
       if (elsewhere.has(port.name)) {
-        out.leftAlone.push(`port ${port.name} on ${bridge.name}: its device is in namespace ${elsewhere.get(port.name)}, which was not selected`);
+        out.leftAlone.push(
+          `port ${port.name} on ${bridge.name}: its device is in namespace ${elsewhere.get(port.name)}, ` +
+            "which was not selected",
+        );
         continue;
       }
       const mark = "own" in portOwner ? portOwner.own : undefined;
@@ -109,7 +114,14 @@ export function declareOvs(
       const peerBridge = peerName !== undefined ? host.ovs.portBridge.get(peerName) : undefined;
       const peer = peerName !== undefined && peerBridge !== undefined ? portOf(peerBridge, peerName) : undefined;
       const peerFree = peer !== undefined && !("foreign" in whose(peer.externalIds[OWNER_KEY], options));
-      if (peer && peerBridge && peerFree && peer.type === "patch" && peer.options.peer === port.name && peer.name !== port.name) {
+      if (
+        peer &&
+        peerBridge &&
+        peerFree &&
+        peer.type === "patch" &&
+        peer.options.peer === port.name &&
+        peer.name !== port.name
+      ) {
         const ends = [
           { bridge: bridge.name, port },
           { bridge: peerBridge, port: peer },
@@ -142,7 +154,9 @@ export function declareOvs(
       args: {
         name: bridge.name,
         ...(bridge.failMode !== "standalone" ? { failMode: bridge.failMode as BridgeArgs["failMode"] } : {}),
-        ...(bridge.datapathType !== "system" ? { datapathType: bridge.datapathType as BridgeArgs["datapathType"] } : {}),
+        ...(bridge.datapathType !== "system"
+          ? { datapathType: bridge.datapathType as BridgeArgs["datapathType"] }
+          : {}),
         ...(bridge.protocols.length ? { protocols: bridge.protocols as BridgeArgs["protocols"] } : {}),
         ...nonEmpty("externalIds", without(bridge.externalIds, [OWNER_KEY, KEPT_KEY])),
         ...nonEmpty("otherConfig", bridge.otherConfig),

@@ -11,25 +11,33 @@ class Raw {
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const RESERVED = new Set(
-  ("break case catch class const continue debugger default delete do else enum export extends false finally for " +
+  (
+    "break case catch class const continue debugger default delete do else enum export extends false finally for " +
     "function if import in instanceof new null return super switch this throw true try typeof var void while with " +
     "yield let static implements interface package private protected public await any boolean number string " +
-    "symbol undefined object never unknown")
-    .split(" "),
+    "symbol undefined object never unknown"
+  ).split(" "),
 );
 const WIDTH = 110;
 
+const escape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+
+/** A string literal; JSON leaves U+2028 and U+2029 bare, which end a line in a comment and read badly anywhere. */
+const quote = (text: string) => JSON.stringify(text).replace(/[\u2028\u2029]/g, escape);
+
 /** A host text inside a `//` comment: line breaks and control characters escaped, so it stays one line. */
 export function commentText(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => JSON.stringify(c).slice(1, -1));
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) =>
+    c.charCodeAt(0) < 0x20 ? JSON.stringify(c).slice(1, -1) : escape(c),
+  );
 }
 
-const key = (k: string) => (k === "__proto__" ? `["__proto__"]` : IDENTIFIER.test(k) ? k : JSON.stringify(k));
+const key = (k: string) => (k === "__proto__" ? `["__proto__"]` : IDENTIFIER.test(k) ? k : quote(k));
 
 /** A value as a TypeScript literal, on one line when it fits in `room` characters, else one entry per line. */
 export function literal(value: unknown, indent = "", room = WIDTH - indent.length): string {
   if (value instanceof Raw) return value.text;
-  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "string") return quote(value);
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   const inner = indent + "  ";
   if (Array.isArray(value)) {
@@ -50,7 +58,9 @@ export function literal(value: unknown, indent = "", room = WIDTH - indent.lengt
 /** `br-int` -> `brInt`; unique among `taken`, never a keyword. */
 export function variableName(name: string, taken: Set<string>): string {
   const words = name.split(/[^A-Za-z0-9]+/).filter(Boolean);
-  let base = words.map((w, i) => (i === 0 ? w[0].toLowerCase() + w.slice(1) : w[0].toUpperCase() + w.slice(1))).join("");
+  let base = words
+    .map((w, i) => (i === 0 ? w[0].toLowerCase() + w.slice(1) : w[0].toUpperCase() + w.slice(1)))
+    .join("");
   if (base === "" || /^[0-9]/.test(base)) base = `bridge${base}`;
   if (RESERVED.has(base)) base = `${base}Bridge`;
   let unique = base;
@@ -64,7 +74,10 @@ function withRefs(value: unknown, refs: Map<string, Raw>): unknown {
   if (Array.isArray(value)) return value.map((v) => withRefs(v, refs));
   if (value === null || typeof value !== "object" || value instanceof Raw) return value;
   return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k, k === "bridge" && typeof v === "string" && refs.has(v) ? refs.get(v)! : withRefs(v, refs)]),
+    Object.entries(value).map(([k, v]) => [
+      k,
+      k === "bridge" && typeof v === "string" && refs.has(v) ? refs.get(v)! : withRefs(v, refs),
+    ]),
   );
 }
 
@@ -77,7 +90,17 @@ export interface RenderOptions {
 
 export function renderProgram(program: AdoptedProgram, options: RenderOptions = {}): string {
   const adoptFlag = options.adoptFlag ?? true;
-  const taken = new Set(["connection", "adopt", "datapathType", "hostConnection", "Bridge", "FlowTable", "PatchPair", "RouterNamespace", "TunnelPort"]);
+  const taken = new Set([
+    "connection",
+    "adopt",
+    "datapathType",
+    "hostConnection",
+    "Bridge",
+    "FlowTable",
+    "PatchPair",
+    "RouterNamespace",
+    "TunnelPort",
+  ]);
   const refs = new Map<string, Raw>();
   const lines: string[] = [];
   const classes = [
@@ -87,29 +110,42 @@ export function renderProgram(program: AdoptedProgram, options: RenderOptions = 
     ["FlowTable", program.flowTables],
     ["RouterNamespace", program.routers],
   ] as const;
-  const used = classes.filter(([, list]) => list.length).map(([cls]) => cls as string).sort();
+  const used = classes
+    .filter(([, list]) => list.length)
+    .map(([cls]) => cls as string)
+    .sort();
   const adopting = adoptFlag && classes.some(([, list]) => (list as Declared<unknown>[]).some((d) => d.adopt));
   lines.push(
     `// Declared by \`ovslab adopt\` from ${commentText(program.source)}: what the host had, as a program.`,
     ...(adopting
-      ? ["// Its first `pulumi up` takes each object marked `adopt` over in place: it adds ovslab's", "// ownership marks and changes nothing else. Read it, then run `pulumi preview`."]
+      ? [
+          "// Its first `pulumi up` takes each object marked `adopt` over in place: it adds ovslab's",
+          "// ownership marks and changes nothing else. Read it, then run `pulumi preview`.",
+        ]
       : []),
-    `import { ${[...used, "hostConnection"].join(", ")} } from ${JSON.stringify(options.module ?? "ovslab")};`,
+    `import { ${[...used, "hostConnection"].join(", ")} } from ${quote(options.module ?? "ovslab")};`,
     "",
     "// ovslab:host, port, user, hostKey and the secret ovslab:privateKey from stack config.",
     "const connection = hostConnection();",
   );
-  if (adopting) lines.push("// These objects exist on the host already, made by hand or by another tool: take them over.", "const adopt = true;");
+  if (adopting)
+    lines.push(
+      "// These objects exist on the host already, made by hand or by another tool: take them over.",
+      "const adopt = true;",
+    );
   const types = program.bridges.map((b) => b.args.datapathType).filter((t) => t !== undefined);
   const shared = types.length >= 2 && types.every((t) => t === types[0]) ? types[0] : undefined;
-  if (shared) lines.push(`const datapathType = ${JSON.stringify(shared)};`);
+  if (shared) lines.push(`const datapathType = ${quote(shared)};`);
   // Sysctls two namespaces or more share (VMs' kernel defaults, typically): one constant each.
   const sysctlNames = new Map<string, Raw>();
   const counts = new Map<string, number>();
-  for (const r of program.routers) if (r.args.sysctls) counts.set(JSON.stringify(r.args.sysctls), (counts.get(JSON.stringify(r.args.sysctls)) ?? 0) + 1);
+  for (const r of program.routers)
+    if (r.args.sysctls)
+      counts.set(JSON.stringify(r.args.sysctls), (counts.get(JSON.stringify(r.args.sysctls)) ?? 0) + 1);
   for (const [json, count] of counts) {
     if (count < 2) continue;
-    if (sysctlNames.size === 0) lines.push("// Sysctls several namespaces share, where they differ from a router's defaults.");
+    if (sysctlNames.size === 0)
+      lines.push("// Sysctls several namespaces share, where they differ from a router's defaults.");
     const variable = variableName("sysctls", taken);
     sysctlNames.set(json, new Raw(variable));
     lines.push(`const ${variable} = ${literal(JSON.parse(json), "", WIDTH - variable.length - 10)};`);
@@ -123,12 +159,15 @@ export function renderProgram(program: AdoptedProgram, options: RenderOptions = 
     lines.push("");
     for (const note of d.notes) lines.push(`// ${commentText(note)}`);
     const args = { ...common(d), ...(withRefs(d.args, refs) as object) };
-    const call = `new ${cls}(${JSON.stringify(d.name)}, ${literal(args, "", WIDTH - cls.length - d.name.length - 30)});`;
+    const call = `new ${cls}(${quote(d.name)}, ${literal(args, "", WIDTH - cls.length - d.name.length - 30)});`;
     lines.push(variable ? `const ${variable} = ${call}` : call);
   };
   for (const bridge of program.bridges) {
     const variable = variableName(bridge.args.name, taken);
-    const args = shared && bridge.args.datapathType === shared ? { ...bridge.args, datapathType: new Raw("datapathType") } : bridge.args;
+    const args =
+      shared && bridge.args.datapathType === shared
+        ? { ...bridge.args, datapathType: new Raw("datapathType") }
+        : bridge.args;
     // The name is stated when the resource's name differs from the bridge's (the default).
     const { name, ...rest } = args;
     statement("Bridge", { ...bridge, args: bridge.name === name ? rest : args }, variable);

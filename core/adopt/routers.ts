@@ -26,7 +26,10 @@ function namespaceOwner(ns: LiveNamespace, options: AdoptOptions) {
  * Where each OVS port's device is: `claimed`, in a namespace that will be declared (its
  * router states the port); `elsewhere`, in a namespace that will not (port -> namespace).
  */
-export function placeDevices(host: HostState, options: AdoptOptions): { claimed: Set<string>; elsewhere: Map<string, string> } {
+export function placeDevices(
+  host: HostState,
+  options: AdoptOptions,
+): { claimed: Set<string>; elsewhere: Map<string, string> } {
   const claimed = new Set<string>();
   const elsewhere = new Map<string, string>();
   for (const ns of host.namespaces) {
@@ -70,7 +73,9 @@ export function readNat(ns: string, nat: LiveTable, links: LiveLink[]): Nat {
     if (chain.policy !== undefined || (Object.values(OUR_CHAINS) as string[]).includes(chain.name)) continue;
     const count = rulesOf(nat, chain.name).length;
     const why = chain.name.startsWith("neutron-") ? "another agent writes it" : "not a chain RouterNamespace writes";
-    out.leftAlone.push(`nat chain ${chain.name} in ${ns} (${count} rule(s)${others.has(chain.name) ? ", jumped to" : ""}): ${why}`);
+    out.leftAlone.push(
+      `nat chain ${chain.name} in ${ns} (${count} rule(s)${others.has(chain.name) ? ", jumped to" : ""}): ${why}`,
+    );
   }
   const hasAddress = (iface: string, cidr: string) =>
     links.find((l) => l.name === iface)?.addresses.some((a) => a.cidr === cidr) ?? false;
@@ -111,7 +116,7 @@ function containsIp(cidr: string, ip: string): boolean {
   return subnet !== undefined && address !== undefined && subnet.family === address.family && contains(subnet, address);
 }
 
-/** Every selected namespace that is not someone else's, as a RouterNamespace; `bridges` are the declared ones, in order. */
+/** Each selected namespace that is not someone else's, as a RouterNamespace; `bridges`: the declared ones, in order. */
 export function declareRouters(
   host: HostState,
   options: AdoptOptions,
@@ -135,27 +140,41 @@ export function declareRouters(
       const port = portsByName.get(link.name);
       const portOwner = whose(port?.externalIds[OWNER_KEY], options);
       if (link.name === "lo" || (link.vlan && host.ovs.portBridge.has(link.vlan.parent))) continue;
-      if (!bridge || !port) leftAlone.push(`device ${link.name} in ${ns.name}: not an OVS port, which RouterNamespace cannot state`);
-      else if (!bridges.has(bridge)) leftAlone.push(`device ${link.name} in ${ns.name}: a port of bridge ${bridge}, which is not adopted`);
-      else if ("foreign" in portOwner) leftAlone.push(`device ${link.name} in ${ns.name}: its port is owned by ${portOwner.foreign}`);
+      if (!bridge || !port)
+        leftAlone.push(`device ${link.name} in ${ns.name}: not an OVS port, which RouterNamespace cannot state`);
+      else if (!bridges.has(bridge))
+        leftAlone.push(`device ${link.name} in ${ns.name}: a port of bridge ${bridge}, which is not adopted`);
+      else if ("foreign" in portOwner)
+        leftAlone.push(`device ${link.name} in ${ns.name}: its port is owned by ${portOwner.foreign}`);
       else interfaces.push(interfaceArgs(link, bridge, port, ns.links, nat.held));
     }
-    // The host keeps no order of them (OVS makes the devices in any order): bridge by bridge, as the bridges are declared.
+    // The host keeps no order of them (OVS makes the devices in any order): bridge by bridge,
+    // as the bridges are declared.
     const rank = [...bridges];
     interfaces.sort((a, b) => rank.indexOf(a.bridge) - rank.indexOf(b.bridge));
     const declared = new Set(interfaces.map((i) => i.name));
     const routes: RouteArgs[] = [];
     for (const r of ownedRoutes(ns)) {
-      const subnets = interfaces.flatMap((i) => [...(i.addresses ?? []), ...(i.vlans ?? []).flatMap((v) => v.addresses ?? [])]);
+      const subnets = interfaces.flatMap((i) => [
+        ...(i.addresses ?? []),
+        ...(i.vlans ?? []).flatMap((v) => v.addresses ?? []),
+      ]);
       const reachable = r.via === undefined || subnets.some((a) => containsIp(a, r.via!));
       if (r.type !== "unicast" || (r.device !== undefined && !declared.has(r.device)) || !reachable)
-        leftAlone.push(`route ${r.type} ${r.destination}${r.via ? ` via ${r.via}` : ""} in ${ns.name}: not a route RouterNamespace states`);
-      else routes.push({ destination: r.destination, ...(r.via !== undefined ? { via: r.via } : { device: r.device }) });
+        leftAlone.push(
+          `route ${r.type} ${r.destination}${r.via ? ` via ${r.via}` : ""} in ${ns.name}: ` +
+            "not a route RouterNamespace states",
+        );
+      else
+        routes.push({ destination: r.destination, ...(r.via !== undefined ? { via: r.via } : { device: r.device }) });
     }
-    const hasIpv6 = interfaces.some((i) => i.addresses?.some((a) => a.includes(":"))) || routes.some((r) => r.via?.includes(":"));
+    const hasIpv6 =
+      interfaces.some((i) => i.addresses?.some((a) => a.includes(":"))) || routes.some((r) => r.via?.includes(":"));
     const defaults = routerSysctls(hasIpv6);
     const sysctls = Object.fromEntries(
-      Object.entries(defaults).flatMap(([k, v]) => (ns.sysctls[k] !== undefined && ns.sysctls[k] !== v ? [[k, ns.sysctls[k]]] : [])),
+      Object.entries(defaults).flatMap(([k, v]) =>
+        ns.sysctls[k] !== undefined && ns.sysctls[k] !== v ? [[k, ns.sysctls[k]]] : [],
+      ),
     );
     const mark = "own" in owner ? owner.own : undefined;
     routers.push({
@@ -188,10 +207,17 @@ function interfaceArgs(
   links: LiveLink[],
   held: Nat["held"],
 ): RouterInterfaceArgs {
-  const own = (l: LiveLink) => managedAddresses(l).map((a) => a.cidr).filter((c) => !held.some((h) => h.iface === l.name && h.cidr === c));
+  const own = (l: LiveLink) =>
+    managedAddresses(l)
+      .map((a) => a.cidr)
+      .filter((c) => !held.some((h) => h.iface === l.name && h.cidr === c));
   const vlans = links
     .filter((l) => l.vlan?.parent === link.name && l.name === `${link.name}.${l.vlan.id}`)
-    .map((l) => ({ id: l.vlan!.id, ...(own(l).length ? { addresses: own(l) } : {}), ...(l.mtu !== link.mtu ? { mtu: l.mtu } : {}) }));
+    .map((l) => ({
+      id: l.vlan!.id,
+      ...(own(l).length ? { addresses: own(l) } : {}),
+      ...(l.mtu !== link.mtu ? { mtu: l.mtu } : {}),
+    }));
   const addresses = own(link);
   return {
     name: link.name,

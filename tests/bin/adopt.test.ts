@@ -20,9 +20,27 @@ const ROUTER = "qrouter-f44651e2-0aab-435b-ad11-7ad4255825c7";
 
 describe("ovslab adopt's options", () => {
   it("collects repeated --bridge, --netns and --cookie in the order given, with SSH defaults", () => {
-    const args = parseAdoptArgs(["--host", "h", "--bridge", "br-int", "--netns", "qrouter-*", "--bridge", "br-ex", "--cookie", "0x77"]);
+    const args = parseAdoptArgs([
+      "--host",
+      "h",
+      "--bridge",
+      "br-int",
+      "--netns",
+      "qrouter-*",
+      "--bridge",
+      "br-ex",
+      "--cookie",
+      "0x77",
+    ]);
     assert.deepEqual(
-      { host: args.host, port: args.port, user: args.user, bridges: args.bridges, netns: args.netns, cookies: args.cookies },
+      {
+        host: args.host,
+        port: args.port,
+        user: args.user,
+        bridges: args.bridges,
+        netns: args.netns,
+        cookies: args.cookies,
+      },
       { host: "h", port: 22, user: "root", bridges: ["br-int", "br-ex"], netns: ["qrouter-*"], cookies: ["0x77"] },
     );
   });
@@ -64,10 +82,24 @@ function projectWith(program: string, project: string): string {
 
 /** `tsc --strict` of a project's index.ts, as a user's project compiles it; its output (empty when clean). */
 function tsc(dir: string): Promise<string> {
-  const argv = [path.join(REPO, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "--strict", "--target", "ES2022",
-    "--module", "commonjs", "--moduleResolution", "node", "--esModuleInterop", "--skipLibCheck", "index.ts"];
+  const argv = [
+    path.join(REPO, "node_modules", "typescript", "bin", "tsc"),
+    "--noEmit",
+    "--strict",
+    "--target",
+    "ES2022",
+    "--module",
+    "commonjs",
+    "--moduleResolution",
+    "node",
+    "--esModuleInterop",
+    "--skipLibCheck",
+    "index.ts",
+  ];
   return new Promise((resolve) =>
-    execFile(path.join(REPO, "node_modules", ".bin", "node"), argv, { cwd: dir }, (_e, stdout, stderr) => resolve(stdout + stderr)),
+    execFile(path.join(REPO, "node_modules", ".bin", "node"), argv, { cwd: dir }, (_e, stdout, stderr) =>
+      resolve(stdout + stderr),
+    ),
   );
 }
 
@@ -76,11 +108,28 @@ function adoptArgv(lab: LabHost, ...more: string[]): string[] {
   const keyFile = path.join(lab.dir, "adopt-key");
   fs.writeFileSync(keyFile, lab.connection.privateKey, { mode: 0o600 });
   const c = lab.connection;
-  return ["adopt", "--host", c.host, "--port", String(c.port), "--user", c.user, "--key", keyFile, "--host-key", c.hostKey, ...more];
+  return [
+    "adopt",
+    "--host",
+    c.host,
+    "--port",
+    String(c.port),
+    "--user",
+    c.user,
+    "--key",
+    keyFile,
+    "--host-key",
+    c.hostKey,
+    ...more,
+  ];
 }
 
 /** Code lines only: comments dropped, so what is declared can be told from what is listed. */
-const code = (program: string) => program.split("\n").filter((l) => !l.trim().startsWith("//")).join("\n");
+const code = (program: string) =>
+  program
+    .split("\n")
+    .filter((l) => !l.trim().startsWith("//"))
+    .join("\n");
 
 describe("ovslab adopt of the seed lab built by hand, with a Neutron agent's extras @host", function () {
   this.timeout(180_000);
@@ -115,7 +164,10 @@ describe("ovslab adopt of the seed lab built by hand, with a Neutron agent's ext
 
   it("reads the host with one SSH login per run and runs no write command", async () => {
     assert.deepEqual(await writesSince(lab), []);
-    assert.ok((await lab.commandLog()).some((argv) => argv.includes("dump-flows")), "the command log holds the reads");
+    assert.ok(
+      (await lab.commandLog()).some((argv) => argv.includes("dump-flows")),
+      "the command log holds the reads",
+    );
     assert.equal((await lab.sshLogins()) - logins, 2, "two runs of the command");
   });
 
@@ -133,10 +185,20 @@ describe("ovslab adopt of the seed lab built by hand, with a Neutron agent's ext
   it("declares every object the script made: bridges, patch pair, flows, the router with its NAT, the VMs", async () => {
     const lab = await loadLab(dir);
     const specs = (kind: string) => lab.ofKind(kind as never).map((r) => r.spec as any);
-    assert.deepEqual(specs("bridge").map((b) => [b.name, b.failMode, b.datapathType, b.ports.length]),
-      [["br-int", "secure", "netdev", 0], ["br-ex", "standalone", "netdev", 0]]);
-    assert.deepEqual(specs("patchPair").map((p) => [p.a.bridge, p.a.port, p.b.bridge, p.b.port]), [["br-int", "int-br-ex", "br-ex", "phy-br-ex"]]);
-    const flows = Object.fromEntries(specs("flowTable").map((t) => [t.bridge, t.flows.map((f: any) => `${f.priority} ${f.match} ${f.actions}`)]));
+    assert.deepEqual(
+      specs("bridge").map((b) => [b.name, b.failMode, b.datapathType, b.ports.length]),
+      [
+        ["br-int", "secure", "netdev", 0],
+        ["br-ex", "standalone", "netdev", 0],
+      ],
+    );
+    assert.deepEqual(
+      specs("patchPair").map((p) => [p.a.bridge, p.a.port, p.b.bridge, p.b.port]),
+      [["br-int", "int-br-ex", "br-ex", "phy-br-ex"]],
+    );
+    const flows = Object.fromEntries(
+      specs("flowTable").map((t) => [t.bridge, t.flows.map((f: any) => `${f.priority} ${f.match} ${f.actions}`)]),
+    );
     assert.deepEqual(flows, {
       "br-int": ["3 in_port=int-br-ex,vlan_tci=0x0000/0x1fff mod_vlan_vid:1,NORMAL", "1  NORMAL"],
       "br-ex": ["4 in_port=phy-br-ex,dl_vlan=1 strip_vlan,NORMAL", "2 in_port=phy-br-ex drop", "1  NORMAL"],
@@ -144,31 +206,55 @@ describe("ovslab adopt of the seed lab built by hand, with a Neutron agent's ext
     const routers = Object.fromEntries(specs("routerNamespace").map((r) => [r.name, r]));
     assert.deepEqual(Object.keys(routers).sort(), [ROUTER, "vm-bar", "vm-foo", "vm-jack", "vm-jill", "vm-upstream"]);
     const router = routers[ROUTER];
-    assert.deepEqual(router.interfaces.map((i: any) => [i.name, i.bridge, i.tag, i.addresses, i.mtu]), [
-      ["qr-da3efe6d-a2", "br-int", 2, ["10.0.0.1/24"], 1450],
-      ["qr-7d2a9c1e-5b", "br-int", 3, ["10.0.1.1/24"], undefined],
-      ["qg-0c4c9d04-f0", "br-ex", undefined, ["172.24.4.2/24"], undefined],
-    ]);
+    assert.deepEqual(
+      router.interfaces.map((i: any) => [i.name, i.bridge, i.tag, i.addresses, i.mtu]),
+      [
+        ["qr-da3efe6d-a2", "br-int", 2, ["10.0.0.1/24"], 1450],
+        ["qr-7d2a9c1e-5b", "br-int", 3, ["10.0.1.1/24"], undefined],
+        ["qg-0c4c9d04-f0", "br-ex", undefined, ["172.24.4.2/24"], undefined],
+      ],
+    );
     assert.deepEqual(router.routes, [{ destination: "default", via: "172.24.4.1" }]);
-    assert.deepEqual(router.snat, [{ interface: "qg-0c4c9d04-f0", sources: ["10.0.0.0/24", "10.0.1.0/24"], toSource: "172.24.4.2" }]);
-    assert.deepEqual(router.floatingIps, [{ floatingIp: "172.24.4.10", fixedIp: "10.0.0.5", interface: "qg-0c4c9d04-f0" }]);
-    assert.deepEqual(routers["vm-jill"].interfaces, [{ name: "jill", bridge: "br-int", tag: 2, addresses: ["10.0.0.5/24"] }]);
+    assert.deepEqual(router.snat, [
+      { interface: "qg-0c4c9d04-f0", sources: ["10.0.0.0/24", "10.0.1.0/24"], toSource: "172.24.4.2" },
+    ]);
+    assert.deepEqual(router.floatingIps, [
+      { floatingIp: "172.24.4.10", fixedIp: "10.0.0.5", interface: "qg-0c4c9d04-f0" },
+    ]);
+    assert.deepEqual(routers["vm-jill"].interfaces, [
+      { name: "jill", bridge: "br-int", tag: 2, addresses: ["10.0.0.5/24"] },
+    ]);
     // A VM's namespace kept the kernel's sysctls, which differ from a router's defaults: declared as they are.
     assert.equal(routers["vm-jill"].sysctls["net.ipv4.ip_forward"], "0");
   });
 
   it("lists the Neutron agent's flows and nat chains as comments and declares none of them", () => {
     assert.ok(!/0x77e1a6d0c0ffee01|learn\(|resubmit|neutron-l3-agent|random-fully/.test(code(program)), code(program));
-    assert.match(program, /^\/\/ - 4 flow\(s\) of cookie 0x77e1a6d0c0ffee01 on br-int \(table 0, 23, 24, 25\): not selected/m);
-    assert.match(program, /^\/\/ - nat chain neutron-l3-agent-snat in qrouter-\S+ \(2 rule\(s\), jumped to\): another agent writes it$/m);
-    assert.match(program, /^\/\/ - nat chain neutron-l3-agent-float-snat in qrouter-\S+ \(0 rule\(s\)\): another agent writes it$/m);
+    assert.match(
+      program,
+      /^\/\/ - 4 flow\(s\) of cookie 0x77e1a6d0c0ffee01 on br-int \(table 0, 23, 24, 25\): not selected/m,
+    );
+    assert.match(
+      program,
+      /^\/\/ - nat chain neutron-l3-agent-snat in qrouter-\S+ \(2 rule\(s\), jumped to\): another agent writes it$/m,
+    );
+    assert.match(
+      program,
+      /^\/\/ - nat chain neutron-l3-agent-float-snat in qrouter-\S+ \(0 rule\(s\)\): another agent writes it$/m,
+    );
   });
 
   it("declares another cookie's flows, under that cookie, only when --cookie selects it", async () => {
     const cli = await runCli(adoptArgv(lab, "--bridge", "br-int", "--cookie", "0x77e1a6d0c0ffee01", "--netns", "none"));
     assert.equal(cli.code, 0, cli.stderr);
-    assert.match(code(cli.stdout), /new FlowTable\("br-int-flows-0x77e1a6d0c0ffee01", \{[^]*cookie: "0x77e1a6d0c0ffee01"/);
-    assert.match(code(cli.stdout), /actions: "learn\(table=26,priority=1,NXM_OF_ETH_DST\[\]=NXM_OF_ETH_SRC\[\],output:NXM_OF_IN_PORT\[\]\),NORMAL"/);
+    assert.match(
+      code(cli.stdout),
+      /new FlowTable\("br-int-flows-0x77e1a6d0c0ffee01", \{[^]*cookie: "0x77e1a6d0c0ffee01"/,
+    );
+    assert.match(
+      code(cli.stdout),
+      /actions: "learn\(table=26,priority=1,NXM_OF_ETH_DST\[\]=NXM_OF_ETH_SRC\[\],output:NXM_OF_IN_PORT\[\]\),NORMAL"/,
+    );
   });
 });
 
@@ -182,8 +268,10 @@ describe("ovslab adopt of the seed lab built by hand, with a Neutron agent's ext
 function normalisedPlan(script: string): string[] {
   const blocks = script.split(/\n(?=# ==== )/).slice(1);
   const sortBundles = (block: string) =>
-    block.replace(/(ovs-ofctl [^\n]*--bundle[^\n]*<<'OVSLAB_EOF'\n)([^]*?)(\nOVSLAB_EOF)/g,
-      (_m, head: string, body: string, tail: string) => head + body.split("\n").sort().join("\n") + tail);
+    block.replace(
+      /(ovs-ofctl [^\n]*--bundle[^\n]*<<'OVSLAB_EOF'\n)([^]*?)(\nOVSLAB_EOF)/g,
+      (_m, head: string, body: string, tail: string) => head + body.split("\n").sort().join("\n") + tail,
+    );
   return blocks.map((b) => sortBundles(b.trim())).sort();
 }
 
@@ -204,7 +292,9 @@ describe("ovslab adopt of the seed example built by pulumi up: the round trip @h
     await stack.up();
     await lab.resetCommandLog();
     // Its objects carry this stack's marks: --owner declares them as the program's own, under their marks' names.
-    const cli = await runCli(adoptArgv(lab, "--owner", `openstack-aio/${stackName}`, "--bridge", "br-int", "--bridge", "br-ex"));
+    const cli = await runCli(
+      adoptArgv(lab, "--owner", `openstack-aio/${stackName}`, "--bridge", "br-int", "--bridge", "br-ex"),
+    );
     assert.equal(cli.code, 0, cli.stderr);
     program = cli.stdout;
     dir = projectWith(program, "openstack-aio");

@@ -10,7 +10,8 @@ export const HAND_BUILT = path.resolve(__dirname, "..", "..", "fixtures", "adopt
 
 /** Which captured file answers a command of the reading. */
 function captured(argv: readonly string[]): string {
-  const file = argv[0] === "ovs-vsctl" ? "ovsdb.json" : argv[0] === "sh" ? "namespaces.txt" : `flows-${argv.at(-1)}.txt`;
+  const file =
+    argv[0] === "ovs-vsctl" ? "ovsdb.json" : argv[0] === "sh" ? "namespaces.txt" : `flows-${argv.at(-1)}.txt`;
   return fs.readFileSync(path.join(HAND_BUILT, file), "utf8");
 }
 

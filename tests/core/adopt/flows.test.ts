@@ -6,7 +6,13 @@ import { parseFlowDump } from "../../../core/live/flows";
 import { derivedCookie } from "../../../core/openflow/cookie";
 
 const bridge = (name: string, failMode = "secure"): LiveBridge => ({
-  name, failMode, datapathType: "netdev", protocols: [], externalIds: {}, otherConfig: {}, ports: [],
+  name,
+  failMode,
+  datapathType: "netdev",
+  protocols: [],
+  externalIds: {},
+  otherConfig: {},
+  ports: [],
 });
 const hostWith = (dumps: Record<string, string>): HostState => ({
   ovs: { bridges: [], portBridge: new Map() },
@@ -29,7 +35,10 @@ const NEUTRON = `NXST_FLOW reply (xid=0x4):
 
 describe("unquotePortNames", () => {
   it("drops the quotes --names puts around a port name only where the bare name means the same port", () => {
-    assert.equal(unquotePortNames('in_port="int-br-ex" actions=output:"qg-0c4c9d04-f0"'), "in_port=int-br-ex actions=output:qg-0c4c9d04-f0");
+    assert.equal(
+      unquotePortNames('in_port="int-br-ex" actions=output:"qg-0c4c9d04-f0"'),
+      "in_port=int-br-ex actions=output:qg-0c4c9d04-f0",
+    );
     // Digits alone are a port number bare, and a reserved word a reserved port: those keep their quotes.
     assert.equal(unquotePortNames('in_port="123",actions=output:"local"'), 'in_port="123",actions=output:"local"');
     assert.equal(unquotePortNames('in_port="a b"'), 'in_port="a b"');
@@ -46,9 +55,15 @@ describe("flowArgs", () => {
 describe("declareFlows", () => {
   it("adopts cookie 0, its flows table by table and highest priority first, never OVS's own flow, and lists other cookies", () => {
     const out = declareFlows(hostWith({ "br-int": NEUTRON }), options, [bridge("br-int", "standalone")]);
-    assert.deepEqual(out.flowTables.map((t) => [t.name, t.adopt, t.args.cookie, t.args.flows.map((f) => `${f.table ?? 0}/${f.priority}`)]), [
-      ["br-int-flows", true, undefined, ["0/3", "0/1", "1/9"]],
-    ]);
+    assert.deepEqual(
+      out.flowTables.map((t) => [
+        t.name,
+        t.adopt,
+        t.args.cookie,
+        t.args.flows.map((f) => `${f.table ?? 0}/${f.priority}`),
+      ]),
+      [["br-int-flows", true, undefined, ["0/3", "0/1", "1/9"]]],
+    );
     assert.deepEqual(out.leftAlone, [
       "flow priority=0 actions=NORMAL on br-int: OVS's own default flow of a standalone bridge",
       "3 flow(s) of cookie 0x77e1a6d0c0ffee01 on br-int (table 0, 24, 25): not selected (--cookie 0x77e1a6d0c0ffee01 adopts them)",
@@ -61,11 +76,18 @@ describe("declareFlows", () => {
   });
 
   it("declares a selected cookie under that cookie, with its flows as OVS printed them", () => {
-    const out = declareFlows(hostWith({ "br-int": NEUTRON }), { ...options, cookies: ["0x77e1a6d0c0ffee01"] }, [bridge("br-int")]);
+    const out = declareFlows(hostWith({ "br-int": NEUTRON }), { ...options, cookies: ["0x77e1a6d0c0ffee01"] }, [
+      bridge("br-int"),
+    ]);
     const table = out.flowTables.find((t) => t.args.cookie !== undefined)!;
     assert.equal(table.name, "br-int-flows-0x77e1a6d0c0ffee01");
     assert.equal(table.args.cookie, "0x77e1a6d0c0ffee01");
-    assert.deepEqual(table.args.flows[1], { table: 24, priority: 2, match: "arp,in_port=tap0f4a,arp_spa=10.0.0.5", actions: "resubmit(,25)" });
+    assert.deepEqual(table.args.flows[1], {
+      table: 24,
+      priority: 2,
+      match: "arp,in_port=tap0f4a,arp_spa=10.0.0.5",
+      actions: "resubmit(,25)",
+    });
   });
 
   it("declares the program's own ovslab cookie under its table's name, and leaves another stack's", () => {
@@ -73,15 +95,21 @@ describe("declareFlows", () => {
     const other = derivedCookie("FlowTable", "lab/prod/FlowTable/br-int-flows");
     const dump = ` cookie=${other}, priority=5 actions=drop\n cookie=${own}, priority=1 actions=NORMAL\n priority=2 actions=drop`;
     const out = declareFlows(hostWith({ "br-int": dump }), { ...options, owner: "lab/dev" }, [bridge("br-int")]);
-    assert.deepEqual(out.flowTables.map((t) => [t.name, t.adopt, t.args.cookie]), [
-      ["br-int-flows", false, undefined],
-      ["br-int-flows-2", true, undefined],
+    assert.deepEqual(
+      out.flowTables.map((t) => [t.name, t.adopt, t.args.cookie]),
+      [
+        ["br-int-flows", false, undefined],
+        ["br-int-flows-2", true, undefined],
+      ],
+    );
+    assert.deepEqual(out.leftAlone, [
+      `1 flow(s) of cookie ${other} on br-int (table 0): another ovslab resource's or stack's cookie`,
     ]);
-    assert.deepEqual(out.leftAlone, [`1 flow(s) of cookie ${other} on br-int (table 0): another ovslab resource's or stack's cookie`]);
   });
 
   it("lists a flow a FlowTable cannot state; of a selected cookie, it keeps the whole cookie out", () => {
-    const dump = " priority=7 send_flow_rem actions=drop\n cookie=0x9, priority=6 actions=drop\n cookie=0x9, importance=3, priority=5 actions=drop";
+    const dump =
+      " priority=7 send_flow_rem actions=drop\n cookie=0x9, priority=6 actions=drop\n cookie=0x9, importance=3, priority=5 actions=drop";
     const out = declareFlows(hostWith({ br: dump }), { ...options, cookies: ["0x9"] }, [bridge("br")]);
     assert.deepEqual(out.flowTables, []);
     assert.deepEqual(out.leftAlone, [

@@ -26,8 +26,17 @@ describe("adoptProgram", () => {
   it("leaves a namespace --netns does not select, and the ports whose devices it holds, as comments", () => {
     const o = { ...options, netns: ["qrouter-*"] };
     const program = adoptHost(handBuilt(o).host, o, "h");
-    assert.deepEqual(program.routers.map((r) => r.name), ["qrouter-f44651e2-0aab-435b-ad11-7ad4255825c7"]);
-    assert.ok(program.leftAlone.includes("port jill on br-int: its device is in namespace vm-jill, which was not selected"));
-    assert.deepEqual(program.bridges.map((b) => b.args.ports), [undefined, undefined], "no port is declared twice");
+    assert.deepEqual(
+      program.routers.map((r) => r.name),
+      ["qrouter-f44651e2-0aab-435b-ad11-7ad4255825c7"],
+    );
+    assert.ok(
+      program.leftAlone.includes("port jill on br-int: its device is in namespace vm-jill, which was not selected"),
+    );
+    assert.deepEqual(
+      program.bridges.map((b) => b.args.ports),
+      [undefined, undefined],
+      "no port is declared twice",
+    );
   });
 });

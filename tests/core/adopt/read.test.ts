@@ -8,14 +8,24 @@ import { handBuilt } from "./fixtures";
 describe("readHost", () => {
   it("reads every bridge and every namespace, then each selected bridge's flows with port names and no statistics", () => {
     const { ran } = handBuilt({ bridges: ["br-int"] });
-    assert.deepEqual(ran.map((argv) => argv.slice(0, 2)), [["ovs-vsctl", "--format=json"], ["sh", "-c"], ["ovs-ofctl", "-O"]]);
+    assert.deepEqual(
+      ran.map((argv) => argv.slice(0, 2)),
+      [
+        ["ovs-vsctl", "--format=json"],
+        ["sh", "-c"],
+        ["ovs-ofctl", "-O"],
+      ],
+    );
     assert.deepEqual(ran[2], ["ovs-ofctl", "-O", "OpenFlow10", "--no-stats", "--names", "dump-flows", "br-int"]);
   });
 
   it("runs only commands that read: OVSDB and flow reads, and the routers' own read of every namespace", () => {
     const { ran } = handBuilt();
     assert.deepEqual(writesIn(ran.filter((argv) => argv[0] !== "sh")), []);
-    assert.deepEqual(ran.filter((argv) => argv[0] === "sh"), [readRouters(Object.keys(routerSysctls(true)).sort()).argv]);
+    assert.deepEqual(
+      ran.filter((argv) => argv[0] === "sh"),
+      [readRouters(Object.keys(routerSysctls(true)).sort()).argv],
+    );
   });
 
   it("returns the host's bridges, every namespace and the flows of the selected bridges", () => {
