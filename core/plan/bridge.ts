@@ -10,7 +10,7 @@ import { pickKeys, planMap, sameList } from "./maps";
 import { OwnershipConflict } from "./errors";
 
 /** What a bridge looks like right after `add-br`: the baseline for creating one. */
-function freshBridge(name: string): LiveBridge {
+export function freshBridge(name: string): LiveBridge {
   return {
     name,
     failMode: "standalone",

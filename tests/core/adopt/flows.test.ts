@@ -2,18 +2,11 @@ import { strict as assert } from "node:assert";
 import { declareFlows, flowArgs, unquotePortNames } from "../../../core/adopt/flows";
 import { HostState } from "../../../core/adopt/model";
 import { LiveBridge } from "../../../core/live/bridge";
+import { freshBridge } from "../../../core/plan/bridge";
 import { parseFlowDump } from "../../../core/live/flows";
 import { derivedCookie } from "../../../core/openflow/cookie";
 
-const bridge = (name: string, failMode = "secure"): LiveBridge => ({
-  name,
-  failMode,
-  datapathType: "netdev",
-  protocols: [],
-  externalIds: {},
-  otherConfig: {},
-  ports: [],
-});
+const bridge = (name: string, failMode = "secure"): LiveBridge => ({ ...freshBridge(name), failMode });
 const hostWith = (dumps: Record<string, string>): HostState => ({
   ovs: { bridges: [], portBridge: new Map() },
   flows: Object.fromEntries(Object.entries(dumps).map(([b, text]) => [b, parseFlowDump(text)])),

@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { declareOvs, portArgs } from "../../../core/adopt/ovs";
 import { HostState } from "../../../core/adopt/model";
 import { LiveBridge, LivePort } from "../../../core/live/bridge";
+import { freshBridge } from "../../../core/plan/bridge";
 
 const port = (name: string, more: Partial<LivePort> = {}): LivePort => ({
   name,
@@ -12,12 +13,7 @@ const port = (name: string, more: Partial<LivePort> = {}): LivePort => ({
   ...more,
 });
 const bridge = (name: string, ports: LivePort[], more: Partial<LiveBridge> = {}): LiveBridge => ({
-  name,
-  failMode: "standalone",
-  datapathType: "system",
-  protocols: [],
-  externalIds: {},
-  otherConfig: {},
+  ...freshBridge(name),
   ports,
   ...more,
 });
