@@ -155,6 +155,35 @@ export function bundle(bridge: string, lines: readonly string[], why: string): O
   };
 }
 
+/** The one version in which a modify with a cookie (no mask) changes a flow's cookie. */
+export const COOKIE_MOVE_PROTOCOL = "OpenFlow10";
+
+/**
+ * Moves flows someone else added to our cookie, in place: for each, `modify_strict` of its
+ * table, priority and match, guarded by its present cookie (`cookie=OLD/-1`), with its own
+ * actions and `cookie=NEW`. Checked on OVS 3.1: only OpenFlow 1.0 changes a cookie by a
+ * modify (1.1 and later keep it, bundles included), and the modify keeps `n_packets` and
+ * `duration`; an `add` over the flow would change the cookie but restart its duration. A
+ * modify never removes the flow and only the cookie changes, which no packet looks at, so
+ * there is no gap; OpenFlow 1.0 has no bundles, so each flow moves on its own, guarded.
+ */
+export function moveCookies(
+  bridge: string,
+  flows: ReadonlyArray<FlowText & { cookie: string }>,
+  to: string,
+  why: string,
+): Op | undefined {
+  if (flows.length === 0) return undefined;
+  const line = (f: FlowText & { cookie: string }) =>
+    [`modify_strict table=${f.table}`, `priority=${f.priority}`, `cookie=${f.cookie}/-1`, `cookie=${to}`,
+      ...(f.match ? [f.match] : []), `actions=${f.actions}`].join(",");
+  return {
+    argv: ["ovs-ofctl", "-O", COOKIE_MOVE_PROTOCOL, "add-flows", bridge, "-"],
+    stdin: flows.map((f) => line(f) + "\n").join(""),
+    why,
+  };
+}
+
 /** A flow as `dump-flows --no-names` printed it, with everything `add-flows` needs to make it again. */
 export interface DumpedFlowText extends FlowText {
   cookie: string;

@@ -74,6 +74,7 @@ const UNMIRRORED: Record<string, string> = {
   "tests/engine/failedCreate.test.ts": "the real Pulumi engine: a create that fails halfway is recorded",
   "tests/engine/flowRule.test.ts": "the real Pulumi engine driving FlowRule",
   "tests/engine/twoStacks.test.ts": "the real Pulumi engine: two stacks sharing a bridge",
+  "tests/engine/adopt.test.ts": "the real Pulumi engine taking over a lab built by hand (adopt: true)",
   "tests/engine/inline.test.ts": "the real Pulumi engine driving every kind",
   "tests/engine/oldState.test.ts": "state written by earlier versions, through the real engine",
   "tests/engine/serialize.test.ts": "what Pulumi serializes of each kind's provider",
