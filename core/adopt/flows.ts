@@ -118,8 +118,8 @@ export function declareFlows(
         name,
         args: {
           bridge: bridge.name,
-          flows: stated.map(flowArgs),
           ...(cookie !== 0n && cookie !== own ? { cookie: hex } : {}),
+          flows: stated.map(flowArgs),
         },
         adopt: cookie !== own,
         notes:

@@ -81,6 +81,36 @@ function withRefs(value: unknown, refs: Map<string, Raw>): unknown {
   );
 }
 
+/** The ports a resource puts on bridges. */
+function portsOf(d: Declared<unknown>): Array<{ bridge: string; port: string }> {
+  const args = d.args as {
+    a?: { bridge: string; port: string };
+    b?: { bridge: string; port: string };
+    bridge?: string;
+    name: string;
+    interfaces?: Array<{ bridge: string; name: string }>;
+  };
+  if (args.a && args.b) return [args.a, args.b];
+  if (args.interfaces) return args.interfaces.map((i) => ({ bridge: i.bridge, port: i.name }));
+  return args.bridge !== undefined ? [{ bridge: args.bridge, port: args.name }] : [];
+}
+
+/**
+ * The resources whose ports a flow table's flows name (`in_port=phy-br-ex`): OVS refuses a
+ * flow naming a port that is not there yet, so on an empty host the table must wait for them.
+ */
+export function flowDependencies(program: AdoptedProgram): Map<Declared<unknown>, Declared<unknown>[]> {
+  const owners = [...program.patchPairs, ...program.tunnelPorts, ...program.routers] as Declared<unknown>[];
+  const deps = new Map<Declared<unknown>, Declared<unknown>[]>();
+  for (const table of program.flowTables) {
+    const text = table.args.flows.map((f) => `${f.match ?? ""} ${f.actions}`).join(" ");
+    const named = (port: string) => text.split(/[\s=:,()"[\]]+/).includes(port);
+    const found = owners.filter((d) => portsOf(d).some((p) => p.bridge === table.args.bridge && named(p.port)));
+    if (found.length) deps.set(table, found);
+  }
+  return deps;
+}
+
 export interface RenderOptions {
   /** Write `adopt: true` on what is taken over (the `adopt` resource argument). Default true. */
   adoptFlag?: boolean;
@@ -155,11 +185,18 @@ export function renderProgram(program: AdoptedProgram, options: RenderOptions = 
     connection: new Raw("connection"),
     ...(adoptFlag && d.adopt ? { adopt: new Raw("adopt") } : {}),
   });
-  const statement = (cls: string, d: Declared<unknown>, variable?: string) => {
+  const deps = flowDependencies(program);
+  const needed = new Set([...deps.values()].flat());
+  const variables = new Map<Declared<unknown>, string>();
+  const statement = (cls: string, d: Declared<unknown>, variable?: string, stated: unknown = d.args) => {
     lines.push("");
     for (const note of d.notes) lines.push(`// ${commentText(note)}`);
-    const args = { ...common(d), ...(withRefs(d.args, refs) as object) };
-    const call = `new ${cls}(${quote(d.name)}, ${literal(args, "", WIDTH - cls.length - d.name.length - 30)});`;
+    const args = { ...common(d), ...(withRefs(stated, refs) as object) };
+    const after = deps.get(d);
+    const opts = after ? `, { dependsOn: [${after.map((x) => variables.get(x)).join(", ")}] }` : "";
+    const call = `new ${cls}(${quote(d.name)}, ${literal(args, "", WIDTH - cls.length - d.name.length - 30)}${opts});`;
+    if (needed.has(d)) variable ??= variableName(d.name, taken);
+    if (variable) variables.set(d, variable);
     lines.push(variable ? `const ${variable} = ${call}` : call);
   };
   for (const bridge of program.bridges) {
@@ -170,14 +207,17 @@ export function renderProgram(program: AdoptedProgram, options: RenderOptions = 
         : bridge.args;
     // The name is stated when the resource's name differs from the bridge's (the default).
     const { name, ...rest } = args;
-    statement("Bridge", { ...bridge, args: bridge.name === name ? rest : args }, variable);
+    statement("Bridge", bridge, variable, bridge.name === name ? rest : args);
     refs.set(bridge.args.name, new Raw(`${variable}.name`));
   }
-  for (const [cls, list] of classes.slice(1, -1)) for (const d of list as Declared<unknown>[]) statement(cls, d);
+  for (const d of program.patchPairs) statement("PatchPair", d);
+  for (const d of program.tunnelPorts) statement("TunnelPort", d);
   for (const r of program.routers) {
     const sysctls = r.args.sysctls && sysctlNames.get(JSON.stringify(r.args.sysctls));
-    statement("RouterNamespace", sysctls ? { ...r, args: { ...r.args, sysctls } } : r);
+    statement("RouterNamespace", r, undefined, sysctls ? { ...r.args, sysctls } : r.args);
   }
+  // Flows last: they may name any port the resources above put on a bridge.
+  for (const d of program.flowTables) statement("FlowTable", d);
   if (program.leftAlone.length) {
     lines.push("", "// Left alone: not declared, so this program never changes or deletes them.");
     for (const line of program.leftAlone) lines.push(`// - ${commentText(line)}`);

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { adoptHost, adoptProgram } from "../../../core/adopt";
 import { HAND_BUILT, handBuilt } from "./fixtures";
 
-const options = { bridges: ["br-int", "br-ex"], netns: [], cookies: [] };
+const options = { bridges: ["br-int", "br-ex"], netns: [], cookies: ["0x5eed"] };
 
 describe("adoptProgram", () => {
   it("turns the hand-built lab, as its host printed it, into the expected program text", () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import * as ts from "typescript";
-import { commentText, literal, renderProgram, variableName } from "../../../core/adopt/render";
+import { commentText, flowDependencies, literal, renderProgram, variableName } from "../../../core/adopt/render";
 import { AdoptedProgram } from "../../../core/adopt/model";
 import { typecheck } from "../../support/typecheck";
 
@@ -116,7 +116,7 @@ function run(program: string): Array<{ cls: string; name: string; args: Record<s
 
 describe("renderProgram", () => {
   it("compiles against the SDK whatever the names and values are", () => {
-    const program = renderProgram(AWKWARD, { module: "../../../sdk", adoptFlag: false });
+    const program = renderProgram(AWKWARD, { module: "../../../sdk" });
     assert.deepEqual(
       typecheck(["tests/core/adopt/awkward.generated.ts"], { "tests/core/adopt/awkward.generated.ts": program }),
       [],
@@ -128,8 +128,8 @@ describe("renderProgram", () => {
     const declared = [
       ...AWKWARD.bridges.map((d) => ["Bridge", d] as const),
       ...AWKWARD.patchPairs.map((d) => ["PatchPair", d] as const),
-      ...AWKWARD.flowTables.map((d) => ["FlowTable", d] as const),
       ...AWKWARD.routers.map((d) => ["RouterNamespace", d] as const),
+      ...AWKWARD.flowTables.map((d) => ["FlowTable", d] as const),
     ];
     assert.deepEqual(
       made.map((m) => [m.cls, m.name]),
@@ -164,5 +164,37 @@ describe("renderProgram", () => {
     assert.ok(!/\badopt\b/.test(renderProgram(AWKWARD, { adoptFlag: false }).replace(/^\/\/.*$/gm, "")));
     const owned = { ...AWKWARD, bridges: AWKWARD.bridges.slice(2), patchPairs: [], flowTables: [], routers: [] };
     assert.ok(!/\badopt\b/.test(renderProgram(owned).replace(/^\/\/.*$/gm, "")));
+  });
+});
+
+describe("flowDependencies", () => {
+  it("makes a flow table wait for the resources whose ports on its bridge its flows name, and only those", () => {
+    const pair = AWKWARD.patchPairs[0];
+    const [vm, other] = AWKWARD.routers;
+    const table = (bridge: string, match: string) => ({
+      name: `t-${match}`,
+      args: { bridge, flows: [{ priority: 1, match, actions: "output:p-a" }] },
+      adopt: true,
+      notes: [],
+    });
+    const tables = [
+      table("br-int", "in_port=i1"),
+      table("br-int", "ip"),
+      table("class", "in_port=p-b"),
+      table("x", ""),
+    ];
+    const deps = flowDependencies({ ...AWKWARD, flowTables: tables });
+    assert.deepEqual(
+      [...deps].map(([t, d]) => [t.name, d.map((x) => x.name)]),
+      [
+        ["t-in_port=i1", [pair.name, vm.name]],
+        ["t-ip", [pair.name]],
+        ["t-in_port=p-b", [pair.name]],
+      ],
+    );
+    assert.ok(!deps.get(tables[0])!.includes(other), "ns-2 has no port named in them");
+    const program = renderProgram({ ...AWKWARD, flowTables: tables });
+    assert.match(program, /^const pairQ = new PatchPair\("pair \\"q\\"", \{$/m);
+    assert.match(program, /^\}, \{ dependsOn: \[pairQ, ns1\] \}\);$/m);
   });
 });
