@@ -1,9 +1,8 @@
 // `ovslab adopt`'s pure part: the host as read (read.ts) -> the program's declarations
 // (ovs.ts, flows.ts, routers.ts) -> TypeScript text (render.ts).
-import { OWNER_KEY } from "../schema/common";
-import { AdoptedProgram, AdoptOptions, HostState, whose } from "./model";
+import { AdoptedProgram, AdoptOptions, HostState } from "./model";
 import { declareFlows } from "./flows";
-import { declareOvs, selectBridges } from "./ovs";
+import { bridgeOwner, declareOvs, selectBridges } from "./ovs";
 import { declareRouters, placeDevices } from "./routers";
 import { renderProgram } from "./render";
 
@@ -17,7 +16,7 @@ export function adoptHost(host: HostState, options: AdoptOptions, source: string
     throw new Error(`no bridge ${missing.join(", ")} on the host (--bridge names an existing bridge)`);
   const { claimed, elsewhere } = placeDevices(host, options);
   const ovs = declareOvs(host, options, claimed, elsewhere);
-  const adoptable = bridges.filter((b) => !("foreign" in whose(b.externalIds[OWNER_KEY], options)));
+  const adoptable = bridges.filter((b) => !("foreign" in bridgeOwner(b, options)));
   const flows = declareFlows(host, options, adoptable);
   const routers = declareRouters(host, options, new Set(adoptable.map((b) => b.name)));
   return {

@@ -6,13 +6,21 @@ import { KEPT_KEY, OWNER_KEY } from "../schema/common";
 import { PatchPairArgs } from "../schema/patchPair";
 import { TUNNEL_TYPES, TunnelPortArgs } from "../schema/tunnelPort";
 import { LiveBridge, LivePort } from "../live/bridge";
-import { AdoptOptions, Declared, HostState, Names, whose } from "./model";
+import { AdoptOptions, Declared, HostState, Names, whose, Whose } from "./model";
 
 export interface OvsDeclarations {
   bridges: Declared<BridgeArgs>[];
   patchPairs: Declared<PatchPairArgs>[];
   tunnelPorts: Declared<TunnelPortArgs>[];
   leftAlone: string[];
+}
+
+/**
+ * A bridge's owner: its mark, or the stack it is kept for (ovslab kept it, unmarked, for
+ * someone else's ports or flows; that stack takes it back, no other may adopt it).
+ */
+export function bridgeOwner(bridge: LiveBridge, options: AdoptOptions): Whose {
+  return whose(bridge.externalIds[OWNER_KEY] ?? bridge.externalIds[KEPT_KEY], options);
 }
 
 /** The selected bridges in the order asked for (every bridge by name when none), and those that are missing. */
@@ -83,8 +91,9 @@ export function declareOvs(
   const { bridges } = selectBridges(host, options);
   const names = { bridge: new Names(), pair: new Names(), tunnel: new Names() };
   const adoptable = bridges.filter((b) => {
-    const owner = whose(b.externalIds[OWNER_KEY], options);
-    if ("foreign" in owner) out.leftAlone.push(`bridge ${b.name}, its ports and flows: owned by ${owner.foreign}`);
+    const owner = bridgeOwner(b, options);
+    const how = b.externalIds[OWNER_KEY] === undefined ? "kept by" : "owned by";
+    if ("foreign" in owner) out.leftAlone.push(`bridge ${b.name}, its ports and flows: ${how} ${owner.foreign}`);
     return !("foreign" in owner);
   });
   const rank = new Map(adoptable.map((b, i) => [b.name, i]));
@@ -93,7 +102,7 @@ export function declareOvs(
   const paired = new Set<string>();
 
   for (const bridge of adoptable) {
-    const owner = whose(bridge.externalIds[OWNER_KEY], options);
+    const owner = bridgeOwner(bridge, options);
     const ports: PortArgs[] = [];
     for (const port of bridge.ports) {
       const portOwner = whose(port.externalIds[OWNER_KEY], options);

@@ -131,7 +131,7 @@ describe("declareOvs", () => {
     ]);
   });
 
-  it("lists what another ovslab stack owns, declares what --owner's stack owns under its marks' names without adopt", () => {
+  it("lists what another ovslab stack owns or keeps, declares --owner's stack's under its marks' names, no adopt", () => {
     const mark = (owner: string) => ({ "ovslab-owner": owner });
     const host = hostOf(
       bridge("br-a", [port("p1", { externalIds: mark("other/prod/Bridge/br-a") })], {
@@ -139,14 +139,21 @@ describe("declareOvs", () => {
         otherConfig: { "datapath-id": "1" },
       }),
       bridge("br-b", [], { externalIds: { ...mark("other/prod/Bridge/br-b"), team: "x" } }),
+      bridge("br-c", [], { externalIds: { "ovslab-kept-by": "other/prod/Bridge/br-c" } }),
+      bridge("br-d", [], { externalIds: { "ovslab-kept-by": "lab/dev/Bridge/br-d" } }),
     );
     const out = declareOvs(host, { ...options, owner: "lab/dev" }, new Set(), new Map());
     assert.deepEqual(
       out.bridges.map((b) => [b.name, b.adopt, b.args]),
-      [["integration", false, { name: "br-a", otherConfig: { "datapath-id": "1" } }]],
+      [
+        ["integration", false, { name: "br-a", otherConfig: { "datapath-id": "1" } }],
+        // Kept for this stack: it takes the bridge back on its next up, under the name it had.
+        ["br-d", false, { name: "br-d" }],
+      ],
     );
     assert.deepEqual(out.leftAlone, [
       "bridge br-b, its ports and flows: owned by other/prod/Bridge/br-b",
+      "bridge br-c, its ports and flows: kept by other/prod/Bridge/br-c",
       "port p1 on br-a: owned by other/prod/Bridge/br-a",
     ]);
   });
