@@ -64,7 +64,9 @@ export function handRules(live: LiveTable, desired: Record<Hook, Rule[]>): Rule[
 export function planNat(ns: string, spec: RouterNamespaceSpec, live: LiveTable, adopt?: boolean): Op[] {
   const desired = desiredNat(spec);
   const taken = adopt ? handRules(live, desired) : [];
-  if (taken.length === 0 && HOOKS.every((hook) => hookInPlace(live, hook, desired[hook]))) return [];
+  // A hook with nothing to do needs no chain of ours: a namespace without NAT (a lab VM) has none.
+  const idle = (hook: Hook) => desired[hook].length === 0 && !hasChain(live, OUR_CHAINS[hook]) && jumps(live, hook) === 0;
+  if (taken.length === 0 && HOOKS.every((hook) => idle(hook) || hookInPlace(live, hook, desired[hook]))) return [];
   const lines: RestoreLine[] = HOOKS.map((hook) => declareChain(OUR_CHAINS[hook]));
   for (const hook of HOOKS) {
     const count = jumps(live, hook);
