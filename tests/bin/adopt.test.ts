@@ -16,6 +16,10 @@ import { runCli, REPO } from "./cli";
 import { removeState, scratchState, writesSince } from "../engine/support";
 import { buildByHand, markWrite } from "../engine/adoptHost";
 import { writesIn } from "../support/commands";
+import { FlowText, loadCorpus, portNamesIn } from "../support/flowCorpus";
+import { FLOW_FLAGS } from "../../core/openflow/fields";
+import { call } from "../../providers/entry";
+import { closeAll } from "../../transport/pool";
 
 const ROUTER = "qrouter-f44651e2-0aab-435b-ad11-7ad4255825c7";
 
@@ -279,6 +283,62 @@ describe("ovslab adopt of the seed lab built by hand, with a Neutron agent's ext
     assert.deepEqual(preview.changeSummary, { same: 12 });
     assert.deepEqual(await writesSince(lab), []);
     assert.deepEqual(await neutron(), extras, "the Neutron agent's flows and chain are as they were");
+  });
+});
+
+describe("ovslab adopt of a bridge holding the flow corpus under another cookie @host", function () {
+  this.timeout(300_000);
+  const BRIDGE = "br-c";
+  let lab: LabHost;
+  let dir: string;
+  let program: string;
+  let added: number;
+
+  before(async () => {
+    lab = await startLabHost();
+    // Real flows written by others (tests/fixtures/flows/corpus.tsv), all a FlowTable can state
+    // (no flow-mod flags, no importance), added by OVS itself under a Neutron-like cookie.
+    const flows = loadCorpus().filter(
+      (f) =>
+        typeof f.args !== "string" &&
+        !f.text.split(/[\s,]+/).some((w) => FLOW_FLAGS.has(w) || w.startsWith("importance=")),
+    );
+    const names = [...new Set(flows.flatMap((f) => portNamesIn(f.args as FlowText)))].sort();
+    const ports = names.flatMap((n) => ["--", "add-port", BRIDGE, n, "--", "set", "Interface", n, "type=internal"]);
+    await lab.sh(["ovs-vsctl", "add-br", BRIDGE, "--", "set", "Bridge", BRIDGE, "datapath_type=netdev", ...ports]);
+    const script =
+      'n=0; while IFS= read -r l; do ovs-ofctl -O OpenFlow14 add-flow "$1" "cookie=0x77,$l" 2>/dev/null && n=$((n+1)); done; echo $n';
+    await lab.sh(["sh", "-c", script, "sh", BRIDGE], flows.map((f) => f.text).join("\n") + "\n");
+    added = (await lab.sh(["ovs-ofctl", "--no-stats", "dump-flows", BRIDGE, "cookie=0x77/-1"]))
+      .split("\n")
+      .filter((l) => l.includes("cookie=0x77")).length;
+    const cli = await runCli(adoptArgv(lab, "--bridge", BRIDGE, "--cookie", "0x77", "--netns", "none"));
+    assert.equal(cli.code, 0, cli.stderr);
+    program = cli.stdout;
+    dir = projectWith(program, "corpus");
+  });
+
+  after(async () => {
+    await closeAll();
+    await lab?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("declares every one of them in one FlowTable that keeps the cookie, and lists none", async () => {
+    assert.ok(added >= 300, `${added} flows on the bridge`);
+    assert.doesNotMatch(program, /cookie 0x77/, "no flow of the cookie left alone");
+    const tables = (await loadLab(dir)).ofKind("flowTable");
+    assert.deepEqual(
+      tables.map((t) => [t.spec.cookie, t.spec.flows.length]),
+      [["0x77", added]],
+    );
+  });
+
+  it("declares them as OVS reads the flows that are there: the table's own provider finds nothing to change", async () => {
+    const [table] = (await loadLab(dir)).ofKind("flowTable");
+    const props = { ...(table.spec as object), connection: lab.connection, owner: table.owner };
+    const diff = await call("flowTable", "diff", table.id, props, props);
+    assert.equal(diff.changes, false);
   });
 });
 
