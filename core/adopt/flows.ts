@@ -2,10 +2,11 @@
 // Cookie 0 (every flow added without one) is adopted by default, under the table's own
 // cookie; another cookie only when asked for (`--cookie`), and then kept as it is; an
 // ovslab cookie only when it is the program's own. Everything else is listed, never declared.
-import { FlowArgs, flowSpec, FlowTableArgs } from "../schema/flow";
+import { FlowArgs, flowIdentity, flowSpec, FlowTableArgs } from "../schema/flow";
 import { DERIVED_COOKIE_PREFIX, derivedCookie, formatCookie, parseCookie } from "../openflow/cookie";
 import { PORT_NAME, RESERVED_PORTS } from "../openflow/ports";
 import { FLOW_TABLE_COOKIE_KIND } from "../plan/flowTable";
+import { UNKEPT_FLAGS } from "../plan/flows";
 import { LiveBridge } from "../live/bridge";
 import { DumpedFlow } from "../live/flows";
 import { AdoptOptions, Declared, HostState, Names } from "./model";
@@ -43,11 +44,35 @@ export function flowText(flow: DumpedFlow): string {
 
 /** Why a FlowTable cannot state this flow exactly, or undefined. */
 function unmodelled(flow: DumpedFlow): string | undefined {
-  const flags = flow.flags.filter((f) => f !== "check_overlap");
+  const flags = flow.flags.filter((f) => !UNKEPT_FLAGS.has(f));
   if (flags.length) return `flags ${flags.join(",")} (FlowTable has no field for them)`;
   if (flow.importance) return `importance=${flow.importance} (FlowTable has no field for it)`;
   const parsed = flowSpec.safeParse(flowArgs(flow));
   return parsed.success ? undefined : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+}
+
+/**
+ * Flows that read as one (table, priority and match) yet are two on the host: OVS keeps a
+ * match on an all-zero mask (`dl_dst=aa:bb:cc:dd:ee:ff/00:00:00:00:00:00`) apart from no match,
+ * and prints both the same. Neither can be stated: a table naming that identity means either.
+ */
+function twins(flows: DumpedFlow[]): Array<readonly [DumpedFlow, string]> {
+  const seen = new Map<string, number>();
+  const found: Array<readonly [DumpedFlow, string]> = [];
+  flows.forEach((f, i) => {
+    let id: string;
+    try {
+      id = flowIdentity({ table: f.table, priority: f.priority, match: unquotePortNames(f.match), actions: f.actions });
+    } catch {
+      return; // a match the grammar cannot read is reported by unmodelled()
+    }
+    const first = seen.get(id);
+    if (first === undefined) return void seen.set(id, i);
+    const why = "the host holds another flow that prints the same table, priority and match";
+    if (!found.some(([x]) => x === flows[first])) found.push([flows[first], why]);
+    found.push([f, why]);
+  });
+  return found;
 }
 
 /** OVS's own `priority=0 actions=NORMAL` of a standalone bridge: it comes back by itself. */
@@ -104,7 +129,8 @@ export function declareFlows(
         );
         continue;
       }
-      const problems = flows.map((f) => [f, unmodelled(f)] as const).filter(([, why]) => why !== undefined);
+      const unstated = flows.map((f) => [f, unmodelled(f)] as const).filter(([, why]) => why !== undefined);
+      const problems = [...unstated, ...twins(flows.filter((f) => !unstated.some(([u]) => u === f)))];
       if (cookie !== 0n && problems.length) {
         // A table of this cookie would delete the flows it does not state: all of them stay as they are.
         leftAlone.push(`${where}: ${problems.length} of them cannot be stated (${problems[0][1]})`);

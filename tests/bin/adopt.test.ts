@@ -1,9 +1,9 @@
 // `ovslab adopt` for real: the command, run as a user runs it, reads a throwaway lab host
-// over SSH. A lab built by hand (no ovslab) comes back as a program that compiles and
-// declares every object, with a Neutron agent's extras as comments only; the seed example
-// built by `pulumi up` comes back as a program whose `ovslab plan` is the seed's own.
+// over SSH. A lab built by hand (no ovslab) comes back as a program that compiles, declares
+// every object and is taken over by `pulumi up` writing only marks, with a Neutron agent's
+// extras as comments only; a bridge of real flows under another cookie comes back as the
+// flows OVS holds. The round trip of the seed example: adoptRoundTrip.test.ts.
 import { strict as assert } from "node:assert";
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LabHost, startLabHost } from "../../lab";
@@ -12,7 +12,8 @@ import { hostConfig } from "../../engine/hostConfig";
 import { StateDir } from "../../engine/stateDir";
 import { loadLab } from "../../testing";
 import { AdoptUsageError, parseAdoptArgs } from "../../bin/adopt";
-import { runCli, REPO } from "./cli";
+import { runCli } from "./cli";
+import { adoptArgv, code, projectWith, tsc } from "./adoptSupport";
 import { removeState, scratchState, writesSince } from "../engine/support";
 import { buildByHand, markWrite } from "../engine/adoptHost";
 import { writesIn } from "../support/commands";
@@ -75,66 +76,6 @@ describe("ovslab adopt's options", () => {
     assert.match(cli.stderr, /ovslab adopt --host HOST/);
   });
 });
-
-/** A project directory inside the checkout (so `ovslab` resolves) holding `program` as index.ts. */
-function projectWith(program: string, project: string): string {
-  fs.mkdirSync(path.join(REPO, ".ovslab", "tmp"), { recursive: true });
-  const dir = fs.mkdtempSync(path.join(REPO, ".ovslab", "tmp", "adopted-"));
-  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${project}\nruntime: nodejs\n`);
-  fs.writeFileSync(path.join(dir, "index.ts"), program);
-  return dir;
-}
-
-/** `tsc --strict` of a project's index.ts, as a user's project compiles it; its output (empty when clean). */
-function tsc(dir: string): Promise<string> {
-  const argv = [
-    path.join(REPO, "node_modules", "typescript", "bin", "tsc"),
-    "--noEmit",
-    "--strict",
-    "--target",
-    "ES2022",
-    "--module",
-    "commonjs",
-    "--moduleResolution",
-    "node",
-    "--esModuleInterop",
-    "--skipLibCheck",
-    "index.ts",
-  ];
-  return new Promise((resolve) =>
-    execFile(path.join(REPO, "node_modules", ".bin", "node"), argv, { cwd: dir }, (_e, stdout, stderr) =>
-      resolve(stdout + stderr),
-    ),
-  );
-}
-
-/** The `adopt` command line for a lab host, its key in a file of the lab's temp dir. */
-function adoptArgv(lab: LabHost, ...more: string[]): string[] {
-  const keyFile = path.join(lab.dir, "adopt-key");
-  fs.writeFileSync(keyFile, lab.connection.privateKey, { mode: 0o600 });
-  const c = lab.connection;
-  return [
-    "adopt",
-    "--host",
-    c.host,
-    "--port",
-    String(c.port),
-    "--user",
-    c.user,
-    "--key",
-    keyFile,
-    "--host-key",
-    c.hostKey,
-    ...more,
-  ];
-}
-
-/** Code lines only: comments dropped, so what is declared can be told from what is listed. */
-const code = (program: string) =>
-  program
-    .split("\n")
-    .filter((l) => !l.trim().startsWith("//"))
-    .join("\n");
 
 describe("ovslab adopt of the seed lab built by hand, with a Neutron agent's extras @host", function () {
   this.timeout(300_000);
@@ -286,6 +227,13 @@ describe("ovslab adopt of the seed lab built by hand, with a Neutron agent's ext
   });
 });
 
+/**
+ * OVS keeps this flow apart from the flow with no match, yet prints it with none: beside one,
+ * the two cannot be told apart, and the cookie holding them is listed, not declared
+ * (tests/core/adopt/flows.test.ts).
+ */
+const PRINTED_ALIKE = ["dl_dst=aa:bb:cc:dd:ee:ff/00:00:00:00:00:00,actions=drop"];
+
 describe("ovslab adopt of a bridge holding the flow corpus under another cookie @host", function () {
   this.timeout(300_000);
   const BRIDGE = "br-c";
@@ -297,11 +245,13 @@ describe("ovslab adopt of a bridge holding the flow corpus under another cookie 
   before(async () => {
     lab = await startLabHost();
     // Real flows written by others (tests/fixtures/flows/corpus.tsv), all a FlowTable can state
-    // (no flow-mod flags, no importance), added by OVS itself under a Neutron-like cookie.
+    // (no flow-mod flags, no importance), added by OVS itself under a Neutron-like cookie (not
+    // those that set a cookie of their own).
     const flows = loadCorpus().filter(
       (f) =>
         typeof f.args !== "string" &&
-        !f.text.split(/[\s,]+/).some((w) => FLOW_FLAGS.has(w) || w.startsWith("importance=")),
+        !f.text.split(/[\s,]+/).some((w) => FLOW_FLAGS.has(w) || /^(importance|cookie)=/.test(w)) &&
+        !PRINTED_ALIKE.includes(f.text),
     );
     const names = [...new Set(flows.flatMap((f) => portNamesIn(f.args as FlowText)))].sort();
     const ports = names.flatMap((n) => ["--", "add-port", BRIDGE, n, "--", "set", "Interface", n, "type=internal"]);
@@ -325,7 +275,7 @@ describe("ovslab adopt of a bridge holding the flow corpus under another cookie 
   });
 
   it("declares every one of them in one FlowTable that keeps the cookie, and lists none", async () => {
-    assert.ok(added >= 300, `${added} flows on the bridge`);
+    assert.ok(added >= 250, `${added} flows on the bridge`);
     assert.doesNotMatch(program, /cookie 0x77/, "no flow of the cookie left alone");
     const tables = (await loadLab(dir)).ofKind("flowTable");
     assert.deepEqual(
@@ -339,76 +289,5 @@ describe("ovslab adopt of a bridge holding the flow corpus under another cookie 
     const props = { ...(table.spec as object), connection: lab.connection, owner: table.owner };
     const diff = await call("flowTable", "diff", table.id, props, props);
     assert.equal(diff.changes, false);
-  });
-});
-
-/**
- * A plan script as blocks per resource, each flow bundle's lines sorted, blocks sorted; the
- * preamble (it names the directory) dropped. Only order is normalised: the adopted program
- * declares kind by kind and namespaces by name where the seed interleaves them, and OVS
- * dumps a table's flows highest priority first where the seed lists them in its own order.
- * Every command, its argv and its stdin lines stay as they are.
- */
-function normalisedPlan(script: string): string[] {
-  const blocks = script.split(/\n(?=# ==== )/).slice(1);
-  const sortBundles = (block: string) =>
-    block.replace(
-      /(ovs-ofctl [^\n]*--bundle[^\n]*<<'OVSLAB_EOF'\n)([^]*?)(\nOVSLAB_EOF)/g,
-      (_m, head: string, body: string, tail: string) => head + body.split("\n").sort().join("\n") + tail,
-    );
-  return blocks.map((b) => sortBundles(b.trim())).sort();
-}
-
-describe("ovslab adopt of the seed example built by pulumi up: the round trip @host", function () {
-  this.timeout(300_000);
-  const stackName = "adopt";
-  let lab: LabHost;
-  let state: StateDir;
-  let stack: CliStack;
-  let program: string;
-  let dir: string;
-
-  before(async () => {
-    lab = await startLabHost();
-    state = scratchState("adopt");
-    stack = await CliStack.open({ state, projectDir: path.join(REPO, "examples", "openstack-aio"), stackName });
-    await stack.setConfig(hostConfig(lab.connection));
-    await stack.up();
-    await lab.resetCommandLog();
-    // Its objects carry this stack's marks: --owner declares them as the program's own, under their marks' names.
-    const cli = await runCli(
-      adoptArgv(lab, "--owner", `openstack-aio/${stackName}`, "--bridge", "br-int", "--bridge", "br-ex"),
-    );
-    assert.equal(cli.code, 0, cli.stderr);
-    program = cli.stdout;
-    dir = projectWith(program, "openstack-aio");
-  });
-
-  after(async () => {
-    try {
-      await stack?.destroy([], { allowFailure: true });
-    } finally {
-      await lab?.stop();
-      removeState(state);
-      if (dir) fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  it("reads without writing, and declares nothing `adopt`: every object is the stack's own already", async () => {
-    assert.deepEqual(await writesSince(lab), []);
-    assert.ok(!/\badopt\b/.test(code(program)), program);
-  });
-
-  it("prints a program that tsc compiles with no error", async () => {
-    assert.equal(await tsc(dir), "");
-  });
-
-  it("plans the very commands `ovslab plan` gives for the seed example (per resource, flows of a bundle in any order)", async () => {
-    const seed = await runCli(["plan", path.join("examples", "openstack-aio"), "--stack", stackName]);
-    const adopted = await runCli(["plan", dir, "--stack", stackName]);
-    assert.equal(seed.code, 0, seed.stderr);
-    assert.equal(adopted.code, 0, adopted.stderr);
-    assert.ok(normalisedPlan(seed.stdout).length >= 11, "a block per resource");
-    assert.deepEqual(normalisedPlan(adopted.stdout), normalisedPlan(seed.stdout));
   });
 });

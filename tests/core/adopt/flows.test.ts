@@ -110,4 +110,19 @@ describe("declareFlows", () => {
       "2 flow(s) of cookie 0x9 on br (table 0): 1 of them cannot be stated (importance=3 (FlowTable has no field for it))",
     ]);
   });
+
+  it("lists two flows OVS prints alike (an all-zero mask is kept apart from no match), and a cookie holding such", () => {
+    const alike = " priority=5 actions=drop\n priority=5 actions=NORMAL\n priority=6 actions=drop";
+    const zero = declareFlows(hostWith({ br: alike }), options, [bridge("br")]);
+    assert.deepEqual(zero.flowTables[0].args.flows, [{ priority: 6, actions: "drop" }]);
+    const why = "the host holds another flow that prints the same table, priority and match";
+    assert.deepEqual(zero.leftAlone, [
+      `flow priority=5 actions=drop on br: ${why}`,
+      `flow priority=5 actions=NORMAL on br: ${why}`,
+    ]);
+    const dump = alike.replace(/^ /gm, " cookie=0x9, ");
+    const other = declareFlows(hostWith({ br: dump }), { ...options, cookies: ["0x9"] }, [bridge("br")]);
+    assert.deepEqual(other.flowTables, []);
+    assert.deepEqual(other.leftAlone, [`3 flow(s) of cookie 0x9 on br (table 0): 2 of them cannot be stated (${why})`]);
+  });
 });
