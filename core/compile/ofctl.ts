@@ -54,6 +54,18 @@ export function dumpBridge(bridge: string): Op {
   };
 }
 
+/**
+ * Every flow of a bridge as a person reads it (the text `ovslab adopt` declares): port names, no
+ * statistics, in `protocol` (OpenFlow 1.0 prints `strip_vlan` and `mod_vlan_vid:1` where
+ * 1.4 prints `pop_vlan` and `push_vlan:0x8100,set_field:4097->vlan_vid`).
+ */
+export function dumpFlowsAsShown(bridge: string, protocol: string): Op {
+  return {
+    argv: ["ovs-ofctl", "-O", protocol, "--no-stats", "--names", "dump-flows", bridge],
+    why: `read every flow of bridge ${bridge}, with port names`,
+  };
+}
+
 /** The bridge's groups: read only when a desired flow names one (`group:N`), which OVS refuses if absent. */
 export function dumpGroups(bridge: string): Op {
   return {

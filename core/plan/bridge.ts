@@ -11,7 +11,7 @@ import { OwnershipConflict } from "./errors";
 import { markNote, ownsRow } from "./adopt";
 
 /** What a bridge looks like right after `add-br`: the baseline for creating one. */
-function freshBridge(name: string): LiveBridge {
+export function freshBridge(name: string): LiveBridge {
   return {
     name,
     failMode: "standalone",

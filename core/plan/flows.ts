@@ -72,7 +72,7 @@ type ComparableFlow = Pick<DumpedFlow, "table" | "priority" | "match" | "actions
  * does not keep it) and `reset_counts`, which OVS keeps and prints on every flow added in
  * OpenFlow 1.0 (ovs-ofctl's default, so a flow added by hand), checked on OVS 3.1.
  */
-const UNKEPT_FLAGS = new Set(["check_overlap", "reset_counts"]);
+export const UNKEPT_FLAGS: ReadonlySet<string> = new Set(["check_overlap", "reset_counts"]);
 const keptFlags = (flags: readonly string[]) =>
   flags
     .filter((f) => !UNKEPT_FLAGS.has(f))
