@@ -3,6 +3,7 @@
 //   ovslab plan <program dir>   the idempotent bash script that builds it on an empty host
 //   ovslab graph <program dir>  a diagram of it (SVG, Mermaid or DOT)
 // Both run the program under Pulumi mocks: no engine, no host, no network.
+//   ovslab adopt --host H ...   the program that declares what a live host has (bin/adopt.ts)
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LabError } from "../testing/errors";
@@ -13,6 +14,8 @@ const USAGE = `usage:
   ovslab plan  <program dir> [--stack NAME] [--config KEY=VALUE]... [--out FILE] [--host HOST]
   ovslab graph <program dir> [--stack NAME] [--config KEY=VALUE]... [--out FILE] [--mermaid | --dot]
   ovslab lab start [--name NAME] | ovslab lab stop
+  ovslab adopt --host HOST [--port N] [--user U] [--key FILE] [--host-key KEY] [--bridge BR]...
+               [--netns PATTERN]... [--cookie C]... [--owner PROJECT/STACK] [--no-adopt-field] [--out FILE]
 
 init   writes a lab project into dir (default: here): Pulumi.yaml, index.ts, a mocks test,
        tsconfig.json, .mocharc.json, package.json entries. Never overwrites a file.
@@ -27,6 +30,15 @@ graph  draws the lab: bridges with their ports and VLAN tags, patch pairs, route
 
 lab    start: a throwaway lab host on this machine (Linux, root: namespaces, Open vSwitch,
        sshd); prints the \`pulumi config set\` lines for it. stop: stops it.
+
+adopt  reads a live host over SSH (reads only) and prints the Pulumi program that declares
+       it: bridges (default every one), ports, patch pairs, tunnel ports, flows of cookie 0
+       and of each --cookie as FlowTables, namespaces matching --netns (default every one,
+       \`*\` matches anything) as RouterNamespaces with SNAT and floating IPs. Each resource
+       says \`adopt: true\` (none with --no-adopt-field). What it leaves alone (other cookies,
+       other agents' nat chains, devices it cannot state, objects of another ovslab stack) is
+       listed as comments. --owner PROJECT/STACK: that stack's marked objects are declared as
+       its own, under the names their marks carry.
 
 The program runs under Pulumi mocks: no engine, host or network. Config comes from
 Pulumi.yaml, Pulumi.<stack>.yaml (default stack: dev; secure values are not decrypted)
@@ -97,6 +109,20 @@ async function main(argv: string[]): Promise<number> {
   if (argv.length === 0 || argv[0] === "help" || argv.includes("--help") || argv.includes("-h")) {
     process.stdout.write(USAGE + "\n");
     return argv.length === 0 ? 2 : 0;
+  }
+  if (argv[0] === "adopt") {
+    const { adopt, parseAdoptArgs, AdoptUsageError } = await import("./adopt");
+    let args;
+    try {
+      args = parseAdoptArgs(argv.slice(1));
+    } catch (error) {
+      if (!(error instanceof AdoptUsageError)) throw error;
+      process.stderr.write(`ovslab: ${error.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    const text = await adopt(args);
+    if (!args.out) process.stdout.write(text);
+    return 0;
   }
   if (argv[0] === "init" || argv[0] === "lab") {
     const done = await small(argv);

@@ -87,9 +87,17 @@ export async function diff<Spec, Live>(
     }
     throw error;
   }
-  // Also an update when only the recorded state is stale (e.g. a new connection port).
-  const stateChanged = !sameValue(before.spec, after.spec) || !sameValue(before.connection, after.connection);
+  // Also an update when only the recorded state is stale (e.g. a new connection port); but
+  // not for `adopt` alone: it acts only on unmarked objects, which the plan above would show.
+  const stateChanged =
+    !sameValue(withoutAdopt(before.spec), withoutAdopt(after.spec)) || !sameValue(before.connection, after.connection);
   return { changes: ops.length > 0 || stateChanged };
+}
+
+/** The spec without `adopt`, which changes nothing once what it adopted carries our marks. */
+function withoutAdopt(spec: Props): Props {
+  const { adopt: _adopt, ...rest } = spec;
+  return rest;
 }
 
 /** How long an apply waits for a bridge that is missing: another deployment may be creating it right now. */

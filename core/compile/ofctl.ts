@@ -62,6 +62,18 @@ export function showDatapaths(): Op {
   return { argv: ["ovs-appctl", "dpif/show"], why: "read which bridges ovs-vswitchd runs" };
 }
 
+/**
+ * Every flow of a bridge as a person reads it (the text `ovslab adopt` declares): port names, no
+ * statistics, in `protocol` (OpenFlow 1.0 prints `strip_vlan` and `mod_vlan_vid:1` where
+ * 1.4 prints `pop_vlan` and `push_vlan:0x8100,set_field:4097->vlan_vid`).
+ */
+export function dumpFlowsAsShown(bridge: string, protocol: string): Op {
+  return {
+    argv: ["ovs-ofctl", "-O", protocol, "--no-stats", "--names", "dump-flows", bridge],
+    why: `read every flow of bridge ${bridge}, with port names`,
+  };
+}
+
 /** The bridge's groups: read only when a desired flow names one (`group:N`), which OVS refuses if absent. */
 export function dumpGroups(bridge: string): Op {
   return {
@@ -147,6 +159,35 @@ export function bundle(bridge: string, lines: readonly string[], why: string): O
   return {
     argv: ["ovs-ofctl", "-O", FLOW_PROTOCOL, "--bundle", "add-flows", bridge, "-"],
     stdin: lines.join("\n") + "\n",
+    why,
+  };
+}
+
+/** The one version in which a modify with a cookie (no mask) changes a flow's cookie. */
+export const COOKIE_MOVE_PROTOCOL = "OpenFlow10";
+
+/**
+ * Moves flows someone else added to our cookie, in place: for each, `modify_strict` of its
+ * table, priority and match, guarded by its present cookie (`cookie=OLD/-1`), with its own
+ * actions and `cookie=NEW`. Checked on OVS 3.1: only OpenFlow 1.0 changes a cookie by a
+ * modify (1.1 and later keep it, bundles included), and the modify keeps `n_packets` and
+ * `duration`; an `add` over the flow would change the cookie but restart its duration. A
+ * modify never removes the flow and only the cookie changes, which no packet looks at, so
+ * there is no gap; OpenFlow 1.0 has no bundles, so each flow moves on its own, guarded.
+ */
+export function moveCookies(
+  bridge: string,
+  flows: ReadonlyArray<FlowText & { cookie: string }>,
+  to: string,
+  why: string,
+): Op | undefined {
+  if (flows.length === 0) return undefined;
+  const line = (f: FlowText & { cookie: string }) =>
+    [`modify_strict table=${f.table}`, `priority=${f.priority}`, `cookie=${f.cookie}/-1`, `cookie=${to}`,
+      ...(f.match ? [f.match] : []), `actions=${f.actions}`].join(",");
+  return {
+    argv: ["ovs-ofctl", "-O", COOKIE_MOVE_PROTOCOL, "add-flows", bridge, "-"],
+    stdin: flows.map((f) => line(f) + "\n").join(""),
     why,
   };
 }

@@ -19,6 +19,12 @@ export function derivedCookie(kind: string, owner: string): string {
   return formatCookie((DERIVED_COOKIE_PREFIX << 48n) | BigInt(low));
 }
 
+/** Whether a cookie is one ovslab derives (any owner's): flows under it are never adopted. */
+export function isDerivedCookie(text: string): boolean {
+  const n = parseCookie(text);
+  return n !== undefined && n >> 48n === DERIVED_COOKIE_PREFIX;
+}
+
 /** As OVS prints it: `0x` and lowercase hex without leading zeros. */
 export function formatCookie(cookie: bigint): string {
   return "0x" + cookie.toString(16);

@@ -8,9 +8,10 @@ import { restoreFlows } from "../compile/ofctl";
 import { addBr, addPort, clear, delBr, delPort, removeKeys, set, transaction, VsctlCommand } from "../compile/vsctl";
 import { pickKeys, planMap, sameList } from "./maps";
 import { OwnershipConflict } from "./errors";
+import { markNote, ownsRow } from "./adopt";
 
 /** What a bridge looks like right after `add-br`: the baseline for creating one. */
-function freshBridge(name: string): LiveBridge {
+export function freshBridge(name: string): LiveBridge {
   return {
     name,
     failMode: "standalone",
@@ -36,14 +37,16 @@ export function planBridge(desired: BridgeSpec, live: LiveBridges, owner: string
   // A bridge this owner deleted but kept for someone else's things: it takes it back.
   const keptForUs =
     current !== undefined && current.externalIds[OWNER_KEY] === undefined && current.externalIds[KEPT_KEY] === owner;
-  if (current && current.externalIds[OWNER_KEY] !== owner && !keptForUs) {
+  if (current && !ownsRow(current.externalIds, owner, desired.adopt) && !keptForUs) {
     const kept =
       current.externalIds[KEPT_KEY] !== undefined
         ? `, kept by ${current.externalIds[KEPT_KEY]} for what others have on it`
         : "";
     throw new OwnershipConflict(
       `bridge ${desired.name} already exists on the host and is not owned by ${owner} ` +
-        `(external_ids:${OWNER_KEY}=${current.externalIds[OWNER_KEY] ?? "<unset>"}${kept}); remove it or pick another name`,
+        `(external_ids:${OWNER_KEY}=${current.externalIds[OWNER_KEY] ?? "<unset>"}${kept}); ` +
+        "remove it or pick another name" +
+        (current.externalIds[OWNER_KEY] === undefined && !kept ? ", or declare it with adopt: true to take it over" : ""),
     );
   }
   const base = current ?? freshBridge(desired.name);
@@ -76,9 +79,10 @@ export function planBridge(desired: BridgeSpec, live: LiveBridges, owner: string
       );
     }
     const livePort = base.ports.find((p) => p.name === port.name);
-    if (livePort && livePort.externalIds[OWNER_KEY] !== owner) {
+    if (livePort && !ownsRow(livePort.externalIds, owner, desired.adopt)) {
       throw new OwnershipConflict(
-        `port ${port.name} already exists on bridge ${br} and is not owned by ${owner}; remove it or pick another name`,
+        `port ${port.name} already exists on bridge ${br} and is not owned by ${owner} ` +
+          `(${markNote(livePort.externalIds)}); remove it or pick another name`,
       );
     }
     const before = previous?.ports.find((p) => p.name === port.name);

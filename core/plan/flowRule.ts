@@ -17,7 +17,7 @@ export function flowOf(spec: FlowRuleSpec): FlowSpec {
 }
 
 export function planFlowRule(desired: FlowRuleSpec, live: LiveFlows, owner: string): Op[] {
-  return planFlows(desired.bridge, [flowOf(desired)], live, flowRuleCookie(desired, owner), `FlowRule`);
+  return planFlows(desired.bridge, [flowOf(desired)], live, flowRuleCookie(desired, owner), "FlowRule", desired.adopt);
 }
 
 export function planFlowRuleDelete(spec: FlowRuleSpec, live: LiveFlows, owner: string): Op[] {

@@ -10,7 +10,7 @@ export const FLOW_TABLE_COOKIE_KIND = "FlowTable";
 export const flowTableCookie = (spec: FlowTableSpec, owner: string) => cookieOf(spec, FLOW_TABLE_COOKIE_KIND, owner);
 
 export function planFlowTable(desired: FlowTableSpec, live: LiveFlows, owner: string): Op[] {
-  return planFlows(desired.bridge, desired.flows, live, flowTableCookie(desired, owner), "FlowTable");
+  return planFlows(desired.bridge, desired.flows, live, flowTableCookie(desired, owner), "FlowTable", desired.adopt);
 }
 
 export function planFlowTableDelete(spec: FlowTableSpec, live: LiveFlows, owner: string): Op[] {

@@ -8,9 +8,10 @@
 // `ovslab plan`) ovslab's grammar reads both sides into its own canonical form instead.
 // Whatever differs is rewritten, which is safe because a rewrite is idempotent.
 //
-// Flows of other cookies are never written. They are read in the tables we write to for
-// one reason: OVS keeps one flow per (table, priority, match), so our `add` of the same
-// triple would silently replace theirs (checked on OVS 3.1); we refuse that instead.
+// Flows of other cookies are never written, but for one case: an adopting resource moves
+// those in its declared slots to its cookie (adoptFlows). They are read in the tables we
+// write to for one more reason: OVS keeps one flow per (table, priority, match), so our
+// `add` of the same triple would silently replace theirs (checked on OVS 3.1); we refuse it.
 import { Op } from "../shell";
 import { MissingBridgeError, OwnershipConflict } from "./errors";
 import { FlowSpec } from "../schema/flow";
@@ -19,7 +20,17 @@ import { parseActions } from "../openflow/actions";
 import { unquoteAll } from "../openflow/syntax";
 import { NO_PORT_NAMES, PortNames } from "../openflow/ports";
 import { DumpedFlow, FlowBridge, LiveFlows } from "../live/flows";
-import { addLine, bundle, deleteLine, deleteStrictLine, FLOW_PROTOCOL, modifyLine } from "../compile/ofctl";
+import {
+  addLine,
+  bundle,
+  COOKIE_MOVE_PROTOCOL,
+  deleteLine,
+  deleteStrictLine,
+  FLOW_PROTOCOL,
+  modifyLine,
+  moveCookies,
+} from "../compile/ofctl";
+import { isDerivedCookie } from "../openflow/cookie";
 import { clip } from "../openflow/syntax";
 
 /** The bridge's protocols rule out the OpenFlow version our bundles need. */
@@ -56,8 +67,12 @@ export function bundleProblem(bridge: FlowBridge): string | undefined {
 type ComparableFlow = Pick<DumpedFlow, "table" | "priority" | "match" | "actions" | "idleTimeout" | "hardTimeout"> &
   Partial<Pick<DumpedFlow, "flags" | "importance">>;
 
-/** Flags OVS does not keep with a flow: `check_overlap` acts at add time only (checked on OVS 3.1). */
-const UNKEPT_FLAGS = new Set(["check_overlap"]);
+/**
+ * Flags that act only when a flow_mod is applied, not on the flow after: `check_overlap` (OVS
+ * does not keep it) and `reset_counts`, which OVS keeps and prints on every flow added in
+ * OpenFlow 1.0 (ovs-ofctl's default, so a flow added by hand), checked on OVS 3.1.
+ */
+export const UNKEPT_FLAGS: ReadonlySet<string> = new Set(["check_overlap", "reset_counts"]);
 const keptFlags = (flags: readonly string[]) =>
   flags
     .filter((f) => !UNKEPT_FLAGS.has(f))
@@ -172,6 +187,39 @@ function checkCollisions(
 
 const count = (n: number, what = "flow") => `${n} ${what}${n === 1 ? "" : "s"}`;
 
+/** What adopting finds: flows to move to our cookie in place, and every identity it takes (never a collision). */
+interface Adoption {
+  moved: DumpedFlow[];
+  taken: Set<string>;
+}
+
+/**
+ * The live flows an adopting resource takes: in a declared flow's table, priority and match,
+ * under a cookie that is neither ours nor another ovslab resource's. Moved flows join `ours`
+ * under our cookie. A bridge that refuses OpenFlow 1.0 cannot move a cookie in place: the
+ * bundle's `add` replaces the flow instead (OVS keeps its packet counts, restarts its duration).
+ */
+function adoptFlows(
+  bridge: FlowBridge,
+  want: readonly Keyed[],
+  live: LiveFlows,
+  cookie: string,
+  keyOf: (f: ComparableFlow) => Keyed,
+  ours: Map<string, { flow: DumpedFlow; keys: Keyed }>,
+): Adoption {
+  const adoption: Adoption = { moved: [], taken: new Set() };
+  const wanted = new Set(want.map((k) => k.identity));
+  const inPlace = bridge.protocols.length === 0 || bridge.protocols.includes(COOKIE_MOVE_PROTOCOL);
+  for (const flow of live.flows) {
+    if (sameCookie(flow.cookie, cookie) || isDerivedCookie(flow.cookie)) continue;
+    const keys = keyOf(flow);
+    if (!wanted.has(keys.identity) || ours.has(keys.identity)) continue;
+    adoption.taken.add(keys.identity);
+    if (inPlace) (adoption.moved.push(flow), ours.set(keys.identity, { flow: { ...flow, cookie }, keys }));
+  }
+  return adoption;
+}
+
 /**
  * Nothing when the flows of `cookie` are exactly `desired`; otherwise ONE bundle, applied by
  * OVS all or nothing, that deletes our flows no longer wanted, changes the actions of
@@ -183,8 +231,9 @@ export function planFlows(
   live: LiveFlows,
   cookie: string,
   subject: string,
+  adopt = false,
 ): Op[] {
-  requireBridge(bridge, live, subject);
+  const flowBridge = requireBridge(bridge, live, subject);
   const { want, keyOf } = keyed(desired, live, subject);
   const ours = new Map<string, { flow: DumpedFlow; keys: Keyed }>();
   const deletes: DumpedFlow[] = [];
@@ -194,6 +243,16 @@ export function planFlows(
       deletes.push(flow); // cannot happen in OVS; a fixture or a reader gap
     else ours.set(keys.identity, { flow, keys });
   }
+  const adoption: Adoption = adopt
+    ? adoptFlows(flowBridge, want, live, cookie, keyOf, ours)
+    : { moved: [], taken: new Set() };
+  const move = moveCookies(
+    bridge,
+    adoption.moved,
+    cookie,
+    `${subject}: adopt ${count(adoption.moved.length)} on bridge ${bridge}: move them to cookie ${cookie} in place ` +
+      "(counters and duration kept)",
+  );
   const adds: Array<[FlowSpec, Keyed]> = [];
   const modifies: FlowSpec[] = [];
   const wanted = new Map<string, number>();
@@ -215,12 +274,15 @@ export function planFlows(
     else (deletes.push(there.flow), adds.push([flow, keys]));
   });
   deletes.push(...[...ours.values()].map((o) => o.flow));
-  if (deletes.length + modifies.length + adds.length === 0) return [];
-  checkCollisions(bridge, adds, live, cookie, keyOf);
+  if (deletes.length + modifies.length + adds.length === 0) return move ? [move] : [];
+  const checked = adds.filter(([, keys]) => !adoption.taken.has(keys.identity));
+  checkCollisions(bridge, checked, live, cookie, keyOf);
+  // Nothing of ours read: a delete of our cookie first costs nothing and makes the same
+  // bundle right on any host, e.g. as a line of an `ovslab plan` script run twice. Never
+  // after a move, which it would undo.
+  const fresh = ours.size + deletes.length === 0 && flowsOf(live, cookie).length === 0 && !move;
   const lines = [
-    // Nothing of ours read: a delete of our cookie first costs nothing and makes the same
-    // bundle right on any host, e.g. as a line of an `ovslab plan` script run twice.
-    ...(ours.size + deletes.length === 0 && flowsOf(live, cookie).length === 0 ? [deleteLine(cookie)] : []),
+    ...(fresh ? [deleteLine(cookie)] : []),
     ...deletes.map((f) => deleteStrictLine(f, cookie)),
     ...modifies.map((f) => modifyLine(f, cookie)),
     ...adds.map(([f]) => addLine(f, cookie)),
@@ -232,7 +294,8 @@ export function planFlows(
   ]
     .filter(Boolean)
     .join(", ");
-  return [bundle(bridge, lines, `${subject}: ${what} of cookie ${cookie} on bridge ${bridge}, in one atomic bundle`)];
+  const op = bundle(bridge, lines, `${subject}: ${what} of cookie ${cookie} on bridge ${bridge}, in one atomic bundle`);
+  return move ? [move, op] : [op];
 }
 
 /** One bundle deleting the flows of `cookie` (and no other), or nothing when none are there. */

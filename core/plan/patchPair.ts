@@ -10,6 +10,7 @@ import { interfaceProblem, LiveBridges, LivePort } from "../live/bridge";
 import { delPort, transaction, VsctlCommand } from "../compile/vsctl";
 import { planPort } from "./bridge";
 import { MissingBridgeError, OwnershipConflict } from "./errors";
+import { markNote, ownsRow } from "./adopt";
 import { sameList } from "./maps";
 
 /** Ports marked as this resource's, wherever they are. */
@@ -53,12 +54,17 @@ export function planPatchPair(desired: PatchPairSpec, live: LiveBridges, owner: 
     }
     const where = live.portBridge.get(end.port);
     const ours = owned.find((o) => o.port.name === end.port);
-    if (where !== undefined && !ours) {
+    const found = live.bridges.find((b) => b.name === where)?.ports.find((p) => p.name === end.port);
+    // An unmarked port already where the end belongs is taken over when adopting.
+    const adoptable = where === end.bridge && found && ownsRow(found.externalIds, owner, desired.adopt);
+    const adopted = adoptable ? found : undefined;
+    if (where !== undefined && !ours && !adopted) {
       throw new OwnershipConflict(
-        `port ${end.port} already exists on bridge ${where} and is not owned by ${owner}; remove it or pick another name`,
+        `port ${end.port} already exists on bridge ${where} and is not owned by ${owner} ` +
+          `(${found ? markNote(found.externalIds) : "unknown"}); remove it or pick another name`,
       );
     }
-    const here = ours?.bridge === end.bridge ? ours.port : undefined; // one elsewhere was deleted above
+    const here = ours?.bridge === end.bridge ? ours.port : adopted; // one elsewhere was deleted above
     cmds.push(...planPort(end.bridge, portSpec(end, other), here, owner));
   }
   const op = transaction(cmds, `${owned.length ? "converge" : "create"} ${describe(desired)}`);

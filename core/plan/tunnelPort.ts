@@ -9,6 +9,7 @@ import { interfaceProblem, LiveBridges, LivePort } from "../live/bridge";
 import { delPort, transaction } from "../compile/vsctl";
 import { planPort } from "./bridge";
 import { MissingBridgeError, OwnershipConflict } from "./errors";
+import { markNote, ownsRow } from "./adopt";
 
 const asPort = (spec: TunnelPortSpec): PortSpec => ({ name: spec.name, type: spec.type, options: tunnelOptions(spec), externalIds: {} });
 const describe = (spec: TunnelPortSpec) => `${spec.type} port ${spec.name} on ${spec.bridge} to ${spec.remoteIp}`;
@@ -31,8 +32,11 @@ export function planTunnelPort(desired: TunnelPortSpec, live: LiveBridges, owner
     throw new MissingBridgeError(`bridge ${desired.bridge} does not exist on the host; create it first (e.g. a Bridge resource, passing its name output as this port's bridge so the port waits for it)`);
   }
   const existing = bridge.ports.find((p) => p.name === desired.name);
-  if (existing && existing.externalIds[OWNER_KEY] !== owner) {
-    throw new OwnershipConflict(`port ${desired.name} already exists on bridge ${desired.bridge} and is not owned by ${owner}; remove it or pick another name`);
+  if (existing && !ownsRow(existing.externalIds, owner, desired.adopt)) {
+    throw new OwnershipConflict(
+      `port ${desired.name} already exists on bridge ${desired.bridge} and is not owned by ${owner} ` +
+        `(${markNote(existing.externalIds)}); remove it or pick another name`,
+    );
   }
   const stale = bridge.ports.filter((p) => p.externalIds[OWNER_KEY] === owner && p.name !== desired.name);
   const cmds = [

@@ -1,6 +1,16 @@
 // Bridge and its ports: the one source of truth for their fields, defaults and messages.
 import { z } from "zod";
-import { duplicates, EVEN_IF_INVALID, interfaceName, oneOf, OWNER_KEY, stringMap, vlanId } from "./common";
+import {
+  AdoptArgs,
+  adoptField,
+  duplicates,
+  EVEN_IF_INVALID,
+  interfaceName,
+  oneOf,
+  OWNER_KEY,
+  stringMap,
+  vlanId,
+} from "./common";
 
 export const PORT_TYPES = ["system", "internal", "patch", "vxlan", "gre", "geneve", "tap"] as const;
 export const VLAN_MODES = ["access", "trunk", "native-tagged", "native-untagged", "dot1q-tunnel"] as const;
@@ -34,7 +44,7 @@ export interface PortArgs {
 }
 
 /** An Open vSwitch bridge and the ports this resource owns on it. */
-export interface BridgeArgs {
+export interface BridgeArgs extends AdoptArgs {
   /** OVSDB `Bridge.name`: 1-15 bytes. Default in a program: the resource name. Changing it replaces the bridge. */
   name: string;
   /** OVSDB `Bridge.fail_mode`. Default `standalone`. Changing it flushes the bridge's flows (OVS does). */
@@ -93,6 +103,7 @@ export const bridgeSpec = z
     externalIds: stringMap.default({}),
     otherConfig: stringMap.default({}),
     ports: z.array(portSpec).default([]),
+    adopt: adoptField,
   })
   .strict()
   .superRefine((bridge, ctx) => {

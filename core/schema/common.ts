@@ -55,6 +55,18 @@ export const OWNER_KEY = "ovslab-owner";
  */
 export const KEPT_KEY = "ovslab-kept-by";
 
+/** The argument every kind takes to take over, in place, what a person or another tool built. */
+export interface AdoptArgs {
+  /**
+   * Take over, in place, the objects of the declared names that carry no ovslab mark (a host built by hand):
+   * the first `up` writes our marks and changes nothing else where the host already matches. Objects marked by
+   * another owner are still refused; nothing undeclared is touched. Once marked it has no effect. Default `false`.
+   */
+  adopt?: boolean;
+}
+
+export const adoptField = z.boolean({ message: "must be true or false" }).optional();
+
 /** Who owns an object: `<project>/<stack>/<resource name>`, stamped into external_ids. */
 export const ownerSchema = z
   .string()

@@ -2,7 +2,7 @@
 // Match and actions are ovs-ofctl flow text, validated by reading them (flowMatch.ts,
 // flowActions.ts) so that a typo fails `check`, not the bundle halfway through `up`.
 import { z } from "zod";
-import { interfaceName } from "./common";
+import { AdoptArgs, adoptField, interfaceName } from "./common";
 import { cookieSchema } from "../openflow/cookie";
 import { matchProblems, parseMatch } from "../openflow/match";
 import { actionProblems, MAX_TABLE } from "../openflow/actions";
@@ -25,7 +25,7 @@ export interface FlowArgs {
 }
 
 /** One OpenFlow rule on a bridge, owned through its cookie. */
-export interface FlowRuleArgs extends FlowArgs {
+export interface FlowRuleArgs extends FlowArgs, AdoptArgs {
   /** OVSDB `Bridge.name` of the bridge whose flow table holds the rule. Changing it replaces the rule. */
   bridge: string;
   /** OpenFlow cookie marking the rule as this resource's, `"0x..."` (64 bits, not 0). Default: derived from the resource (stable, unique). Changing it replaces the rule. */
@@ -33,7 +33,7 @@ export interface FlowRuleArgs extends FlowArgs {
 }
 
 /** Many OpenFlow rules on one bridge as one resource: one cookie, written in one bundle. */
-export interface FlowTableArgs {
+export interface FlowTableArgs extends AdoptArgs {
   /** OVSDB `Bridge.name` of the bridge whose flow table holds the rules. Changing it replaces the table. */
   bridge: string;
   /** The rules; no two with the same table, priority and match (OVS would keep only one). */
@@ -71,7 +71,7 @@ function checkFlowText(flow: FlowFields, ctx: z.RefinementCtx): void {
 export const flowSpec = z.object(flowFields).strict().superRefine(checkFlowText);
 
 export const flowRuleSpec = z
-  .object({ bridge: interfaceName, ...flowFields, cookie: cookieSchema.optional() })
+  .object({ bridge: interfaceName, ...flowFields, cookie: cookieSchema.optional(), adopt: adoptField })
   .strict()
   .superRefine(checkFlowText);
 
@@ -81,7 +81,7 @@ export function flowIdentity(flow: FlowFields & { priority: number }): string {
 }
 
 export const flowTableSpec = z
-  .object({ bridge: interfaceName, flows: z.array(flowSpec), cookie: cookieSchema.optional() })
+  .object({ bridge: interfaceName, flows: z.array(flowSpec), cookie: cookieSchema.optional(), adopt: adoptField })
   .strict()
   .superRefine((table, ctx) => {
     const first = new Map<string, number>();

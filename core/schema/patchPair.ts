@@ -1,7 +1,7 @@
 // PatchPair: two patch ports on two bridges that name each other as peer (the seed's
 // int-br-ex on br-int and phy-br-ex on br-ex), owned by one resource.
 import { z } from "zod";
-import { duplicates, interfaceName, oneOf, vlanId } from "./common";
+import { AdoptArgs, adoptField, duplicates, interfaceName, oneOf, vlanId } from "./common";
 import { VLAN_MODES } from "./bridge";
 
 /** One end of the pair: a patch port on a bridge. */
@@ -24,7 +24,7 @@ export interface PatchEndArgs {
 }
 
 /** Two patch ports that peer with each other (`Interface.options:peer`), one on each bridge. */
-export interface PatchPairArgs {
+export interface PatchPairArgs extends AdoptArgs {
   /** One end, e.g. `{ bridge: "br-int", port: "int-br-ex" }`. */
   a: PatchEndArgs;
   /** The other end, e.g. `{ bridge: "br-ex", port: "phy-br-ex" }`. */
@@ -52,7 +52,7 @@ export const patchEndSpec = z
   });
 
 export const patchPairSpec = z
-  .object({ a: patchEndSpec, b: patchEndSpec })
+  .object({ a: patchEndSpec, b: patchEndSpec, adopt: adoptField })
   .strict()
   .superRefine((pair, ctx) => {
     if (pair.a.port === pair.b.port)
@@ -69,7 +69,11 @@ export const patchPairSpec = z
     if (pair.b.port === pair.a.bridge)
       ctx.addIssue({ code: "custom", path: ["b", "port"], message: "is a.bridge's own internal port" });
   })
-  .transform((pair) => ({ a: { ...pair.a, peer: pair.b.port }, b: { ...pair.b, peer: pair.a.port } }));
+  .transform((pair) => ({
+    a: { ...pair.a, peer: pair.b.port },
+    b: { ...pair.b, peer: pair.a.port },
+    ...(pair.adopt !== undefined ? { adopt: pair.adopt } : {}),
+  }));
 
 export type PatchEndSpec = z.output<typeof patchEndSpec>;
 export type PatchPairSpec = z.output<typeof patchPairSpec>;

@@ -1,7 +1,7 @@
 // TunnelPort: one tunnel port (VXLAN by default) on a bridge, e.g. Neutron's
 // `vxlan-0afa000c` on br-tun, owned by one resource like a Bridge's ports.
 import { z } from "zod";
-import { interfaceName, oneOf } from "./common";
+import { AdoptArgs, adoptField, interfaceName, oneOf } from "./common";
 import { parseIp } from "../net/address";
 
 export const TUNNEL_TYPES = ["vxlan", "gre", "geneve"] as const;
@@ -9,7 +9,7 @@ export const TUNNEL_TYPES = ["vxlan", "gre", "geneve"] as const;
 const KEY_BITS: Record<(typeof TUNNEL_TYPES)[number], number> = { vxlan: 24, geneve: 24, gre: 32 };
 
 /** A tunnel port on a bridge, to one remote host. */
-export interface TunnelPortArgs {
+export interface TunnelPortArgs extends AdoptArgs {
   /** OVSDB `Bridge.name` of the bridge the port is on (e.g. `br-tun`). The bridge must exist. */
   bridge: string;
   /** OVSDB `Port.name` and `Interface.name`: 1-15 bytes, e.g. `vxlan-0afa000c`. */
@@ -41,6 +41,7 @@ export const tunnelPortSpec = z
     localIp: address("local_ip").optional(),
     key: z.union([z.literal("flow"), z.number().int("must be an integer or \"flow\"").min(0, "must be 0 or more")]).default("flow"),
     dstPort: z.number().int("must be an integer").min(1, "must be 1-65535").max(65535, "must be 1-65535").optional(),
+    adopt: adoptField,
   })
   .strict()
   .superRefine((port, ctx) => {

@@ -63,6 +63,7 @@ const UNTESTED: Record<string, string> = {
 /** Tests of no single source file, and why. */
 const UNMIRRORED: Record<string, string> = {
   "tests/bin/plan.host.test.ts": "`ovslab plan`'s scripts (bin/ovslab.ts) run twice on a lab host",
+  "tests/bin/adoptRoundTrip.test.ts": "`ovslab adopt` (bin/adopt.ts) of a host the seed example built, planned again",
   "tests/core/kinds/fuzz.test.ts": "every kind's schema and planner (core/kinds/index.ts) under 10,000 generated specs each",
   "tests/engine/example.test.ts": "the real Pulumi engine driving an example end to end",
   "tests/core/kinds/flowCorpus.test.ts": "FlowRule and FlowTable on a lab host against a corpus of real flows",
@@ -77,6 +78,7 @@ const UNMIRRORED: Record<string, string> = {
   "tests/engine/datapath.test.ts": "the real Pulumi engine: the system datapath without its kernel module, then netdev",
   "tests/engine/import.test.ts": "the real Pulumi engine: `pulumi import` refused by scripts/engine-bin's plugin",
   "tests/engine/tsconfig.test.ts": "a node16 TypeScript project through tsc, loadLab and the real Pulumi engine",
+  "tests/engine/adopt.test.ts": "the real Pulumi engine taking over a lab built by hand (adopt: true)",
   "tests/engine/inline.test.ts": "the real Pulumi engine driving every kind",
   "tests/engine/oldState.test.ts": "state written by earlier versions, through the real engine",
   "tests/engine/serialize.test.ts": "what Pulumi serializes of each kind's provider",

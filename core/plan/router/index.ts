@@ -20,6 +20,7 @@ import {
 } from "../../compile/ip";
 import { planPort } from "../bridge";
 import { MissingBridgeError, OwnershipConflict } from "../errors";
+import { markNote, ownsRow } from "../adopt";
 import { planLinks, planVlanDevices } from "./links";
 import { planNat } from "./nat";
 
@@ -51,9 +52,10 @@ type Ownership = "absent" | "ours" | "bare";
 
 /**
  * Whose namespace this is: ours when `lo` carries our mark; "bare" when unmarked and holding
- * nothing (e.g. an apply cut between `ip netns add` and the mark), which is safe to adopt.
+ * nothing (e.g. an apply cut between `ip netns add` and the mark), which is safe to take, or
+ * unmarked and `adopt`ed (built by hand): then it is planned like ours, mark first.
  */
-export function namespaceOwnership(ns: LiveNamespace | undefined, owner: string): Ownership {
+export function namespaceOwnership(ns: LiveNamespace | undefined, owner: string, adopt?: boolean): Ownership {
   if (!ns) return "absent";
   const alias = ns.links.find((l) => l.name === "lo")?.alias;
   if (alias === namespaceMark(owner)) return "ours";
@@ -62,10 +64,12 @@ export function namespaceOwnership(ns: LiveNamespace | undefined, owner: string)
     ns.links.every((l) => l.name === "lo") &&
     ns.routes.length === 0 &&
     ns.nat.rules.length === 0;
-  if (bare) return "bare";
+  if (bare || (adopt === true && alias === undefined)) return "bare";
   throw new OwnershipConflict(
     `namespace ${ns.name} already exists on the host and is not owned by ${owner} ` +
-      `(its lo alias, ovslab's mark, is ${alias === undefined ? "<unset>" : JSON.stringify(alias)}); remove it or pick another name`,
+      `(its lo alias, ovslab's mark, is ${alias === undefined ? "<unset>" : JSON.stringify(alias)}); ` +
+      "remove it or pick another name" +
+      (alias === undefined ? ", or declare it with adopt: true to take it over" : ""),
   );
 }
 
@@ -121,9 +125,10 @@ function planPorts(
       );
     }
     const current = ports.find((p) => p.name === iface.name);
-    if (current && current.externalIds[OWNER_KEY] !== owner) {
+    if (current && !ownsRow(current.externalIds, owner, spec.adopt)) {
       throw new OwnershipConflict(
-        `port ${iface.name} already exists on bridge ${current.bridge} and is not owned by ${owner}; remove it or pick another name`,
+        `port ${iface.name} already exists on bridge ${current.bridge} and is not owned by ${owner} ` +
+          `(${markNote(current.externalIds)}); remove it or pick another name`,
       );
     }
     let onBridge = current;
@@ -154,7 +159,7 @@ export function planRouter(
   previous?: RouterNamespaceSpec,
 ): Op[] {
   const name = desired.name;
-  const ownership = namespaceOwnership(live.namespace, owner);
+  const ownership = namespaceOwnership(live.namespace, owner, desired.adopt);
   const ns = ownership === "absent" ? undefined : live.namespace;
   const ops: Array<Op | undefined> = [];
   if (ownership === "absent") ops.push(netnsAdd(name));
@@ -212,7 +217,7 @@ export function planRouter(
   const vanishing = new Set([...ports.vanishing, ...vlans.deleted, ...orphans]);
   const lines = planLinks(desired, ns, new Set([...entering, ...vlans.created]), vanishing, loUp);
   ops.push(ipBatch(lines, `converge links, addresses and routes in ${name}`, { netns: name }));
-  ops.push(...planNat(name, desired, ns?.nat ?? { chains: [], rules: [] }));
+  ops.push(...planNat(name, desired, ns?.nat ?? { chains: [], rules: [] }, desired.adopt));
   return ops.filter((op): op is Op => op !== undefined);
 }
 

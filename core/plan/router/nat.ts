@@ -45,12 +45,29 @@ function hookInPlace(live: LiveTable, hook: Hook, rules: Rule[]): boolean {
 }
 
 /**
- * One `iptables-restore --noflush` that rewrites our three chains (declaring a chain
- * empties it) and leaves exactly one jump into each; no op when all is in place.
+ * Rules written by hand straight into a built-in chain that equal one of ours (a router
+ * built by hand): adopting moves them into our chains, in the same commit.
  */
-export function planNat(ns: string, spec: RouterNamespaceSpec, live: LiveTable): Op[] {
+export function handRules(live: LiveTable, desired: Record<Hook, Rule[]>): Rule[] {
+  return HOOKS.flatMap((hook) => {
+    const ours = new Set(desired[hook].map((r) => r.spec));
+    return live.rules.filter((r) => r.chain === hook && ours.has(r.spec));
+  });
+}
+
+/**
+ * One `iptables-restore --noflush` that rewrites our three chains (declaring a chain
+ * empties it) and leaves exactly one jump into each; no op when all is in place. Adopting,
+ * the same commit deletes the hand-written copies of our rules from the built-in chains:
+ * iptables-restore swaps the table whole, so NAT never lacks a rule in between.
+ */
+export function planNat(ns: string, spec: RouterNamespaceSpec, live: LiveTable, adopt?: boolean): Op[] {
   const desired = desiredNat(spec);
-  if (HOOKS.every((hook) => hookInPlace(live, hook, desired[hook]))) return [];
+  const taken = adopt ? handRules(live, desired) : [];
+  // A hook with nothing to do needs no chain of ours: a namespace without NAT (a lab VM) has none.
+  const idle = (hook: Hook) =>
+    desired[hook].length === 0 && !hasChain(live, OUR_CHAINS[hook]) && jumps(live, hook) === 0;
+  if (taken.length === 0 && HOOKS.every((hook) => idle(hook) || hookInPlace(live, hook, desired[hook]))) return [];
   const lines: RestoreLine[] = HOOKS.map((hook) => declareChain(OUR_CHAINS[hook]));
   for (const hook of HOOKS) {
     const count = jumps(live, hook);
@@ -58,7 +75,10 @@ export function planNat(ns: string, spec: RouterNamespaceSpec, live: LiveTable):
     for (let i = 1; i < count; i++) lines.push(deleteRule(jumpRule(hook)));
   }
   for (const hook of HOOKS) lines.push(...desired[hook].map(formatRule));
-  const op = restoreNat(ns, lines, `write NAT chains ${HOOKS.map((h) => OUR_CHAINS[h]).join(", ")} in ${ns}`);
+  lines.push(...taken.map(deleteRule));
+  const from = [...new Set(taken.map((r) => r.chain))].join(", ");
+  const moved = taken.length ? ` (taking over ${taken.length} rule(s) written into ${from})` : "";
+  const op = restoreNat(ns, lines, `write NAT chains ${HOOKS.map((h) => OUR_CHAINS[h]).join(", ")} in ${ns}${moved}`);
   // Jumps inserted blindly would double on a re-run of a script; one restore writes them all.
   if (op && HOOKS.every((hook) => jumps(live, hook) === 0)) op.unless = natRuleExists(ns, jumpRule("POSTROUTING"));
   return op ? [op] : [];

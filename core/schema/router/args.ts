@@ -1,5 +1,6 @@
 // RouterNamespace's documented args: what a user writes, one TSDoc per field. The SDK's
 // args are these same types with each field a Pulumi Input, so each doc exists once.
+import type { AdoptArgs } from "../common";
 /** One router interface: an OVS internal port moved into the namespace. */
 export interface RouterInterfaceArgs {
   /** Linux device and OVSDB `Port.name`, e.g. `qr-1a2b3c4d-5e` or `qg-...`: 1-15 bytes. */
@@ -66,7 +67,7 @@ export interface FloatingIpArgs {
 }
 
 /** A router namespace and everything in it: interfaces, routes, sysctls and NAT. */
-export interface RouterNamespaceArgs {
+export interface RouterNamespaceArgs extends AdoptArgs {
   /**
    * The network namespace, e.g. `qrouter-<uuid>`: 1-64 bytes. Default in a program: the resource name. Changing it
    * replaces the router.

@@ -65,5 +65,6 @@ export function canonical(spec: Shape) {
       fixedIp: canonicalIp(f.fixedIp),
       interface: f.interface ?? connected.find((c) => contains(c.cidr, ipOf(f.floatingIp)!))!.iface,
     })),
+    ...(spec.adopt !== undefined ? { adopt: spec.adopt } : {}),
   };
 }

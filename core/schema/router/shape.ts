@@ -1,7 +1,7 @@
 // RouterNamespace's zod shape: each field's type, default and single-field rule. Rules
 // spanning fields are in rules.ts, the canonical form in canonical.ts.
 import { z } from "zod";
-import { interfaceName, vlanId } from "../common";
+import { adoptField, interfaceName, vlanId } from "../common";
 import {
   checkedString,
   hostRule,
@@ -81,6 +81,7 @@ export const shape = z
     routes: z.array(route).default([]),
     snat: z.array(snat).default([]),
     floatingIps: z.array(floatingIp).default([]),
+    adopt: adoptField,
   })
   .strict();
 
