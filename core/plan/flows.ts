@@ -8,9 +8,10 @@
 // `ovslab plan`) ovslab's grammar reads both sides into its own canonical form instead.
 // Whatever differs is rewritten, which is safe because a rewrite is idempotent.
 //
-// Flows of other cookies are never written. They are read in the tables we write to for
-// one reason: OVS keeps one flow per (table, priority, match), so our `add` of the same
-// triple would silently replace theirs (checked on OVS 3.1); we refuse that instead.
+// Flows of other cookies are never written, but for one case: an adopting resource moves
+// those in its declared slots to its cookie (adoptFlows). They are read in the tables we
+// write to for one more reason: OVS keeps one flow per (table, priority, match), so our
+// `add` of the same triple would silently replace theirs (checked on OVS 3.1); we refuse it.
 import { Op } from "../shell";
 import { MissingBridgeError, OwnershipConflict } from "./errors";
 import { FlowSpec } from "../schema/flow";

@@ -55,7 +55,8 @@ export function planPatchPair(desired: PatchPairSpec, live: LiveBridges, owner: 
     const ours = owned.find((o) => o.port.name === end.port);
     const found = live.bridges.find((b) => b.name === where)?.ports.find((p) => p.name === end.port);
     // An unmarked port already where the end belongs is taken over when adopting.
-    const adopted = where === end.bridge && found && ownsRow(found.externalIds, owner, desired.adopt) ? found : undefined;
+    const adoptable = where === end.bridge && found && ownsRow(found.externalIds, owner, desired.adopt);
+    const adopted = adoptable ? found : undefined;
     if (where !== undefined && !ours && !adopted) {
       throw new OwnershipConflict(
         `port ${end.port} already exists on bridge ${where} and is not owned by ${owner} ` +

@@ -33,7 +33,10 @@ export function planTunnelPort(desired: TunnelPortSpec, live: LiveBridges, owner
   }
   const existing = bridge.ports.find((p) => p.name === desired.name);
   if (existing && !ownsRow(existing.externalIds, owner, desired.adopt)) {
-    throw new OwnershipConflict(`port ${desired.name} already exists on bridge ${desired.bridge} and is not owned by ${owner} (${markNote(existing.externalIds)}); remove it or pick another name`);
+    throw new OwnershipConflict(
+      `port ${desired.name} already exists on bridge ${desired.bridge} and is not owned by ${owner} ` +
+        `(${markNote(existing.externalIds)}); remove it or pick another name`,
+    );
   }
   const stale = bridge.ports.filter((p) => p.externalIds[OWNER_KEY] === owner && p.name !== desired.name);
   const cmds = [

@@ -1,6 +1,16 @@
 // Bridge and its ports: the one source of truth for their fields, defaults and messages.
 import { z } from "zod";
-import { AdoptArgs, adoptField, duplicates, EVEN_IF_INVALID, interfaceName, oneOf, OWNER_KEY, stringMap, vlanId } from "./common";
+import {
+  AdoptArgs,
+  adoptField,
+  duplicates,
+  EVEN_IF_INVALID,
+  interfaceName,
+  oneOf,
+  OWNER_KEY,
+  stringMap,
+  vlanId,
+} from "./common";
 
 export const PORT_TYPES = ["system", "internal", "patch", "vxlan", "gre", "geneve", "tap"] as const;
 export const VLAN_MODES = ["access", "trunk", "native-tagged", "native-untagged", "dot1q-tunnel"] as const;

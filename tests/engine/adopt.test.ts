@@ -115,7 +115,9 @@ describe("adopting a lab built by hand, through the pulumi CLI @host", function 
       `${pings.vlan1.lost.length + pings.floating.lost.length} lost)`);
     for (const [name, ping] of Object.entries(pings)) {
       assert.deepEqual(ping.lost, [], `${name}: requests lost during the up`);
-      assert.ok(ping.answered >= 50 * seconds, `${name}: the ping covered the up (${ping.answered} in ${seconds} s)`);
+      // Sent every 10 ms; a loaded 2-core machine answers fewer (about 60 a second seen), so
+      // this only proves the ping ran throughout: any request lost inside it fails above.
+      assert.ok(ping.answered >= 25 * seconds, `${name}: the ping covered the up (${ping.answered} in ${seconds} s)`);
     }
 
     await new Promise((r) => setTimeout(r, 1500));
@@ -146,11 +148,13 @@ describe("adopting a lab built by hand, through the pulumi CLI @host", function 
     assert.equal(await neutronExtras(), extras, "the Neutron agent's flows and chains are as they were");
   });
 
-  it("previews only `same` right after, and writes nothing", async () => {
+  it("previews only `same` right after, and writes nothing; taking `adopt` out changes nothing either", async () => {
     await lab.resetCommandLog();
     const preview = JSON.parse((await stack.preview(["--json", "--show-sames"])).stdout);
     assert.deepEqual(preview.changeSummary, { same: RESOURCES });
     assert.deepEqual(await writesSince(lab), []);
+    edit(project, [["const adopt = true;", "const adopt = false;"]]);
+    assert.deepEqual(JSON.parse((await stack.preview(["--json", "--show-sames"])).stdout).changeSummary, { same: RESOURCES });
   });
 
   it("applies a change to the program as usual: a tag, a flow, a floating IP", async () => {
@@ -186,7 +190,9 @@ describe("adopting a lab built by hand, through the pulumi CLI @host", function 
     await lab.resetCommandLog();
     const run = await second.up([], { allowFailure: true });
     assert.notEqual(run.code, 0);
-    assert.match(run.stdout + run.stderr, new RegExp(`bridge br-(int|ex) already exists on the host and is not owned by adopted-twice/twice/Bridge/br-(int|ex) \\(external_ids:ovslab-owner=${OWNER}/Bridge/br-(int|ex)\\)`));
+    const refusal = "bridge br-(int|ex) already exists on the host and is not owned by adopted-twice/twice/Bridge/br-(int|ex) " +
+      `\\(external_ids:ovslab-owner=${OWNER}/Bridge/br-(int|ex)\\)`;
+    assert.match(run.stdout + run.stderr, new RegExp(refusal));
     assert.deepEqual(await writesSince(lab), []);
     await second.destroy([], { allowFailure: true });
   });

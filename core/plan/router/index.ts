@@ -67,7 +67,8 @@ export function namespaceOwnership(ns: LiveNamespace | undefined, owner: string,
   if (bare || (adopt === true && alias === undefined)) return "bare";
   throw new OwnershipConflict(
     `namespace ${ns.name} already exists on the host and is not owned by ${owner} ` +
-      `(its lo alias, ovslab's mark, is ${alias === undefined ? "<unset>" : JSON.stringify(alias)}); remove it or pick another name` +
+      `(its lo alias, ovslab's mark, is ${alias === undefined ? "<unset>" : JSON.stringify(alias)}); ` +
+      "remove it or pick another name" +
       (alias === undefined ? ", or declare it with adopt: true to take it over" : ""),
   );
 }

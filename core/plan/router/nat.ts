@@ -65,7 +65,8 @@ export function planNat(ns: string, spec: RouterNamespaceSpec, live: LiveTable, 
   const desired = desiredNat(spec);
   const taken = adopt ? handRules(live, desired) : [];
   // A hook with nothing to do needs no chain of ours: a namespace without NAT (a lab VM) has none.
-  const idle = (hook: Hook) => desired[hook].length === 0 && !hasChain(live, OUR_CHAINS[hook]) && jumps(live, hook) === 0;
+  const idle = (hook: Hook) =>
+    desired[hook].length === 0 && !hasChain(live, OUR_CHAINS[hook]) && jumps(live, hook) === 0;
   if (taken.length === 0 && HOOKS.every((hook) => idle(hook) || hookInPlace(live, hook, desired[hook]))) return [];
   const lines: RestoreLine[] = HOOKS.map((hook) => declareChain(OUR_CHAINS[hook]));
   for (const hook of HOOKS) {
@@ -75,7 +76,8 @@ export function planNat(ns: string, spec: RouterNamespaceSpec, live: LiveTable, 
   }
   for (const hook of HOOKS) lines.push(...desired[hook].map(formatRule));
   lines.push(...taken.map(deleteRule));
-  const moved = taken.length ? ` (taking over ${taken.length} rule(s) written into ${[...new Set(taken.map((r) => r.chain))].join(", ")})` : "";
+  const from = [...new Set(taken.map((r) => r.chain))].join(", ");
+  const moved = taken.length ? ` (taking over ${taken.length} rule(s) written into ${from})` : "";
   const op = restoreNat(ns, lines, `write NAT chains ${HOOKS.map((h) => OUR_CHAINS[h]).join(", ")} in ${ns}${moved}`);
   // Jumps inserted blindly would double on a re-run of a script; one restore writes them all.
   if (op && HOOKS.every((hook) => jumps(live, hook) === 0)) op.unless = natRuleExists(ns, jumpRule("POSTROUTING"));

@@ -140,10 +140,13 @@ describe("planFlows adopting", () => {
   });
 
   it("changes what differs in the same plan, after the move: a bundle modifies the moved flow's actions", () => {
-    const ops = planFlows("br-ex", [seed[0], flow({ priority: 4, match: "in_port=phy-br-ex,dl_vlan=1", actions: "drop" })], live(byHand), COOKIE, "FlowTable", true);
+    const changed = [seed[0], flow({ priority: 4, match: "in_port=phy-br-ex,dl_vlan=1", actions: "drop" })];
+    const ops = planFlows("br-ex", changed, live(byHand), COOKIE, "FlowTable", true);
     assert.equal(ops.length, 2);
-    assert.match(formatCommand(ops[0]), /modify_strict table=0,priority=4,cookie=0x0\/-1,cookie=0x6f7600000000abcd,in_port=1,dl_vlan=1,actions=strip_vlan,NORMAL/);
-    assert.match(formatCommand(ops[1]), /--bundle add-flows br-ex -[^]*modify_strict table=0,priority=4,cookie=0x6f7600000000abcd,in_port=phy-br-ex,dl_vlan=1,actions=drop/);
+    assert.match(formatCommand(ops[0]),
+      /modify_strict table=0,priority=4,cookie=0x0\/-1,cookie=0x6f7600000000abcd,in_port=1,dl_vlan=1,actions=strip_vlan,NORMAL/);
+    assert.match(formatCommand(ops[1]),
+      /--bundle add-flows br-ex -[^]*modify_strict table=0,priority=4,cookie=0x6f7600000000abcd,in_port=phy-br-ex,dl_vlan=1,actions=drop/);
     assert.doesNotMatch(formatCommand(ops[1]), /delete cookie=/, "never a delete of our cookie that would undo the move");
   });
 
