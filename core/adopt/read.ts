@@ -19,7 +19,7 @@ import { selectBridges } from "./ovs";
 
 const OPENFLOW10 = "OpenFlow10";
 
-/** The versions a bridge's flows are read in: exact (1.4, else the newest it allows) and, when it allows 1.0, friendly. */
+/** The versions flows are read in: exact (1.4, else the newest allowed), and friendly (1.0) when allowed. */
 export function readingProtocols(bridge: Pick<LiveBridge, "protocols">): { exact: string; friendly?: string } {
   const allowed = (p: string) => bridge.protocols.length === 0 || bridge.protocols.includes(p);
   const exact = allowed(FLOW_PROTOCOL) ? FLOW_PROTOCOL : [...bridge.protocols].sort().at(-1)!;
