@@ -26,7 +26,7 @@ function importRefused(urn) {
       "properties, which an import does not have." +
       (ours
         ? " Declare it in the program instead, with the argument `adopt: true` to take over what is already " +
-          "on the host."
+          "on the host; `npx ovslab adopt --host ...` writes that program from what the host holds."
         : ""),
   );
   error.stack = undefined; // a refusal, not a crash: no stack trace

@@ -42,7 +42,8 @@ describe("pulumi import of an ovslab type @host", function () {
     const refusal =
       'error: Preview failed: ovslab Bridge "br-hand" cannot be imported with `pulumi import`: a dynamic ' +
       "resource's provider travels in its properties, which an import does not have. Declare it in the program " +
-      "instead, with the argument `adopt: true` to take over what is already on the host.";
+      "instead, with the argument `adopt: true` to take over what is already on the host; " +
+      "`npx ovslab adopt --host ...` writes that program from what the host holds.";
     assert.ok(text.split("\n").some((line) => line.trim() === refusal), text);
     assert.doesNotMatch(text, /toJavaScript|TypeError|^\s+at /m, text);
     assert.equal(await lab.sh(["ovs-vsctl", "list", "Bridge", "br-hand"]), before, "the host is untouched");
