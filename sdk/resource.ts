@@ -2,9 +2,10 @@
 // front when the arguments are plain values, and the dynamic provider of its kind.
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { parseOrThrow } from "../core/validation";
+import { parseOrThrow, ValidationError } from "../core/validation";
 import { ConnectionArgs } from "../transport/connection";
 import { dynamicProvider } from "../providers/dynamic";
+import { FlowsFileError, withFlowsFile } from "../providers/flowsFile";
 import type { KindDefinition } from "../core/kinds/kind";
 import type { Kind } from "../core/kinds";
 import { pulumi as sdk } from "./pulumiSdk";
@@ -56,8 +57,16 @@ export abstract class OvslabResource extends sdk.dynamic.Resource {
     const { key, title: type, schema } = kind;
     if (isPlain(spec)) {
       try {
-        parseOrThrow(schema, spec, `${type} "${name}"`);
-      } catch (error) {
+        // Rules given as a file (a FlowTable's flowsFile) are read and checked now too; the
+        // engine gets only the file and its digest.
+        const { spec: full, from } = withFlowsFile(spec);
+        parseOrThrow(schema, full, `${type} "${name}"${from ? ` (flowsFile ${JSON.stringify(from.file)})` : ""}`);
+        if (from) spec = { ...spec, flowsSha256: from.sha256 };
+      } catch (caught) {
+        const error =
+          caught instanceof FlowsFileError
+            ? new ValidationError(`${type} "${name}"`, [{ path: "flowsFile", rule: caught.rule }])
+            : caught;
         // The SDK's mark of an error that is the user's to fix: printed once, without a stack.
         Object.defineProperty(error, "__pulumiRunError", { value: true });
         throw error;

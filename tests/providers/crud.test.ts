@@ -1,6 +1,9 @@
 import { strict as assert } from "assert";
 import { call } from "../../providers/entry";
 import { countingListener } from "../support/listener";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 
 
 describe("check (through the provider entry point)", () => {
@@ -52,5 +55,45 @@ describe("check (through the provider entry point)", () => {
     const news = { name: "04da6b54-80e4-46f7-96ec-b56ff0331ba9", connection: { host: "h" }, owner: "lab/dev/br" };
     const result = await call("bridge", "check", {}, news);
     assert.deepEqual(result.inputs, news);
+  });
+});
+
+describe("check of a FlowTable whose rules are a file", () => {
+  let dir: string;
+  let cwd: string;
+
+  before(() => {
+    cwd = process.cwd();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "ovslab-check-"));
+    fs.writeFileSync(path.join(dir, "good.json"), JSON.stringify([{ priority: 5, actions: "NORMAL" }]));
+    fs.writeFileSync(path.join(dir, "bad.json"), JSON.stringify([{ actions: "NORMAL" }, { priority: 3, actions: "outptu:1" }]));
+    process.chdir(dir);
+  });
+
+  after(() => {
+    process.chdir(cwd);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const news = (flowsFile: string) => ({ bridge: "br-int", flowsFile, connection: { host: "h" }, owner: "lab/dev/FlowTable/t" });
+
+  it("returns the file and its digest as inputs, never the rules", async () => {
+    const result = await call("flowTable", "check", {}, news("good.json"));
+    assert.equal(result.failures, undefined);
+    assert.equal(result.inputs.flows, undefined);
+    assert.equal(result.inputs.flowsFile, "good.json");
+    assert.match(result.inputs.flowsSha256, /^[0-9a-f]{64}$/);
+  });
+
+  it("names the file, the rule's index and the field of a bad rule in it", async () => {
+    const result = await call("flowTable", "check", {}, news("bad.json"));
+    const reasons = (result.failures ?? []).map((f: { reason: string }) => f.reason);
+    assert.equal(reasons.length, 1, JSON.stringify(reasons));
+    assert.match(reasons[0], /^flowsFile "bad\.json": flows\[1\]\.actions: .*outptu/);
+  });
+
+  it("says which file it cannot read", async () => {
+    const result = await call("flowTable", "check", {}, news("gone.json"));
+    assert.match(result.failures[0].reason, /^flowsFile: cannot read "gone.json"/);
   });
 });
