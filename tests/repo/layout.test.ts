@@ -73,6 +73,7 @@ const UNMIRRORED: Record<string, string> = {
   "tests/engine/foreign.test.ts": "the real Pulumi engine beside someone else's ports, flows, chains and namespaces",
   "tests/engine/failedCreate.test.ts": "the real Pulumi engine: a create that fails halfway is recorded",
   "tests/engine/flowRule.test.ts": "the real Pulumi engine driving FlowRule",
+  "tests/engine/flowsFile.test.ts": "the real Pulumi engine driving a FlowTable whose rules are a file",
   "tests/engine/twoStacks.test.ts": "the real Pulumi engine: two stacks sharing a bridge",
   "tests/engine/inline.test.ts": "the real Pulumi engine driving every kind",
   "tests/engine/oldState.test.ts": "state written by earlier versions, through the real engine",
