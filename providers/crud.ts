@@ -72,11 +72,18 @@ export function specOf<Spec>(
 ): { spec: Spec; from?: FlowsFile } {
   const given = splitProps(props).spec;
   const { spec, from } = rules === "skip" ? { spec: given, from: undefined } : withFlowsFile(given, rules);
+  // Thousands of rules from one file are validated once per process, not in every method.
+  const key = from && `${kind.key} ${from.sha256} ${JSON.stringify({ ...spec, flows: undefined })}`;
+  const known = key ? validatedFiles.get(key) : undefined;
+  if (known) return { spec: known as Spec, from };
   const result = validate(kind.schema, spec);
   if (!result.ok)
     throw new Error(`${kind.title}: invalid properties: ${result.problems.map(formatProblem).join("; ")}`);
+  if (key) validatedFiles.set(key, result.value);
   return { spec: result.value, from };
 }
+
+const validatedFiles = new Map<string, unknown>();
 
 function outputs<Spec>(observed: Spec, p: Parsed<Spec>): Props {
   const spec = p.from ? asFlowsFile(observed as Props, p.from, (p.spec as Props).flows) : (observed as Props);

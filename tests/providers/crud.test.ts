@@ -1,5 +1,7 @@
 import { strict as assert } from "assert";
 import { call } from "../../providers/entry";
+import { specOf } from "../../providers/crud";
+import { kinds } from "../../core/kinds";
 import { countingListener } from "../support/listener";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -90,6 +92,14 @@ describe("check of a FlowTable whose rules are a file", () => {
     const reasons = (result.failures ?? []).map((f: { reason: string }) => f.reason);
     assert.equal(reasons.length, 1, JSON.stringify(reasons));
     assert.match(reasons[0], /^flowsFile "bad\.json": flows\[1\]\.actions: .*outptu/);
+  });
+
+  it("validates a file's rules once per process, whatever method asks again", () => {
+    const first = specOf(kinds.flowTable, news("good.json"));
+    const again = specOf(kinds.flowTable, news("good.json"));
+    assert.equal(again.spec, first.spec);
+    assert.deepEqual(first.spec.flows, [{ table: 0, priority: 5, match: "", actions: "NORMAL", idleTimeout: 0, hardTimeout: 0 }]);
+    assert.notEqual(specOf(kinds.flowTable, { ...news("good.json"), bridge: "br-ex" }).spec, first.spec);
   });
 
   it("says which file it cannot read", async () => {
