@@ -63,6 +63,27 @@ export function transaction(commands: Array<VsctlCommand | undefined>, why: stri
   return { argv, why };
 }
 
+// Options a sub-command may carry; any other `--x` is global (`--format`, `--no-wait`...).
+const COMMAND_OPTIONS = new Set(["--", "--may-exist", "--if-exists"]);
+
+/** Whether `op` is a transaction as `transaction` builds it: ovs-vsctl and `--`-joined sub-commands only. */
+export function isTransaction(op: Op): boolean {
+  return (
+    op.argv[0] === "ovs-vsctl" &&
+    op.stdin === undefined &&
+    op.argv.length > 1 &&
+    op.argv.slice(1).every((arg) => !arg.startsWith("--") || COMMAND_OPTIONS.has(arg))
+  );
+}
+
+/** Several transactions as ONE (their sub-commands in order): all of them happen, or none. */
+export function joinTransactions(ops: readonly Op[]): Op {
+  return {
+    argv: ["ovs-vsctl", ...ops.flatMap((op, i) => [...(i === 0 ? [] : ["--"]), ...op.argv.slice(1)])],
+    why: ops.map((op) => op.why).join("; "),
+  };
+}
+
 /** Columns each table's reader asks for (kept with the builders: both speak OVSDB). */
 export const BRIDGE_COLUMNS = [
   "_uuid",
