@@ -79,6 +79,7 @@ describe("a no-op preview reads each host a fixed number of times @host", functi
     // `pulumi up` without --skip-preview (as a person runs it) previews, then updates in the
     // same command. Were the two served by one provider process, the update would take the
     // preview's reads from the cache and miss hand drift made while the prompt waited.
+    for (const earlier of stacks) await earlier.destroy(); // their br-int is another project's
     const dir = writeProject(state.dir, "reads-preview-up", "ovslab", vmLab(3));
     const stack = await CliStack.open({ state, projectDir: dir, stackName: "reads" });
     stacks.push(stack);
