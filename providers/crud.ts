@@ -45,6 +45,7 @@ export function check<Spec>(kind: KindDefinition<Spec, unknown>, news: Props): d
   if (failures.length) return { failures };
   // Rules from a file go back to the engine as the file and its digest, never as rules.
   const value = specResult.ok ? (specResult.value as Props) : {};
+  if (from) validatedFiles.set(fileKey(kind, spec, from), value); // diff and create need not validate them again
   return { inputs: { ...(from ? asFlowsFile(value, from, value.flows) : value), connection, owner } };
 }
 
@@ -73,7 +74,7 @@ export function specOf<Spec>(
   const given = splitProps(props).spec;
   const { spec, from } = rules === "skip" ? { spec: given, from: undefined } : withFlowsFile(given, rules);
   // Thousands of rules from one file are validated once per process, not in every method.
-  const key = from && `${kind.key} ${from.sha256} ${JSON.stringify({ ...spec, flows: undefined })}`;
+  const key = from && fileKey(kind, spec, from);
   const known = key ? validatedFiles.get(key) : undefined;
   if (known) return { spec: known as Spec, from };
   const result = validate(kind.schema, spec);
@@ -84,6 +85,8 @@ export function specOf<Spec>(
 }
 
 const validatedFiles = new Map<string, unknown>();
+const fileKey = (kind: KindDefinition<any, unknown>, spec: Props, from: FlowsFile) =>
+  `${kind.key} ${from.sha256} ${JSON.stringify({ ...spec, flows: undefined })}`;
 
 function outputs<Spec>(observed: Spec, p: Parsed<Spec>): Props {
   const spec = p.from ? asFlowsFile(observed as Props, p.from, (p.spec as Props).flows) : (observed as Props);

@@ -102,6 +102,14 @@ describe("check of a FlowTable whose rules are a file", () => {
     assert.notEqual(specOf(kinds.flowTable, { ...news("good.json"), bridge: "br-ex" }).spec, first.spec);
   });
 
+  it("reads check's inputs (the file and its digest) back into the rules, defaults filled", async () => {
+    const checked = await call("flowTable", "check", {}, { ...news("good.json"), bridge: "br-check" });
+    const { spec } = specOf(kinds.flowTable, checked.inputs);
+    assert.equal(spec.bridge, "br-check");
+    assert.equal(spec.flows[0].idleTimeout, 0);
+    assert.equal(spec.flows.length, 1);
+  });
+
   it("says which file it cannot read", async () => {
     const result = await call("flowTable", "check", {}, news("gone.json"));
     assert.match(result.failures[0].reason, /^flowsFile: cannot read "gone.json"/);
