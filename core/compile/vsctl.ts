@@ -117,24 +117,43 @@ export function readBridges(names: readonly string[]): Op {
 
 /**
  * The Port rows a router needs, not every port on the host: every bridge (names and the
- * ports column), the ports carrying `owner`'s mark, and the ports of the given names.
+ * ports column), the ports carrying `owner`'s mark, and the ports of the given names. One
+ * `ovsdb-client transact` of selects, filtered by the server: ovs-vsctl would fetch every
+ * Port and Interface row of the host to run a `find` (312 against 84 ms at 1,000 ports).
+ * Prints one result per select (`parseSelects`, core/live/ovsdb.ts).
  */
 export function readMarkedPorts(ownerKey: string, owner: string, names: readonly string[]): Op {
-  const port = ["--", `--columns=${PORT_COLUMNS.join(",")}`, "find", "Port"];
-  return {
-    argv: [
-      "ovs-vsctl", "--format=json", `--columns=${BRIDGE_COLUMNS.join(",")}`, "list", "Bridge",
-      ...port, `external_ids:${ownerKey}=${ovsString(owner)}`,
-      ...names.flatMap((n) => [...port, `name=${ovsString(n)}`]),
+  const port = (where: unknown[]) => select("Port", [where], PORT_COLUMNS);
+  return selects(
+    [
+      select("Bridge", [], BRIDGE_COLUMNS),
+      port(["external_ids", "includes", ["map", [[ownerKey, owner]]]]),
+      ...names.map((n) => port(["name", "==", n])),
     ],
-    why: `read the bridges and the ports of ${owner}`,
-  };
+    `read the bridges and the ports of ${owner}`,
+  );
 }
 
-/** Interface rows by UUID. */
+/** Interface rows by UUID, in one result. */
 export function readInterfaces(uuids: readonly string[]): Op {
-  return {
-    argv: ["ovs-vsctl", "--format=json", `--columns=${INTERFACE_COLUMNS.join(",")}`, "--if-exists", "list", "Interface", ...uuids],
-    why: `read ${uuids.length} interface(s)`,
-  };
+  // A where clause is a conjunction: one select per row, their rows joined by the parser's caller.
+  return selects(
+    uuids.map((u) => select("Interface", [["_uuid", "==", ["uuid", u]]], INTERFACE_COLUMNS)),
+    `read ${uuids.length} interface(s)`,
+  );
+}
+
+/** An OVSDB select (RFC 7047 5.2.2): rows of `table` matching every condition of `where`. */
+interface Select {
+  op: "select";
+  table: string;
+  where: unknown[][];
+  columns: string[];
+}
+
+const select = (table: string, where: unknown[][], columns: string[]): Select => ({ op: "select", table, where, columns });
+
+/** Read-only OVSDB operations (selects) as one `ovsdb-client transact` on the Open_vSwitch database. */
+function selects(operations: readonly Select[], why: string): Op {
+  return { argv: ["ovsdb-client", "transact", JSON.stringify(["Open_vSwitch", ...operations])], why };
 }
