@@ -13,6 +13,7 @@ function bash(strings: TemplateStringsArray, ...values: string[]): string {
 /** Tools whose every run is recorded in the VM's command log (see `SHIM_BODY`). */
 export const LOGGED_TOOLS = [
   "ovs-vsctl",
+  "ovsdb-client",
   "ovs-ofctl",
   "ovs-appctl",
   "ip",

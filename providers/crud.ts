@@ -13,6 +13,7 @@ import { OpenFlowVersionError } from "../core/plan/flows";
 import { KindDefinition } from "../core/kinds/kind";
 import { containsUnknown, sameValue, splitProps } from "./props";
 import { forgetReads, runReading, runWrites } from "./read";
+import { asFlowsFile, DigestRule, FlowsFile, FlowsFileError, withFlowsFile } from "./flowsFile";
 
 type Props = Record<string, unknown>;
 
@@ -20,12 +21,22 @@ type Props = Record<string, unknown>;
 export function check<Spec>(kind: KindDefinition<Spec, unknown>, news: Props): dynamic.CheckResult {
   // Values unknown during preview are checked at apply time, when they are known.
   if (containsUnknown(news)) return { inputs: news };
-  const { spec, connection, owner } = splitProps(news);
+  const { spec: given, connection, owner } = splitProps(news);
+  let loaded: ReturnType<typeof withFlowsFile>;
+  try {
+    loaded = withFlowsFile(given);
+  } catch (error) {
+    if (error instanceof FlowsFileError) return { failures: [{ property: "", reason: error.message }] };
+    throw error;
+  }
+  const { spec, from } = loaded;
   const failures: dynamic.CheckFailure[] = [];
   const specResult = validate(kind.schema, spec, { values: true });
   // No `property`: the engine would print its whole value before our reason
   // ("property flows value {[{map[...]}]} has a problem: ..."); the reason names the path.
-  if (!specResult.ok) for (const p of specResult.problems) failures.push({ property: "", reason: formatProblem(p) });
+  const where = from ? `flowsFile ${JSON.stringify(from.file)}: ` : "";
+  if (!specResult.ok)
+    for (const p of specResult.problems) failures.push({ property: "", reason: where + formatProblem(p) });
   const conn = validate(connectionSchema, connection);
   if (!conn.ok)
     for (const p of conn.problems)
@@ -33,7 +44,10 @@ export function check<Spec>(kind: KindDefinition<Spec, unknown>, news: Props): d
   const own = validate(ownerSchema, owner);
   if (!own.ok) failures.push({ property: "owner", reason: `owner: ${own.problems[0].rule}` });
   if (failures.length) return { failures };
-  return { inputs: { ...(specResult.ok ? (specResult.value as Props) : {}), connection, owner } };
+  // Rules from a file go back to the engine as the file and its digest, never as rules.
+  const value = specResult.ok ? (specResult.value as Props) : {};
+  if (from) validatedFiles.set(fileKey(kind, spec, from), value); // diff and create need not validate them again
+  return { inputs: { ...(from ? asFlowsFile(value, from, value.flows) : value), connection, owner } };
 }
 
 interface Parsed<Spec> {
@@ -41,19 +55,43 @@ interface Parsed<Spec> {
   connection: ConnectionArgs;
   owner: string;
   host: Transport;
+  /** The file the spec's rules came from (a FlowTable's `flowsFile`). */
+  from?: FlowsFile;
 }
 
-function parse<Spec>(kind: KindDefinition<Spec, unknown>, props: Props): Parsed<Spec> {
-  const { spec, connection, owner } = splitProps(props);
+/** `rules`: how a `flowsFile` is read: its digest must match (`verify`), or the file as it is now, or not at all. */
+function parse<Spec>(kind: KindDefinition<Spec, unknown>, props: Props, rules: DigestRule | "skip" = "verify"): Parsed<Spec> {
+  const { connection, owner } = splitProps(props);
+  const conn = connection as ConnectionArgs;
+  return { ...specOf(kind, props, rules), connection: conn, owner: owner as string, host: transportFor(conn) };
+}
+
+/** The validated spec that inputs (as `check` returned them) stand for, a flowsFile's rules read back in. */
+export function specOf<Spec>(
+  kind: KindDefinition<Spec, unknown>,
+  props: Props,
+  rules: DigestRule | "skip" = "verify",
+): { spec: Spec; from?: FlowsFile } {
+  const given = splitProps(props).spec;
+  const { spec, from } = rules === "skip" ? { spec: given, from: undefined } : withFlowsFile(given, rules);
+  // Thousands of rules from one file are validated once per process, not in every method.
+  const key = from && fileKey(kind, spec, from);
+  const known = key ? validatedFiles.get(key) : undefined;
+  if (known) return { spec: known as Spec, from };
   const result = validate(kind.schema, spec);
   if (!result.ok)
     throw new Error(`${kind.title}: invalid properties: ${result.problems.map(formatProblem).join("; ")}`);
-  const conn = connection as ConnectionArgs;
-  return { spec: result.value, connection: conn, owner: owner as string, host: transportFor(conn) };
+  if (key) validatedFiles.set(key, result.value);
+  return { spec: result.value, from };
 }
 
+const validatedFiles = new Map<string, unknown>();
+const fileKey = (kind: KindDefinition<any, unknown>, spec: Props, from: FlowsFile) =>
+  `${kind.key} ${from.sha256} ${JSON.stringify({ ...spec, flows: undefined })}`;
+
 function outputs<Spec>(observed: Spec, p: Parsed<Spec>): Props {
-  return { ...(observed as Props), connection: p.connection, owner: p.owner };
+  const spec = p.from ? asFlowsFile(observed as Props, p.from, (p.spec as Props).flows) : (observed as Props);
+  return { ...spec, connection: p.connection, owner: p.owner };
 }
 
 export async function diff<Spec, Live>(
@@ -217,7 +255,8 @@ export async function read<Spec, Live>(
   id: string,
   props: Props,
 ): Promise<dynamic.ReadResult> {
-  const p = parse(kind, props);
+  // Refresh may run after the file was edited (its state holds the older digest): read it as it is.
+  const p = parse(kind, props, "current");
   let live: Live;
   try {
     live = await runReading(p.host, kind.read(p.spec, p.owner));
@@ -235,7 +274,8 @@ export async function read<Spec, Live>(
 }
 
 export async function remove<Spec, Live>(kind: KindDefinition<Spec, Live>, props: Props): Promise<void> {
-  const p = parse(kind, props);
+  // What is ours is found by its mark (a flow cookie), so a delete needs no rules file.
+  const p = parse(kind, props, "skip");
   const live = await runReading(p.host, (kind.readForDelete ?? kind.read)(p.spec, p.owner), { shared: false });
   await runWrites(p.host, kind.planDelete(p.spec, live, p.owner));
 }

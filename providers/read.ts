@@ -8,6 +8,7 @@ import { isReading, Query, Reading } from "../core/kinds/reading";
 import { overlaps, readScope, Scope, writeScopes } from "../core/kinds/scopes";
 import { formatCommand, formatScript, Op } from "../core/shell";
 import { runChecked, Transport } from "../transport/types";
+import { TransactionQueue } from "./transactions";
 
 interface Entry {
   scope: Scope;
@@ -20,8 +21,12 @@ class HostCache {
   private readonly written: Scope[] = [];
   private writing = 0;
   private generation = 0;
+  /** OVSDB writes issued while another runs go as one transaction (transactions.ts). */
+  private readonly transactions: TransactionQueue;
 
-  constructor(private readonly host: Transport) {}
+  constructor(private readonly host: Transport) {
+    this.transactions = new TransactionQueue(host);
+  }
 
   /** The parsed output of `q`, run once and shared until a write of ours makes it stale. */
   read<T>(q: Query<T>): Promise<T> {
@@ -53,7 +58,7 @@ class HostCache {
     this.forget(scopes);
     this.writing++;
     try {
-      await runChecked(this.host, op);
+      await this.transactions.run(op);
     } finally {
       this.writing--;
       this.forget(scopes);

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { validate, ValidationError } from "../core/validation";
 import { ConnectionArgs } from "../transport/connection";
 import { dynamicProvider } from "../providers/dynamic";
+import { FlowsFileError, withFlowsFile } from "../providers/flowsFile";
 import type { KindDefinition } from "../core/kinds/kind";
 import type { Kind } from "../core/kinds";
 import { pulumi as sdk } from "./pulumiSdk";
@@ -71,6 +72,30 @@ function notRegistered(prototype: object, error: Error, schema: z.ZodType): Ovsl
   return standIn as unknown as OvslabResource;
 }
 
+/**
+ * A plain spec's problems, found where it was declared; a FlowTable's flowsFile is read and its
+ * rules checked now too (the digest returned is what the engine gets instead of the rules).
+ */
+function checkDeclared(
+  type: string,
+  name: string,
+  spec: Record<string, unknown>,
+  schema: z.ZodType,
+): { error?: ValidationError; sha256?: string } {
+  let loaded: ReturnType<typeof withFlowsFile>;
+  try {
+    loaded = withFlowsFile(spec);
+  } catch (caught) {
+    if (!(caught instanceof FlowsFileError)) throw caught;
+    return { error: new ValidationError(`${type} "${name}"`, [{ path: "flowsFile", rule: caught.rule }]) };
+  }
+  const { spec: full, from } = loaded;
+  const checked = validate(schema, full, { values: true });
+  if (checked.ok) return { sha256: from?.sha256 };
+  const subject = `${type} "${name}"${from ? ` (flowsFile ${JSON.stringify(from.file)})` : ""}`;
+  return { error: new ValidationError(subject, checked.problems) };
+}
+
 export abstract class OvslabResource extends sdk.dynamic.Resource {
   constructor(
     kind: KindDefinition<any, any, Kind>,
@@ -81,9 +106,9 @@ export abstract class OvslabResource extends sdk.dynamic.Resource {
   ) {
     // Checked at the line that declared it, before the engine or any host is involved.
     const { key, title: type, schema } = kind;
-    const checked = isPlain(spec) ? validate(schema, spec, { values: true }) : undefined;
-    if (checked && !checked.ok) {
-      const error = keepMessage(new ValidationError(`${type} "${name}"`, checked.problems));
+    const declared = isPlain(spec) ? checkDeclared(type, name, spec, schema) : {};
+    if (declared.error) {
+      const error = keepMessage(declared.error);
       // The SDK's mark of an error that is the user's to fix: printed once, without a stack.
       Object.defineProperty(error, "__pulumiRunError", { value: true });
       // Under mocks (tests, loadLab) and outside any engine: thrown where it was declared.
@@ -92,6 +117,8 @@ export abstract class OvslabResource extends sdk.dynamic.Resource {
       // mistakes of every resource (one bad value shared by three resources names all three).
       return notRegistered(new.target.prototype, error, schema);
     }
+    // Rules given as a file (a FlowTable's flowsFile): the engine gets only the file and its digest.
+    if (declared.sha256) spec = { ...spec, flowsSha256: declared.sha256 };
     // Pulumi names are unique per type only, so the type is part of the mark: a Bridge
     // "x" and a PatchPair "x" must never take each other's ports for their own.
     const owner = `${sdk.getProject()}/${sdk.getStack()}/${type}/${name}`;

@@ -5,7 +5,7 @@ import { formatCommand, Op } from "../core/shell";
 import { BridgeSpec } from "../core/schema/bridge";
 import { LiveBridges } from "../core/live/bridge";
 import { AnyKind, Kind, KINDS, kindOf, kinds, SpecOf } from "../core/kinds";
-import { check } from "../providers/crud";
+import { check, specOf } from "../providers/crud";
 import { splitProps } from "../providers/props";
 import { declaredOvs, withoutOwned } from "./emptyHost";
 import { Registration } from "./run";
@@ -106,7 +106,8 @@ export function labResources(registrations: readonly Registration[]): { resource
       for (const f of result.failures) problems.push(`${subjectOf({ type, name: registration.name })}: ${f.reason}`);
       return;
     }
-    const { spec, owner, connection } = splitProps(result.inputs!);
+    const { owner, connection } = splitProps(result.inputs!);
+    const { spec } = specOf(kindOf(kind)!, result.inputs!); // a FlowTable's flowsFile read back into its flows
     checked.push({ kind, host: hostOf(connection), type, name: registration.name, owner: owner as string, spec, order });
   });
   checked.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.order - b.order);

@@ -1,6 +1,8 @@
 // The two Pulumi programs `npm run bench:scale` runs on a lab shape: ovslab's resources, and
 // the floor, the same resources with the same inputs as dynamic resources whose methods do
-// nothing (what Pulumi itself costs for them). Both read the shape from lab.json beside them.
+// nothing (what Pulumi itself costs for them). Both read the shape from lab.json beside them;
+// a shape with `flowsFiles` gives each FlowTable its rules as a file (flows-N.json), and the
+// floor the same inputs (the path and the digest).
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LabShape } from "./shape";
@@ -14,7 +16,8 @@ const brInt = new Bridge("br-int", { connection, failMode: "secure", datapathTyp
 const brEx = lab.routers.some((r: any) => r.interfaces.some((i: any) => i.bridge === "br-ex"))
   ? new Bridge("br-ex", { connection, datapathType: "netdev" }) : undefined;
 const bridges: Record<string, any> = { "br-int": brInt.name, "br-ex": brEx?.name };
-lab.tables.forEach((flows: any[], i: number) => new FlowTable(\`flows-\${i}\`, { connection, bridge: brInt.name, flows }));
+lab.tables.forEach((flows: any[], i: number) => new FlowTable(\`flows-\${i}\`,
+  { connection, bridge: brInt.name, ...(lab.flowsFiles ? { flowsFile: \`flows-\${i}.json\` } : { flows }) }));
 for (const r of lab.routers) {
   new RouterNamespace(r.name, { connection, ...r, interfaces: r.interfaces.map((i: any) => ({ ...i, bridge: bridges[i.bridge] })) });
 }
@@ -23,6 +26,7 @@ for (const r of lab.routers) {
 const FLOOR = `import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
 const lab = JSON.parse(fs.readFileSync(path.join(__dirname, "lab.json"), "utf8"));
 const noop: pulumi.dynamic.ResourceProvider = {
   async create(inputs: any) { return { id: "noop", outs: inputs }; },
@@ -32,7 +36,9 @@ const noop: pulumi.dynamic.ResourceProvider = {
 const brInt = new pulumi.dynamic.Resource(noop, "br-int", { name: "br-int", failMode: "secure", datapathType: "netdev", ports: lab.ports });
 const brEx = new pulumi.dynamic.Resource(noop, "br-ex", { name: "br-ex", datapathType: "netdev" });
 const bridges: Record<string, any> = { "br-int": brInt.id, "br-ex": brEx.id };
-lab.tables.forEach((flows: any[], i: number) => new pulumi.dynamic.Resource(noop, \`flows-\${i}\`, { bridge: brInt.id, flows }));
+const sha256 = (file: string) => createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+lab.tables.forEach((flows: any[], i: number) => new pulumi.dynamic.Resource(noop, \`flows-\${i}\`, { bridge: brInt.id,
+  ...(lab.flowsFiles ? { flowsFile: \`flows-\${i}.json\`, flowsSha256: sha256(\`flows-\${i}.json\`) } : { flows }) }));
 for (const r of lab.routers) {
   new pulumi.dynamic.Resource(noop, r.name, { ...r, interfaces: r.interfaces.map((i: any) => ({ ...i, bridge: bridges[i.bridge] })) });
 }
@@ -44,6 +50,9 @@ export function writeProject(root: string, name: string, kind: "ovslab" | "floor
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime: nodejs\n`);
   fs.writeFileSync(path.join(dir, "index.ts"), kind === "ovslab" ? OVSLAB : FLOOR);
-  fs.writeFileSync(path.join(dir, "lab.json"), JSON.stringify({ ports: lab.ports, tables: lab.tables, routers: lab.routers }));
+  const tables = lab.flowsFiles ? lab.tables.map(() => []) : lab.tables;
+  lab.tables.forEach((flows, i) => lab.flowsFiles && fs.writeFileSync(path.join(dir, `flows-${i}.json`), JSON.stringify(flows)));
+  const flowsFiles = Boolean(lab.flowsFiles);
+  fs.writeFileSync(path.join(dir, "lab.json"), JSON.stringify({ ports: lab.ports, tables, routers: lab.routers, flowsFiles }));
   return dir;
 }

@@ -13,6 +13,8 @@ export interface LabShape {
   /** One FlowTable each on br-int. */
   tables: FlowArgs[][];
   routers: RouterNamespaceArgs[];
+  /** Each FlowTable's rules as a file (FlowTable `flowsFile`), not as resource inputs. */
+  flowsFiles?: boolean;
 }
 
 const VLANS = 20;

@@ -2,14 +2,14 @@
 // Cookie 0 (every flow added without one) is adopted by default, under the table's own
 // cookie; another cookie only when asked for (`--cookie`), and then kept as it is; an
 // ovslab cookie only when it is the program's own. Everything else is listed, never declared.
-import { FlowArgs, flowIdentity, flowSpec, FlowTableArgs } from "../schema/flow";
+import { FlowArgs, flowIdentity, flowSpec } from "../schema/flow";
 import { DERIVED_COOKIE_PREFIX, derivedCookie, formatCookie, parseCookie } from "../openflow/cookie";
 import { PORT_NAME, RESERVED_PORTS } from "../openflow/ports";
 import { FLOW_TABLE_COOKIE_KIND } from "../plan/flowTable";
 import { UNKEPT_FLAGS } from "../plan/flows";
 import { LiveBridge } from "../live/bridge";
 import { DumpedFlow } from "../live/flows";
-import { AdoptOptions, Declared, HostState, Names } from "./model";
+import { AdoptedFlowTable, AdoptOptions, Declared, HostState, Names } from "./model";
 
 const RESERVED = new Set<string>(RESERVED_PORTS);
 
@@ -93,8 +93,8 @@ export function declareFlows(
   host: HostState,
   options: AdoptOptions,
   bridges: readonly LiveBridge[],
-): { flowTables: Declared<FlowTableArgs>[]; leftAlone: string[] } {
-  const flowTables: Declared<FlowTableArgs>[] = [];
+): { flowTables: Declared<AdoptedFlowTable>[]; leftAlone: string[] } {
+  const flowTables: Declared<AdoptedFlowTable>[] = [];
   const leftAlone: string[] = [];
   const names = new Names();
   const asked = new Set(options.cookies.map((c) => parseCookie(c)).filter((c) => c !== undefined));

@@ -47,13 +47,16 @@ export interface Declared<Args> {
   notes: string[];
 }
 
+/** A FlowTable as adopt declares it: its rules always inline, as OVS printed them. */
+export type AdoptedFlowTable = FlowTableArgs & Required<Pick<FlowTableArgs, "flows">>;
+
 export interface AdoptedProgram {
   /** Where it was read from, for the header (`root@host:22`). */
   source: string;
   bridges: Declared<BridgeArgs>[];
   patchPairs: Declared<PatchPairArgs>[];
   tunnelPorts: Declared<TunnelPortArgs>[];
-  flowTables: Declared<FlowTableArgs>[];
+  flowTables: Declared<AdoptedFlowTable>[];
   routers: Declared<RouterNamespaceArgs>[];
   /** What the program leaves alone, one line each. */
   leftAlone: string[];

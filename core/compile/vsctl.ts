@@ -63,6 +63,27 @@ export function transaction(commands: Array<VsctlCommand | undefined>, why: stri
   return { argv, why };
 }
 
+// Options a sub-command may carry; any other `--x` is global (`--format`, `--no-wait`...).
+const COMMAND_OPTIONS = new Set(["--", "--may-exist", "--if-exists"]);
+
+/** Whether `op` is a transaction as `transaction` builds it: ovs-vsctl and `--`-joined sub-commands only. */
+export function isTransaction(op: Op): boolean {
+  return (
+    op.argv[0] === "ovs-vsctl" &&
+    op.stdin === undefined &&
+    op.argv.length > 1 &&
+    op.argv.slice(1).every((arg) => !arg.startsWith("--") || COMMAND_OPTIONS.has(arg))
+  );
+}
+
+/** Several transactions as ONE (their sub-commands in order): all of them happen, or none. */
+export function joinTransactions(ops: readonly Op[]): Op {
+  return {
+    argv: ["ovs-vsctl", ...ops.flatMap((op, i) => [...(i === 0 ? [] : ["--"]), ...op.argv.slice(1)])],
+    why: ops.map((op) => op.why).join("; "),
+  };
+}
+
 /** Columns each table's reader asks for (kept with the builders: both speak OVSDB). */
 export const BRIDGE_COLUMNS = [
   "_uuid",
@@ -96,24 +117,43 @@ export function readBridges(names: readonly string[]): Op {
 
 /**
  * The Port rows a router needs, not every port on the host: every bridge (names and the
- * ports column), the ports carrying `owner`'s mark, and the ports of the given names.
+ * ports column), the ports carrying `owner`'s mark, and the ports of the given names. One
+ * `ovsdb-client transact` of selects, filtered by the server: ovs-vsctl would fetch every
+ * Port and Interface row of the host to run a `find` (312 against 84 ms at 1,000 ports).
+ * Prints one result per select (`parseSelects`, core/live/ovsdb.ts).
  */
 export function readMarkedPorts(ownerKey: string, owner: string, names: readonly string[]): Op {
-  const port = ["--", `--columns=${PORT_COLUMNS.join(",")}`, "find", "Port"];
-  return {
-    argv: [
-      "ovs-vsctl", "--format=json", `--columns=${BRIDGE_COLUMNS.join(",")}`, "list", "Bridge",
-      ...port, `external_ids:${ownerKey}=${ovsString(owner)}`,
-      ...names.flatMap((n) => [...port, `name=${ovsString(n)}`]),
+  const port = (where: unknown[]) => select("Port", [where], PORT_COLUMNS);
+  return selects(
+    [
+      select("Bridge", [], BRIDGE_COLUMNS),
+      port(["external_ids", "includes", ["map", [[ownerKey, owner]]]]),
+      ...names.map((n) => port(["name", "==", n])),
     ],
-    why: `read the bridges and the ports of ${owner}`,
-  };
+    `read the bridges and the ports of ${owner}`,
+  );
 }
 
-/** Interface rows by UUID. */
+/** Interface rows by UUID, in one result. */
 export function readInterfaces(uuids: readonly string[]): Op {
-  return {
-    argv: ["ovs-vsctl", "--format=json", `--columns=${INTERFACE_COLUMNS.join(",")}`, "--if-exists", "list", "Interface", ...uuids],
-    why: `read ${uuids.length} interface(s)`,
-  };
+  // A where clause is a conjunction: one select per row, their rows joined by the parser's caller.
+  return selects(
+    uuids.map((u) => select("Interface", [["_uuid", "==", ["uuid", u]]], INTERFACE_COLUMNS)),
+    `read ${uuids.length} interface(s)`,
+  );
+}
+
+/** An OVSDB select (RFC 7047 5.2.2): rows of `table` matching every condition of `where`. */
+interface Select {
+  op: "select";
+  table: string;
+  where: unknown[][];
+  columns: string[];
+}
+
+const select = (table: string, where: unknown[][], columns: string[]): Select => ({ op: "select", table, where, columns });
+
+/** Read-only OVSDB operations (selects) as one `ovsdb-client transact` on the Open_vSwitch database. */
+function selects(operations: readonly Select[], why: string): Op {
+  return { argv: ["ovsdb-client", "transact", JSON.stringify(["Open_vSwitch", ...operations])], why };
 }

@@ -49,7 +49,7 @@ export function writeScopes(op: Op): Scope[] {
 /** What a read depends on; `*` when we cannot tell (then any write makes it stale). */
 export function readScope(op: Op): Scope {
   const [tool, ...args] = op.argv;
-  if (tool === "ovs-vsctl") return "ovsdb";
+  if (tool === "ovs-vsctl" || tool === "ovsdb-client") return "ovsdb";
   if (tool === "ovs-ofctl") return ofctlScope(args);
   if (tool === "ip") return ipScopes(args)[0];
   return "*";

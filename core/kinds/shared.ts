@@ -7,7 +7,7 @@ import { dumpBridge, dumpFlows, dumpTable } from "../compile/ofctl";
 import { ABSENT, NAMESPACE, readRouter, readRouters, SECTION } from "../compile/router";
 import { readBridges, readInterfaces, readMarkedPorts } from "../compile/vsctl";
 import { bridgesOf, LiveBridges, parseBridges } from "../live/bridge";
-import { listOf, parseTables, Row } from "../live/ovsdb";
+import { listOf, parseSelects, Row } from "../live/ovsdb";
 import { OWNER_KEY } from "../schema/common";
 import { DumpedFlow, parseFlowDump } from "../live/flows";
 import { Query, query, Reading, reading, sharedReading } from "./reading";
@@ -26,9 +26,12 @@ export function readOvs<Live>(names: readonly string[], then: (ovs: LiveBridges)
   return sharedReading(everyBridge, (whole) => then(pickBridges(whole, names)), reading([query(readBridges(names), parseBridges)], then));
 }
 
+// ovsdb-client and ovs-vsctl list rows in orders of their own: a router sees bridges by name.
+const byName = <B extends { name: string }>(bridges: B[]) => [...bridges].sort((a, b) => a.name.localeCompare(b.name));
+
 /** Only the ports `keep` names (and their bridges' entries in portBridge). */
 function keepPorts(whole: LiveBridges, keep: (port: { name: string; externalIds: Record<string, string> }) => boolean): LiveBridges {
-  const bridges = whole.bridges.map((b) => ({ ...b, ports: b.ports.filter(keep) }));
+  const bridges = byName(whole.bridges.map((b) => ({ ...b, ports: b.ports.filter(keep) })));
   const kept = new Set(bridges.flatMap((b) => b.ports.map((p) => p.name)));
   return { bridges, portBridge: new Map([...whole.portBridge].filter(([port]) => kept.has(port))) };
 }
@@ -41,11 +44,14 @@ function keepPorts(whole: LiveBridges, keep: (port: { name: string; externalIds:
 export function readOwnPorts<Live>(owner: string, names: readonly string[], then: (ovs: LiveBridges) => Live | Reading<Live>): Reading<Live> {
   const wanted = new Set(names);
   const keep = (p: { name: string; externalIds: Record<string, string> }) => p.externalIds[OWNER_KEY] === owner || wanted.has(p.name);
-  const scoped = reading([query(readMarkedPorts(OWNER_KEY, owner, names), parseTables)], ([bridgeRows, ...found]) => {
+  const scoped = reading([query(readMarkedPorts(OWNER_KEY, owner, names), parseSelects)], ([bridgeRows, ...found]) => {
     const ports = new Map<string, Row>(found.flat().map((r) => [r._uuid as string, r]));
     const uuids = [...ports.values()].map((p) => listOf<string>(p.interfaces)[0]).filter((u) => u !== undefined);
-    const build = (ifaces: Row[]) => then(bridgesOf(bridgeRows ?? [], [...ports.values()], ifaces));
-    return uuids.length ? reading([query(readInterfaces(uuids), (s) => parseTables(s)[0] ?? [])], build) : build([]);
+    const build = (ifaces: Row[]) => {
+      const ovs = bridgesOf(bridgeRows ?? [], [...ports.values()], ifaces);
+      return then({ ...ovs, bridges: byName(ovs.bridges) });
+    };
+    return uuids.length ? reading([query(readInterfaces(uuids), (s) => parseSelects(s).flat())], build) : build([]);
   });
   return sharedReading(everyBridge, (whole) => then(keepPorts(whole, keep)), scoped);
 }

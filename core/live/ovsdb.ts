@@ -28,6 +28,18 @@ export function parseTables(stdout: string): Row[][] {
     });
 }
 
+/**
+ * Decodes `ovsdb-client transact` output for selects: one result per select, `{rows: [...]}`
+ * with cells in the same JSON notation; a refused operation is an error naming OVSDB's reason.
+ */
+export function parseSelects(stdout: string): Row[][] {
+  const results = JSON.parse(stdout) as Array<{ rows?: Row[]; error?: string; details?: string } | null>;
+  return results.map((result) => {
+    if (!result || !result.rows) throw new Error(`OVSDB refused a read: ${result?.error ?? "no result"} ${result?.details ?? ""}`.trim());
+    return result.rows.map((row) => Object.fromEntries(Object.entries(row).map(([column, cell]) => [column, decodeCell(cell)])));
+  });
+}
+
 /** An optional column (a set of at most one) as its value or undefined. */
 export function optional<T>(value: unknown): T | undefined {
   if (Array.isArray(value)) return value.length ? (value[0] as T) : undefined;

@@ -36,8 +36,16 @@ export interface FlowRuleArgs extends FlowArgs, AdoptArgs {
 export interface FlowTableArgs extends AdoptArgs {
   /** OVSDB `Bridge.name` of the bridge whose flow table holds the rules. Changing it replaces the table. */
   bridge: string;
-  /** The rules; no two with the same table, priority and match (OVS would keep only one). */
-  flows: FlowArgs[];
+  /** The rules; no two with the same table, priority and match (OVS would keep only one). Default `[]`; or give `flowsFile`. */
+  flows?: FlowArgs[];
+  /**
+   * A JSON file holding the rules instead of `flows` (an array of flows in the shape of `flows`), its path relative
+   * to the directory Pulumi runs the program in. For thousands of rules: Pulumi then holds only this path and
+   * `flowsSha256` in its inputs and state, not every rule, and the provider reads the file.
+   */
+  flowsFile?: string;
+  /** SHA-256 (hex) of `flowsFile`'s content, filled in by the SDK when the program runs; a file that no longer matches is refused. */
+  flowsSha256?: string;
   /** OpenFlow cookie of every rule, `"0x..."` (64 bits, not 0). Default: derived from the resource (stable, unique). Changing it replaces the table. */
   cookie?: string;
 }
@@ -81,9 +89,22 @@ export function flowIdentity(flow: FlowFields & { priority: number }): string {
 }
 
 export const flowTableSpec = z
-  .object({ bridge: interfaceName, flows: z.array(flowSpec), cookie: cookieSchema.optional(), adopt: adoptField })
+  .object({
+    bridge: interfaceName,
+    flows: z.array(flowSpec).default([]),
+    flowsFile: z.string({ message: "must be a path" }).min(1, "must be a path").optional(),
+    flowsSha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, "must be a SHA-256 digest, 64 hex digits (the SDK fills it in)")
+      .optional(),
+    cookie: cookieSchema.optional(),
+    adopt: adoptField,
+  })
   .strict()
   .superRefine((table, ctx) => {
+    // The provider reads the file into `flows` (providers/flowsFile.ts): a spec holding both is the user's.
+    if (table.flowsFile !== undefined && table.flows.length)
+      ctx.addIssue({ code: "custom", path: ["flowsFile"], message: "give the rules as flows or as flowsFile, not both" });
     const first = new Map<string, number>();
     table.flows.forEach((flow, i) => {
       if (badCharacter(flow.match)) return;

@@ -74,4 +74,24 @@ describe("a no-op preview reads each host a fixed number of times @host", functi
     }
     assert.deepEqual(counts[0], counts[1]);
   });
+
+  it("an up that previews first reads the host again for the update: nothing the preview read is reused", async () => {
+    // `pulumi up` without --skip-preview (as a person runs it) previews, then updates in the
+    // same command. Were the two served by one provider process, the update would take the
+    // preview's reads from the cache and miss hand drift made while the prompt waited.
+    for (const earlier of stacks) await earlier.destroy(); // their br-int is another project's
+    const dir = writeProject(state.dir, "reads-preview-up", "ovslab", vmLab(3));
+    const stack = await CliStack.open({ state, projectDir: dir, stackName: "reads" });
+    stacks.push(stack);
+    await stack.setConfig(hostConfig(lab.connection));
+    await stack.up();
+    const alone = await noOpPreview(stack, lab);
+    await lab.resetCommandLog();
+    await stack.run(["up", "--yes", "--config-file", stack.configFile, "--non-interactive", "--color", "never"]);
+    const both = sortReads(await lab.commandLog());
+    const ovsdb = (reads: { others: string[][] }) => reads.others.map(kindOf).filter((k) => k === "ovsdb").length;
+    assert.equal(ovsdb(alone), 1);
+    assert.equal(ovsdb(both), 2, JSON.stringify(both.others.map(kindOf)));
+    assert.deepEqual([...both.namespaces.values()], [2, 2, 2], JSON.stringify([...both.namespaces]));
+  });
 });

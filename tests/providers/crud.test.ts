@@ -1,7 +1,12 @@
 import { strict as assert } from "assert";
 import { utils } from "ssh2";
 import { call } from "../../providers/entry";
+import { specOf } from "../../providers/crud";
+import { kinds } from "../../core/kinds";
 import { countingListener } from "../support/listener";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 
 
 describe("check (through the provider entry point)", () => {
@@ -89,5 +94,61 @@ describe("diff (through the provider entry point) when the host cannot be reache
     const connection = { host: "127.0.0.1", port, privateKey: "not a key", dialErrorLimit: 1 };
     const props = { name: "br0", connection, owner: "lab/dev/br" };
     await assert.rejects(call("bridge", "diff", "br0", props, props), /ssh root@127\.0\.0\.1:\d+: privateKey: cannot read it/);
+  });
+});
+
+describe("check of a FlowTable whose rules are a file", () => {
+  let dir: string;
+  let cwd: string;
+
+  before(() => {
+    cwd = process.cwd();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "ovslab-check-"));
+    fs.writeFileSync(path.join(dir, "good.json"), JSON.stringify([{ priority: 5, actions: "NORMAL" }]));
+    fs.writeFileSync(path.join(dir, "bad.json"), JSON.stringify([{ actions: "NORMAL" }, { priority: 3, actions: "outptu:1" }]));
+    process.chdir(dir);
+  });
+
+  after(() => {
+    process.chdir(cwd);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const news = (flowsFile: string) => ({ bridge: "br-int", flowsFile, connection: { host: "h" }, owner: "lab/dev/FlowTable/t" });
+
+  it("returns the file and its digest as inputs, never the rules", async () => {
+    const result = await call("flowTable", "check", {}, news("good.json"));
+    assert.equal(result.failures, undefined);
+    assert.equal(result.inputs.flows, undefined);
+    assert.equal(result.inputs.flowsFile, "good.json");
+    assert.match(result.inputs.flowsSha256, /^[0-9a-f]{64}$/);
+  });
+
+  it("names the file, the rule's index and the field of a bad rule in it", async () => {
+    const result = await call("flowTable", "check", {}, news("bad.json"));
+    const reasons = (result.failures ?? []).map((f: { reason: string }) => f.reason);
+    assert.equal(reasons.length, 1, JSON.stringify(reasons));
+    assert.match(reasons[0], /^flowsFile "bad\.json": flows\[1\]\.actions: .*outptu/);
+  });
+
+  it("validates a file's rules once per process, whatever method asks again", () => {
+    const first = specOf(kinds.flowTable, news("good.json"));
+    const again = specOf(kinds.flowTable, news("good.json"));
+    assert.equal(again.spec, first.spec);
+    assert.deepEqual(first.spec.flows, [{ table: 0, priority: 5, match: "", actions: "NORMAL", idleTimeout: 0, hardTimeout: 0 }]);
+    assert.notEqual(specOf(kinds.flowTable, { ...news("good.json"), bridge: "br-ex" }).spec, first.spec);
+  });
+
+  it("reads check's inputs (the file and its digest) back into the rules, defaults filled", async () => {
+    const checked = await call("flowTable", "check", {}, { ...news("good.json"), bridge: "br-check" });
+    const { spec } = specOf(kinds.flowTable, checked.inputs);
+    assert.equal(spec.bridge, "br-check");
+    assert.equal(spec.flows[0].idleTimeout, 0);
+    assert.equal(spec.flows.length, 1);
+  });
+
+  it("says which file it cannot read", async () => {
+    const result = await call("flowTable", "check", {}, news("gone.json"));
+    assert.match(result.failures[0].reason, /^flowsFile: cannot read "gone.json"/);
   });
 });

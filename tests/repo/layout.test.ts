@@ -74,6 +74,7 @@ const UNMIRRORED: Record<string, string> = {
   "tests/engine/foreign.test.ts": "the real Pulumi engine beside someone else's ports, flows, chains and namespaces",
   "tests/engine/failedCreate.test.ts": "the real Pulumi engine: a create that fails halfway is recorded",
   "tests/engine/flowRule.test.ts": "the real Pulumi engine driving FlowRule",
+  "tests/engine/flowsFile.test.ts": "the real Pulumi engine driving a FlowTable whose rules are a file",
   "tests/engine/twoStacks.test.ts": "the real Pulumi engine: two stacks sharing a bridge",
   "tests/engine/datapath.test.ts": "the real Pulumi engine: the system datapath without its kernel module, then netdev",
   "tests/engine/import.test.ts": "the real Pulumi engine: `pulumi import` refused by scripts/engine-bin's plugin",

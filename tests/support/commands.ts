@@ -68,6 +68,12 @@ export function isWrite(argv: string[]): boolean {
     case "iptables-save":
     case "ip6tables-save":
       return false;
+    case "ovsdb-client": {
+      // transact with selects only (a router's scoped port read) writes nothing.
+      if (args[0] !== "transact") return !["dump", "list-dbs", "list-tables", "get-schema"].includes(args[0]);
+      const operations = JSON.parse(args[args.length - 1]) as unknown[];
+      return operations.slice(1).some((o) => (o as { op?: string }).op !== "select");
+    }
     case "sysctl":
       return args.includes("-w") || args.some((a) => a.includes("="));
     default:

@@ -1,6 +1,9 @@
 import { strict as assert } from "node:assert";
 import { createdState, KIND_ORDER, labResources } from "../../testing/resources";
 import { Registration } from "../../testing/run";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 
 const connection = { host: "192.0.2.7" };
 const registration = (type: string, name: string, inputs: Record<string, unknown>): Registration => ({
@@ -18,6 +21,24 @@ describe("labResources", () => {
     assert.deepEqual(resources[0].commands, [
       "ovs-vsctl --may-exist add-br br0 -- set Bridge br0 external_ids:ovslab-owner=p/s/Bridge/br0",
     ]);
+  });
+
+  it("plans a FlowTable whose rules are a file with the file's rules, as ovslab plan and graph show them", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ovslab-resources-"));
+    try {
+      const file = path.join(dir, "flows.json");
+      fs.writeFileSync(file, JSON.stringify([{ priority: 7, match: "dl_vlan=3", actions: "drop" }]));
+      const { resources, problems } = labResources([
+        registration("Bridge", "br0", { name: "br0", protocols: ["OpenFlow14"], owner: "p/s/Bridge/br0" }),
+        registration("FlowTable", "t", { bridge: "br0", flowsFile: file, owner: "p/s/FlowTable/t" }),
+      ]);
+      assert.deepEqual(problems, []);
+      const table = resources.find((r) => r.kind === "flowTable")!;
+      assert.equal((table.spec as { flows: unknown[] }).flows.length, 1);
+      assert.match(table.commands.join("\n"), /add table=0,priority=7,cookie=0x[0-9a-f]+,dl_vlan=3,actions=drop/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("reports an ovslab type that no kind has, instead of leaving the resource out", () => {

@@ -17,14 +17,14 @@ describe("reading", () => {
     assert.equal(isReading({ flows: [] }), false);
   });
 
-  it("reads a router in two rounds, the namespace script then every OVS port, each shared host-wide when it can be", () => {
+  it("reads a router in two rounds, the namespace script then its own OVS ports, each shared host-wide when it can be", () => {
     const spec = kinds.routerNamespace.schema.parse({ name: "qrouter-1" });
     const r = kinds.routerNamespace.read(spec, "p/s/RouterNamespace/r");
     assert.deepEqual(r.queries.map((q) => [...q.op.argv.slice(0, 2), q.op.argv[4], q.scope]), [["sh", "-c", "qrouter-1", "netns:qrouter-1"]]);
     assert.deepEqual([r.shared?.query.op.argv.slice(0, 2), r.shared?.query.scope], [["sh", "-c"], "netns:*"]);
     const second = r.next([undefined]);
     assert.ok(isReading(second));
-    assert.deepEqual(second.queries.map((q) => q.op.argv.slice(0, 2)), [["ovs-vsctl", "--format=json"]]);
+    assert.deepEqual(second.queries.map((q) => q.op.argv.slice(0, 2)), [["ovsdb-client", "transact"]]);
     assert.deepEqual(second.shared?.query.op.argv.slice(0, 2), ["ovs-vsctl", "--format=json"]);
   });
 

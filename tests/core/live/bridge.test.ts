@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { readFileSync } from "fs";
 import { join } from "path";
 import { parseBridges, parseRunningBridges } from "../../../core/live/bridge";
+import { parseSelects } from "../../../core/live/ovsdb";
 
 const fixture = (name: string) => readFileSync(join(__dirname, "../../fixtures/ovs", name), "utf8");
 
@@ -65,5 +66,24 @@ describe("parseRunningBridges", () => {
     const shown = "netdev@ovs-netdev: hit:0 missed:0\n  br-a:\n    br-a 65534/2: (tap)\n    pa 1/1: (tap)\n";
     assert.deepEqual(parseRunningBridges(shown), ["br-a"]);
     assert.deepEqual(parseRunningBridges(""), []);
+  });
+});
+
+describe("parseSelects (ovsdb-client transact output)", () => {
+  it("gives each select's rows with cells decoded as ovs-vsctl's are", () => {
+    const out = JSON.stringify([
+      { rows: [{ _uuid: ["uuid", "b1"], name: "br-int", ports: ["set", [["uuid", "p1"], ["uuid", "p2"]]] }] },
+      { rows: [{ _uuid: ["uuid", "p1"], name: "qr-1", tag: 3, trunks: ["set", []], external_ids: ["map", [["ovslab-owner", "o"]]] }] },
+      { rows: [] },
+    ]);
+    assert.deepEqual(parseSelects(out), [
+      [{ _uuid: "b1", name: "br-int", ports: ["p1", "p2"] }],
+      [{ _uuid: "p1", name: "qr-1", tag: 3, trunks: [], external_ids: { "ovslab-owner": "o" } }],
+      [],
+    ]);
+  });
+
+  it("names OVSDB's reason when it refused a select", () => {
+    assert.throws(() => parseSelects(JSON.stringify([{ error: "unknown column", details: "no column foo in table Port" }])), /OVSDB refused a read: unknown column no column foo in table Port/);
   });
 });
