@@ -98,3 +98,13 @@ export function markWrite(argv: string[]): string | undefined {
   if (tool === "iptables-restore" && args.join(" ") === "--noflush -w") return "nat chains, inside";
   return undefined;
 }
+
+/** The OVSDB rows the ownership-mark transactions set, as `Table name`, sorted (a row twice shows twice). */
+export function markedRows(writes: string[][]): string[] {
+  const rows: string[] = [];
+  for (const [command, ...args] of writes) {
+    if (path.basename(command ?? "") !== "ovs-vsctl" || markWrite([command, ...args]) !== "owner marks") continue;
+    for (let i = 0; i < args.length; i++) if (args[i] === "set") rows.push(`${args[i + 1]} ${args[i + 2]}`);
+  }
+  return rows.sort();
+}
