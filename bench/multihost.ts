@@ -86,7 +86,12 @@ async function seedLab(state: StateDir): Promise<Row> {
 async function multinode(state: StateDir, computes: number): Promise<Row> {
   const lab = await startLabHosts({ names: multinodeHostNames(computes) });
   try {
-    const stack = await CliStack.open({ state, projectDir: MULTINODE_EXAMPLE, stackName: `mh${computes}`, fresh: true });
+    const stack = await CliStack.open({
+      state,
+      projectDir: MULTINODE_EXAMPLE,
+      stackName: `mh${computes}`,
+      fresh: true,
+    });
     await configureMultinode(stack, lab);
     const resources = await declaredCount(MULTINODE_EXAMPLE, { computes: String(computes) });
     return await cycle(`1 network + ${computes} computes`, stack, Object.values(lab.hosts), resources);
@@ -108,8 +113,12 @@ function report(rows: Row[]): void {
     for (const op of OPERATIONS) {
       const s = row.samples[op];
       line([
-        op === "up" ? row.label : "", op === "up" ? String(row.hosts) : "", op === "up" ? String(row.resources) : "", op,
-        `${(s.ms / 1000).toFixed(2)} s`, `${perResource(row, op).toFixed(0)} ms`,
+        op === "up" ? row.label : "",
+        op === "up" ? String(row.hosts) : "",
+        op === "up" ? String(row.resources) : "",
+        op,
+        `${(s.ms / 1000).toFixed(2)} s`,
+        `${perResource(row, op).toFixed(0)} ms`,
         (perResource(row, op) / perResource(seed, op)).toFixed(2),
         `${Math.min(...s.logins)}-${Math.max(...s.logins)}`,
       ]);
@@ -120,7 +129,9 @@ function report(rows: Row[]): void {
 async function main(): Promise<void> {
   const computes = (process.env.OVSLAB_BENCH_COMPUTES ?? "2,4").split(",").map(Number);
   if (computes.some((n) => !Number.isInteger(n) || n < 1)) {
-    throw new Error(`OVSLAB_BENCH_COMPUTES must be a comma-separated list of whole numbers >= 1 (got "${process.env.OVSLAB_BENCH_COMPUTES}")`);
+    throw new Error(
+      `OVSLAB_BENCH_COMPUTES must be a comma-separated list of whole numbers >= 1 (got "${process.env.OVSLAB_BENCH_COMPUTES}")`,
+    );
   }
   const state = openStateDir(path.join(engineTools().repo, ".ovslab", "bench-multihost"));
   try {

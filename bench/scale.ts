@@ -49,7 +49,11 @@ const medianSample = (xs: Sample[]): Sample => ({
 });
 
 async function cleanHost(lab: LabHost): Promise<void> {
-  await lab.sh(["sh", "-c", "ovs-vsctl --if-exists del-br br-int -- --if-exists del-br br-ex; ip -all netns delete 2>/dev/null; true"]);
+  await lab.sh([
+    "sh",
+    "-c",
+    "ovs-vsctl --if-exists del-br br-int -- --if-exists del-br br-ex; ip -all netns delete 2>/dev/null; true",
+  ]);
 }
 
 async function cycle(stack: CliStack, runs: number, lab?: LabHost) {
@@ -80,7 +84,14 @@ async function perCommand(lab: LabHost, shape: LabShape, sample: number): Promis
   return { ms: total, sampled };
 }
 
-async function runSize(key: string, lab: LabHost, state: StateDir, tools: EngineTools, runs: number, sample: number): Promise<Result> {
+async function runSize(
+  key: string,
+  lab: LabHost,
+  state: StateDir,
+  tools: EngineTools,
+  runs: number,
+  sample: number,
+): Promise<Result> {
   const shape = SIZES[key]();
   console.error(`bench:scale: ${shape.label}`);
   const stacks: CliStack[] = [];
@@ -103,7 +114,12 @@ async function runSize(key: string, lab: LabHost, state: StateDir, tools: Engine
   }
   const a = await perCommand(lab, shape, sample);
   for (const s of stacks) await s.remove();
-  const resources = (shape.ports.length ? 1 : 0) + 1 + shape.tables.length + shape.routers.length + (shape.routers.some((r) => r.interfaces?.some((i) => i.bridge === "br-ex")) ? 1 : 0);
+  const resources =
+    (shape.ports.length ? 1 : 0) +
+    1 +
+    shape.tables.length +
+    shape.routers.length +
+    (shape.routers.some((r) => r.interfaces?.some((i) => i.bridge === "br-ex")) ? 1 : 0);
   const elementary = Object.values(elementaryCommands(shape)).reduce((n, c) => n + c.length, 0);
   return { lab: shape, resources, elementary, ovslab, floor, bMs: median(bRuns), aMs: a.ms, aSampled: a.sampled };
 }
@@ -112,29 +128,66 @@ const sec = (ms: number) => (ms / 1000).toFixed(ms < 10_000 ? 2 : 1);
 const verdict = (ok: boolean) => (ok ? "met" : "MISSED");
 
 function report(results: Result[], runs: number, sample: number): void {
-  console.log(`\nbench:scale: one throwaway lab host, real engine; seconds, median of ${runs} run(s); shared machine: read as proportions`);
-  console.log(`A = one SSH exec per elementary command: SAMPLED (setup + first ${sample} of each group run for real) and EXTRAPOLATED\n`);
-  const head = ["size", "res.", "ovslab up", "B up", "A up (extrap.)", "floor up", "share (up-floor)", "share/B", "A/ovslab",
-    "no-op preview", "preview reads/writes", "provider peak"];
+  console.log(
+    `\nbench:scale: one throwaway lab host, real engine; seconds, median of ${runs} run(s); shared machine: read as proportions`,
+  );
+  console.log(
+    `A = one SSH exec per elementary command: SAMPLED (setup + first ${sample} of each group run for real) and EXTRAPOLATED\n`,
+  );
+  const head = [
+    "size",
+    "res.",
+    "ovslab up",
+    "B up",
+    "A up (extrap.)",
+    "floor up",
+    "share (up-floor)",
+    "share/B",
+    "A/ovslab",
+    "no-op preview",
+    "preview reads/writes",
+    "provider peak",
+  ];
   console.log(head.join(" | "));
   for (const r of results) {
     const share = r.ovslab.up.ms - r.floor.up.ms;
-    console.log([r.lab.label, r.resources, sec(r.ovslab.up.ms), sec(r.bMs), `~${sec(r.aMs)}`, sec(r.floor.up.ms), sec(share),
-      `${(share / r.bMs).toFixed(1)}x`, `${Math.round(r.aMs / r.ovslab.up.ms)}x`, sec(r.ovslab.preview.ms),
-      `${r.ovslab.preview.reads}/${r.ovslab.preview.writes}`, `${r.ovslab.up.providerMiB.toFixed(0)}/${r.ovslab.preview.providerMiB.toFixed(0)} MiB (up/preview)`].join(" | "));
+    console.log(
+      [
+        r.lab.label,
+        r.resources,
+        sec(r.ovslab.up.ms),
+        sec(r.bMs),
+        `~${sec(r.aMs)}`,
+        sec(r.floor.up.ms),
+        sec(share),
+        `${(share / r.bMs).toFixed(1)}x`,
+        `${Math.round(r.aMs / r.ovslab.up.ms)}x`,
+        sec(r.ovslab.preview.ms),
+        `${r.ovslab.preview.reads}/${r.ovslab.preview.writes}`,
+        `${r.ovslab.up.providerMiB.toFixed(0)}/${r.ovslab.preview.providerMiB.toFixed(0)} MiB (up/preview)`,
+      ].join(" | "),
+    );
   }
-  console.log("\nper operation (ovslab): SSH logins, host reads, host writes (tool runs in the lab host's command log); floor seconds");
+  console.log(
+    "\nper operation (ovslab): SSH logins, host reads, host writes (tool runs in the lab host's command log); floor seconds",
+  );
   for (const r of results) {
     for (const op of ["up", "preview", "destroy"] as const) {
       const s = r.ovslab[op];
-      console.log(`  ${r.lab.label}: ${op.padEnd(7)} ${sec(s.ms).padStart(6)} s  logins ${s.logins}  reads ${s.reads} (${s.commands} commands + ${s.namespaceReads} namespace reads)  writes ${s.writes}  provider ${s.providerMiB.toFixed(0)} MiB  (floor ${sec(r.floor[op].ms)} s, ${r.floor[op].providerMiB.toFixed(0)} MiB)`);
+      console.log(
+        `  ${r.lab.label}: ${op.padEnd(7)} ${sec(s.ms).padStart(6)} s  logins ${s.logins}  reads ${s.reads} (${s.commands} commands + ${s.namespaceReads} namespace reads)  writes ${s.writes}  provider ${s.providerMiB.toFixed(0)} MiB  (floor ${sec(r.floor[op].ms)} s, ${r.floor[op].providerMiB.toFixed(0)} MiB)`,
+      );
     }
-    console.log(`  ${r.lab.label}: B one session ${sec(r.bMs)} s; A ${r.elementary} commands, ${r.aSampled} run, ~${sec(r.aMs)} s extrapolated`);
+    console.log(
+      `  ${r.lab.label}: B one session ${sec(r.bMs)} s; A ${r.elementary} commands, ${r.aSampled} run, ~${sec(r.aMs)} s extrapolated`,
+    );
   }
   console.log("\ntargets (printed, not asserted):");
   for (const r of results) {
     const share = r.ovslab.up.ms - r.floor.up.ms;
-    console.log(`  ${r.lab.label}: share ${sec(share)} s within 1.5x of B (${sec(r.bMs)} s): ${verdict(share <= 1.5 * r.bMs)}`);
+    console.log(
+      `  ${r.lab.label}: share ${sec(share)} s within 1.5x of B (${sec(r.bMs)} s): ${verdict(share <= 1.5 * r.bMs)}`,
+    );
   }
   // Labs of the same kinds compare: one with 4 FlowTables adds a dump and 4 parse-flows to a lab without flows.
   const nsOnce = results.every((r) => r.ovslab.preview.namespaceReads <= r.lab.routers.length);
@@ -142,20 +195,32 @@ function report(results: Result[], runs: number, sample: number): void {
     const same = results.filter((r) => (r.lab.tables.length > 0) === flows);
     if (same.length < 2) continue;
     const reads = same.map((r) => r.ovslab.preview.commands);
-    console.log(`  no-op preview read commands per host besides namespace reads, the same at every size of labs ${flows ? "with" : "without"} flows (${reads.join(", ")}): ${verdict(new Set(reads).size === 1)}`);
+    console.log(
+      `  no-op preview read commands per host besides namespace reads, the same at every size of labs ${flows ? "with" : "without"} flows (${reads.join(", ")}): ${verdict(new Set(reads).size === 1)}`,
+    );
   }
-  console.log(`  no-op preview reads each namespace at most once (${results.map((r) => `${r.ovslab.preview.namespaceReads}/${r.lab.routers.length}`).join(", ")}): ${verdict(nsOnce)}`);
+  console.log(
+    `  no-op preview reads each namespace at most once (${results.map((r) => `${r.ovslab.preview.namespaceReads}/${r.lab.routers.length}`).join(", ")}): ${verdict(nsOnce)}`,
+  );
   const sizes = results.filter((r) => r.lab.tables.length);
   for (let i = 1; i < sizes.length; i++) {
     const [a, b] = [sizes[i - 1], sizes[i]];
     const grew = (b.ovslab.up.ms - b.floor.up.ms) / (a.ovslab.up.ms - a.floor.up.ms);
     const size = b.elementary / a.elementary;
-    console.log(`  growth ${a.lab.label} -> ${b.lab.label}: share x${grew.toFixed(1)} for lab x${size.toFixed(1)}: ${verdict(grew <= size)}`);
+    console.log(
+      `  growth ${a.lab.label} -> ${b.lab.label}: share x${grew.toFixed(1)} for lab x${size.toFixed(1)}: ${verdict(grew <= size)}`,
+    );
   }
   const largest = results.reduce((m, r) => (r.elementary > m.elementary ? r : m), results[0]);
-  const peak = Math.max(largest.ovslab.up.providerMiB, largest.ovslab.preview.providerMiB, largest.ovslab.destroy.providerMiB);
+  const peak = Math.max(
+    largest.ovslab.up.providerMiB,
+    largest.ovslab.preview.providerMiB,
+    largest.ovslab.destroy.providerMiB,
+  );
   console.log(`  provider peak RSS at the largest size ${peak.toFixed(0)} MiB < 250 MiB: ${verdict(peak < 250)}`);
-  console.log(`  A/ovslab at the largest size ${Math.round(largest.aMs / largest.ovslab.up.ms)}x >= 100x: ${verdict(largest.aMs / largest.ovslab.up.ms >= 100)}`);
+  console.log(
+    `  A/ovslab at the largest size ${Math.round(largest.aMs / largest.ovslab.up.ms)}x >= 100x: ${verdict(largest.aMs / largest.ovslab.up.ms >= 100)}`,
+  );
 }
 
 async function main(): Promise<void> {

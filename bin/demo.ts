@@ -32,7 +32,8 @@ function heading(text: string): void {
 function overSsh(lab: LabHost, ...command: string[]): string {
   const argv = lab.sshCommand(...command);
   const result = spawnSync(argv[0], argv.slice(1), { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  if (result.status !== 0) throw new Error(`${formatArgv(command)} over ssh failed (exit ${result.status}): ${result.stderr.trim()}`);
+  if (result.status !== 0)
+    throw new Error(`${formatArgv(command)} over ssh failed (exit ${result.status}): ${result.stderr.trim()}`);
   return result.stdout;
 }
 
@@ -59,7 +60,13 @@ async function holdUntil(signal: Promise<string>): Promise<string> {
   }
 }
 
-function printTakeOver(labs: Record<string, LabHost>, stack: CliStack, repo: string, setup: string[], cwd = repo): void {
+function printTakeOver(
+  labs: Record<string, LabHost>,
+  stack: CliStack,
+  repo: string,
+  setup: string[],
+  cwd = repo,
+): void {
   const rel = (p: string) => path.relative(cwd, p) || ".";
   const stackArgs = ["--stack", stack.stackName, "--config-file", rel(stack.configFile)];
   heading("the lab stays up until Ctrl-C here; from another terminal, in " + cwd + ":");
@@ -105,10 +112,18 @@ async function multinode(keep: boolean, state: StateDir, signal: Promise<string>
   try {
     for (const name of names) {
       const { host, port, user } = lab.hosts[name].connection;
-      console.log(`${name}: ssh ${user}@${host}:${port}, underlay ${lab.address(name)}, host key ${lab.hosts[name].hostKeyFingerprint}`);
+      console.log(
+        `${name}: ssh ${user}@${host}:${port}, underlay ${lab.address(name)}, host key ${lab.hosts[name].hostKeyFingerprint}`,
+      );
     }
     heading("pulumi up (examples/openstack-multinode: one stack over all hosts)");
-    stack = await CliStack.open({ state, projectDir: MULTINODE_EXAMPLE, stackName: "multinode", echo: true, fresh: true });
+    stack = await CliStack.open({
+      state,
+      projectDir: MULTINODE_EXAMPLE,
+      stackName: "multinode",
+      echo: true,
+      fresh: true,
+    });
     await configureMultinode(stack, lab);
     await stack.up();
 

@@ -28,9 +28,15 @@ export function hostConfig(connection: HostConnection): Record<string, ConfigEnt
  * One host of a program that spans hosts (sdk `namedHostConnection`): its keys under the
  * config namespace named after it, `compute-1:host`, ..., and its underlay address.
  */
-export function namedHostConfig(name: string, connection: HostConnection, underlayIp?: string): Record<string, ConfigEntry> {
+export function namedHostConfig(
+  name: string,
+  connection: HostConnection,
+  underlayIp?: string,
+): Record<string, ConfigEntry> {
   return {
-    ...Object.fromEntries(Object.entries(hostConfig(connection)).map(([key, entry]) => [key.replace(/^ovslab:/, `${name}:`), entry])),
+    ...Object.fromEntries(
+      Object.entries(hostConfig(connection)).map(([key, entry]) => [key.replace(/^ovslab:/, `${name}:`), entry]),
+    ),
     ...(underlayIp !== undefined ? { [`${name}:underlayIp`]: { value: underlayIp } } : {}),
   };
 }

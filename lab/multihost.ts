@@ -78,8 +78,19 @@ export async function startLabHosts(options: LabHostsOptions): Promise<MultiHost
  */
 async function plugUserspace(host: LabHost, address: string): Promise<void> {
   await host.sh([
-    "ovs-vsctl", "--timeout=20", "add-br", PHYSICAL_BRIDGE, "--", "set", "Bridge", PHYSICAL_BRIDGE, "datapath_type=netdev",
-    "--", "add-port", PHYSICAL_BRIDGE, UNDERLAY_NIC,
+    "ovs-vsctl",
+    "--timeout=20",
+    "add-br",
+    PHYSICAL_BRIDGE,
+    "--",
+    "set",
+    "Bridge",
+    PHYSICAL_BRIDGE,
+    "datapath_type=netdev",
+    "--",
+    "add-port",
+    PHYSICAL_BRIDGE,
+    UNDERLAY_NIC,
   ]);
   await host.sh(["ip", "link", "set", UNDERLAY_NIC, "up"]);
   await host.sh(["ip", "addr", "add", `${address}/24`, "dev", PHYSICAL_BRIDGE]);

@@ -37,7 +37,10 @@ export function formatPingResults(results: PingResult[]): string {
 export type HostPingRow = [host: string, from: string, to: string, answers: boolean, why: string];
 
 /** Runs every row on its host (one at a time); `run(host, argv)` returns the exit code. */
-export async function runHostPingMatrix(rows: HostPingRow[], run: (host: string, argv: string[]) => Promise<number>): Promise<PingResult[]> {
+export async function runHostPingMatrix(
+  rows: HostPingRow[],
+  run: (host: string, argv: string[]) => Promise<number>,
+): Promise<PingResult[]> {
   const results: PingResult[] = [];
   for (const [host, from, to, answers, why] of rows) {
     const row: PingRow = [from, to, answers, `${why} (on ${host})`];

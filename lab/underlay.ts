@@ -62,7 +62,19 @@ class PrivateUnderlay implements Underlay, Killable {
     // --pdeathsig: this process dying kills unshare, whose --kill-child KILLs the holder.
     const child = spawn(
       "setpriv",
-      ["--pdeathsig", "KILL", "--", "unshare", "--net", "--pid", "--fork", "--kill-child=KILL", "--", "sleep", "infinity"],
+      [
+        "--pdeathsig",
+        "KILL",
+        "--",
+        "unshare",
+        "--net",
+        "--pid",
+        "--fork",
+        "--kill-child=KILL",
+        "--",
+        "sleep",
+        "infinity",
+      ],
       { stdio: "ignore", detached: true, env: ENV },
     );
     child.unref();
@@ -71,7 +83,8 @@ class PrivateUnderlay implements Underlay, Killable {
     while (this.holder === undefined) {
       const pid = childrenOf(child.pid!)[0];
       if (pid !== undefined && namespaceId(pid, "net") !== namespaceId(process.pid, "net")) this.holder = pid;
-      else if (child.exitCode !== null || Date.now() > deadline) throw new Error("lab underlay: its namespace did not start");
+      else if (child.exitCode !== null || Date.now() > deadline)
+        throw new Error("lab underlay: its namespace did not start");
       else await sleep(10);
     }
     this.pidNamespace = namespaceId(this.holder, "pid");
@@ -95,13 +108,26 @@ class PrivateUnderlay implements Underlay, Killable {
 
   private async run(argv: string[]): Promise<string> {
     const result = await this.exec(argv);
-    if (result.code !== 0) throw new Error(`lab underlay: ${argv.join(" ")} failed (${result.code}): ${result.stderr.trim()}`);
+    if (result.code !== 0)
+      throw new Error(`lab underlay: ${argv.join(" ")} failed (${result.code}): ${result.stderr.trim()}`);
     return result.stdout;
   }
 
   async attach(host: LabHost, index: number): Promise<void> {
     // Created here, the host end moved straight into the host's namespace (named by its PID 1).
-    await this.run(["ip", "link", "add", uplink(index), "type", "veth", "peer", "name", UNDERLAY_NIC, "netns", String(host.pid)]);
+    await this.run([
+      "ip",
+      "link",
+      "add",
+      uplink(index),
+      "type",
+      "veth",
+      "peer",
+      "name",
+      UNDERLAY_NIC,
+      "netns",
+      String(host.pid),
+    ]);
     await this.run(["ip", "link", "set", uplink(index), "master", UNDERLAY_BRIDGE, "up"]);
   }
 

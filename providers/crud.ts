@@ -60,7 +60,11 @@ interface Parsed<Spec> {
 }
 
 /** `rules`: how a `flowsFile` is read: its digest must match (`verify`), or the file as it is now, or not at all. */
-function parse<Spec>(kind: KindDefinition<Spec, unknown>, props: Props, rules: DigestRule | "skip" = "verify"): Parsed<Spec> {
+function parse<Spec>(
+  kind: KindDefinition<Spec, unknown>,
+  props: Props,
+  rules: DigestRule | "skip" = "verify",
+): Parsed<Spec> {
   const { connection, owner } = splitProps(props);
   const conn = connection as ConnectionArgs;
   return { ...specOf(kind, props, rules), connection: conn, owner: owner as string, host: transportFor(conn) };

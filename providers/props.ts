@@ -9,7 +9,11 @@ export interface ResourceProps {
   [field: string]: unknown;
 }
 
-export function splitProps(props: Record<string, unknown>): { spec: Record<string, unknown>; connection: unknown; owner: unknown } {
+export function splitProps(props: Record<string, unknown>): {
+  spec: Record<string, unknown>;
+  connection: unknown;
+  owner: unknown;
+} {
   const { connection, owner, __provider: _provider, ...spec } = props;
   return { spec, connection, owner };
 }

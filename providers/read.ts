@@ -42,7 +42,8 @@ class HostCache {
     this.entries.set(key, entry);
     // Kept only when no write ran meanwhile (its result may predate or straddle the write).
     const settle = () => {
-      if (this.entries.get(key) === entry && !(scope === "pure" || (quiet && this.generation === started))) this.entries.delete(key);
+      if (this.entries.get(key) === entry && !(scope === "pure" || (quiet && this.generation === started)))
+        this.entries.delete(key);
     };
     value.then(settle, () => this.entries.get(key) === entry && this.entries.delete(key));
     return value;
@@ -105,14 +106,23 @@ function cacheOf(host: Transport): HostCache {
  * Runs a reading. `shared: false` for a read that writes will follow at once (a delete):
  * a host-wide read would be made stale by them before any other resource used it.
  */
-export async function runReading<Live>(host: Transport, reading: Reading<Live>, options: { shared?: boolean } = {}): Promise<Live> {
+export async function runReading<Live>(
+  host: Transport,
+  reading: Reading<Live>,
+  options: { shared?: boolean } = {},
+): Promise<Live> {
   const cache = cacheOf(host);
   let step: Live | Reading<Live> = reading;
   while (isReading(step)) {
     const round: Reading<Live> = step;
     try {
       const shared = round.shared;
-      if (sharing && shared && options.shared !== false && cache.untouched(shared.query.scope ?? readScope(shared.query.op))) {
+      if (
+        sharing &&
+        shared &&
+        options.shared !== false &&
+        cache.untouched(shared.query.scope ?? readScope(shared.query.op))
+      ) {
         const picked = shared.pick(await cache.read(shared.query));
         if (picked !== undefined) {
           step = picked;
@@ -124,7 +134,8 @@ export async function runReading<Live>(host: Transport, reading: Reading<Live>, 
       step = round.next(results);
     } catch (error) {
       // What the core refuses after reading (an OpenFlow version) names the host, as a command's failure does.
-      if (error instanceof Error && !error.message.startsWith(host.label)) error.message = `${host.label}: ${error.message}`;
+      if (error instanceof Error && !error.message.startsWith(host.label))
+        error.message = `${host.label}: ${error.message}`;
       throw error;
     }
   }

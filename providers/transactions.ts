@@ -52,6 +52,12 @@ export class TransactionQueue {
         return;
       }
     }
-    for (const p of batch) p.done(await runChecked(this.host, p.op).then(() => undefined, (error: unknown) => error ?? new Error("failed")));
+    for (const p of batch)
+      p.done(
+        await runChecked(this.host, p.op).then(
+          () => undefined,
+          (error: unknown) => error ?? new Error("failed"),
+        ),
+      );
   }
 }

@@ -7,6 +7,15 @@ import * as prettier from "prettier";
 
 const WIDTH = 120;
 for (const file of process.argv.slice(2)) {
+  try {
+    await wrap(file);
+  } catch (error) {
+    // A file prettier cannot read in range mode is left as it is; the others still get done.
+    console.error(`wrap-long-lines: ${file} left as it was: ${String(error.message).split("\n")[0].slice(0, 200)}`);
+  }
+}
+
+async function wrap(file) {
   let text = fs.readFileSync(file, "utf8");
   for (let pass = 0; pass < 5; pass++) {
     let offset = 0;

@@ -32,7 +32,9 @@ export function namedHostConnection(name: string): pulumi.Output<ConnectionArgs>
   const shared = new sdk.Config("ovslab");
   const key = own.getSecret("privateKey") ?? shared.getSecret("privateKey");
   if (key === undefined) {
-    throw new Error(`host ${name}: no private key in config; set ${name}:privateKey (or ovslab:privateKey) with pulumi config set --secret`);
+    throw new Error(
+      `host ${name}: no private key in config; set ${name}:privateKey (or ovslab:privateKey) with pulumi config set --secret`,
+    );
   }
   return key.apply((privateKey) => ({
     host: own.get("host") ?? name,

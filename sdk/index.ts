@@ -3,7 +3,15 @@ export { Bridge, BridgeArgs, PortArgs } from "./bridge";
 export { PatchPair, PatchPairArgs, PatchEndArgs } from "./patchPair";
 export { FlowRule, FlowRuleArgs } from "./flowRule";
 export { FlowTable, FlowTableArgs, FlowArgs } from "./flowTable";
-export { RouterNamespace, RouterNamespaceArgs, RouterInterfaceArgs, RouterVlanArgs, RouteArgs, SnatArgs, FloatingIpArgs } from "./routerNamespace";
+export {
+  RouterNamespace,
+  RouterNamespaceArgs,
+  RouterInterfaceArgs,
+  RouterVlanArgs,
+  RouteArgs,
+  SnatArgs,
+  FloatingIpArgs,
+} from "./routerNamespace";
 export { TunnelPort, TunnelPortArgs } from "./tunnelPort";
 export { VxlanMesh, VxlanMeshArgs, VxlanMeshHostArgs, VxlanMeshHost, MeshNetworkArgs } from "./vxlanMesh";
 export { HostArgs } from "./resource";

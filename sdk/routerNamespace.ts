@@ -1,7 +1,15 @@
 import type * as pulumi from "@pulumi/pulumi";
 import {
-  FloatingIpArgs as FloatingIpSpecArgs, FloatingIpSpec, RouteArgs as RouteSpecArgs, RouterInterfaceArgs as RouterInterfaceSpecArgs,
-  RouterInterfaceSpec, RouterNamespaceArgs as RouterNamespaceSpecArgs, RouterVlanArgs as RouterVlanSpecArgs, RouteSpec, SnatArgs as SnatSpecArgs, SnatSpec,
+  FloatingIpArgs as FloatingIpSpecArgs,
+  FloatingIpSpec,
+  RouteArgs as RouteSpecArgs,
+  RouterInterfaceArgs as RouterInterfaceSpecArgs,
+  RouterInterfaceSpec,
+  RouterNamespaceArgs as RouterNamespaceSpecArgs,
+  RouterVlanArgs as RouterVlanSpecArgs,
+  RouteSpec,
+  SnatArgs as SnatSpecArgs,
+  SnatSpec,
 } from "../core/schema/router";
 import { kinds } from "../core/kinds";
 import { HostArgs, Inputs, NamedByDefault, OvslabResource } from "./resource";

@@ -1,6 +1,13 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { pulumi as sdk } from "./pulumiSdk";
-import { MeshLayout, meshLayoutSpec, MeshNetworkArgs, peersOf, tunnelBridgeFlows, tunnelPortName } from "../core/mesh/vxlan";
+import {
+  MeshLayout,
+  meshLayoutSpec,
+  MeshNetworkArgs,
+  peersOf,
+  tunnelBridgeFlows,
+  tunnelPortName,
+} from "../core/mesh/vxlan";
 import { parseOrThrow } from "../core/validation";
 import { Bridge } from "./bridge";
 import { FlowTable } from "./flowTable";
@@ -66,7 +73,11 @@ export class VxlanMesh extends sdk.ComponentResource {
     for (const [host, h] of Object.entries(args.hosts)) {
       const child = { parent: this };
       const connection = h.connection;
-      const tunnelBridge = new Bridge(`${name}-${host}-tun`, { connection, name: layout.tunnelBridge, failMode: "secure", datapathType }, child);
+      const tunnelBridge = new Bridge(
+        `${name}-${host}-tun`,
+        { connection, name: layout.tunnelBridge, failMode: "secure", datapathType },
+        child,
+      );
       const patch = new PatchPair(`${name}-${host}-patch`, {
         connection,
         a: { bridge: h.integrationBridge, port: layout.patchPorts.integration },

@@ -108,7 +108,15 @@ export function labResources(registrations: readonly Registration[]): { resource
     }
     const { owner, connection } = splitProps(result.inputs!);
     const { spec } = specOf(kindOf(kind)!, result.inputs!); // a FlowTable's flowsFile read back into its flows
-    checked.push({ kind, host: hostOf(connection), type, name: registration.name, owner: owner as string, spec, order });
+    checked.push({
+      kind,
+      host: hostOf(connection),
+      type,
+      name: registration.name,
+      owner: owner as string,
+      spec,
+      order,
+    });
   });
   checked.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.order - b.order);
   // Each host is built from empty with the bridges declared for it, not another host's.

@@ -69,7 +69,9 @@ export function planScript(lab: Planned, source?: string, host?: string): string
   ];
   const how = [
     `# This lab spans ${hosts.length} hosts: run the script on each, naming it, e.g.`,
-    comment(`  ssh -p ${hosts[0].replace(/^.*:/, "")} ${hosts[0].replace(/:\d+$/, "")} bash -s -- ${names.get(hosts[0])![0]} < plan.sh`),
+    comment(
+      `  ssh -p ${hosts[0].replace(/^.*:/, "")} ${hosts[0].replace(/:\d+$/, "")} bash -s -- ${names.get(hosts[0])![0]} < plan.sh`,
+    ),
     "# (or print one host's script alone: ovslab plan <dir> --host NAME).",
     "",
   ].join("\n");

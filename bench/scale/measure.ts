@@ -82,7 +82,15 @@ export async function measure(work: () => Promise<unknown>, lab?: LabHost): Prom
   const sorted = sortReads(log);
   const namespaceReads = [...sorted.namespaces.values()].reduce((a, b) => a + b, 0);
   const logins = (await lab.sshLogins()) - loginsBefore;
-  return { ms, logins, reads: log.length - writes, writes, commands: sorted.others.length, namespaceReads, providerMiB: peak };
+  return {
+    ms,
+    logins,
+    reads: log.length - writes,
+    writes,
+    commands: sorted.others.length,
+    namespaceReads,
+    providerMiB: peak,
+  };
 }
 
 /** Runs argv (an ssh command line) with `stdin`; rejects on a non-zero exit, with its stderr. */
@@ -92,7 +100,11 @@ export function runSsh(argv: string[], stdin = ""): Promise<void> {
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${argv.slice(-1)[0].slice(0, 200)}: exit ${code}: ${stderr.slice(0, 500)}`))));
+    child.on("close", (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`${argv.slice(-1)[0].slice(0, 200)}: exit ${code}: ${stderr.slice(0, 500)}`)),
+    );
     child.stdin.end(stdin);
   });
 }

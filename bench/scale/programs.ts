@@ -51,8 +51,13 @@ export function writeProject(root: string, name: string, kind: "ovslab" | "floor
   fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime: nodejs\n`);
   fs.writeFileSync(path.join(dir, "index.ts"), kind === "ovslab" ? OVSLAB : FLOOR);
   const tables = lab.flowsFiles ? lab.tables.map(() => []) : lab.tables;
-  lab.tables.forEach((flows, i) => lab.flowsFiles && fs.writeFileSync(path.join(dir, `flows-${i}.json`), JSON.stringify(flows)));
+  lab.tables.forEach(
+    (flows, i) => lab.flowsFiles && fs.writeFileSync(path.join(dir, `flows-${i}.json`), JSON.stringify(flows)),
+  );
   const flowsFiles = Boolean(lab.flowsFiles);
-  fs.writeFileSync(path.join(dir, "lab.json"), JSON.stringify({ ports: lab.ports, tables, routers: lab.routers, flowsFiles }));
+  fs.writeFileSync(
+    path.join(dir, "lab.json"),
+    JSON.stringify({ ports: lab.ports, tables, routers: lab.routers, flowsFiles }),
+  );
   return dir;
 }

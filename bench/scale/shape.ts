@@ -57,7 +57,14 @@ export function vmLab(count: number): LabShape {
     tables: [],
     routers: Array.from({ length: count }, (_, i) => ({
       name: `vm-${i}`,
-      interfaces: [{ name: `tap${i}`, bridge: "br-int", tag: tagOf(i), addresses: [`10.${tagOf(i)}.${i >> 8}.${(i & 0xff) + 2}/16`] }],
+      interfaces: [
+        {
+          name: `tap${i}`,
+          bridge: "br-int",
+          tag: tagOf(i),
+          addresses: [`10.${tagOf(i)}.${i >> 8}.${(i & 0xff) + 2}/16`],
+        },
+      ],
       routes: [{ destination: "default", via: `10.${tagOf(i)}.0.1` }],
     })),
   };
@@ -66,13 +73,19 @@ export function vmLab(count: number): LabShape {
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 function routerPorts(lab: LabShape): string[] {
-  return lab.routers.flatMap((r) => (r.interfaces ?? []).map((i) =>
-    `add-port ${i.bridge} ${i.name} -- set Interface ${i.name} type=internal${i.tag ? ` -- set Port ${i.name} tag=${i.tag}` : ""}`));
+  return lab.routers.flatMap((r) =>
+    (r.interfaces ?? []).map(
+      (i) =>
+        `add-port ${i.bridge} ${i.name} -- set Interface ${i.name} type=internal${i.tag ? ` -- set Port ${i.name} tag=${i.tag}` : ""}`,
+    ),
+  );
 }
 
 function natRules(r: RouterNamespaceArgs): string[] {
   return [
-    ...(r.snat ?? []).flatMap((s) => s.sources.map((src) => `-A POSTROUTING -s ${src} -o ${s.interface} -j MASQUERADE`)),
+    ...(r.snat ?? []).flatMap((s) =>
+      s.sources.map((src) => `-A POSTROUTING -s ${src} -o ${s.interface} -j MASQUERADE`),
+    ),
     ...(r.floatingIps ?? []).flatMap((f) => [
       `-A PREROUTING -d ${f.floatingIp}/32 -j DNAT --to-destination ${f.fixedIp}`,
       `-A POSTROUTING -s ${f.fixedIp}/32 -j SNAT --to-source ${f.floatingIp}`,
@@ -93,10 +106,14 @@ function routerLines(r: RouterNamespaceArgs): string[] {
 /** B: the whole lab in one bash script (run as `bash -s` over one SSH session). */
 export function handScript(lab: LabShape): string {
   const out = ["set -e"];
-  const vsctl = ["--may-exist add-br br-int -- set Bridge br-int fail_mode=secure datapath_type=netdev protocols=OpenFlow10,OpenFlow13,OpenFlow14",
+  const vsctl = [
+    "--may-exist add-br br-int -- set Bridge br-int fail_mode=secure datapath_type=netdev protocols=OpenFlow10,OpenFlow13,OpenFlow14",
     "--may-exist add-br br-ex -- set Bridge br-ex datapath_type=netdev",
-    ...lab.ports.map((p) => `add-port br-int ${p.name} -- set Interface ${p.name} type=internal -- set Port ${p.name} tag=${p.tag}`),
-    ...routerPorts(lab)];
+    ...lab.ports.map(
+      (p) => `add-port br-int ${p.name} -- set Interface ${p.name} type=internal -- set Port ${p.name} tag=${p.tag}`,
+    ),
+    ...routerPorts(lab),
+  ];
   out.push(`ovs-vsctl ${vsctl.join(" -- ")}`);
   const flows = lab.tables.flat();
   if (flows.length) {
@@ -104,24 +121,43 @@ export function handScript(lab: LabShape): string {
       ...flows.map((f) => `table=${f.table},priority=${f.priority},${f.match},actions=${f.actions}`), "EOF");
   }
   for (const r of lab.routers) {
-    out.push(`ip netns add ${r.name}`, "ip -batch - <<'EOF'", ...(r.interfaces ?? []).map((i) => `link set ${i.name} netns ${r.name}`), "EOF");
+    out.push(
+      `ip netns add ${r.name}`,
+      "ip -batch - <<'EOF'",
+      ...(r.interfaces ?? []).map((i) => `link set ${i.name} netns ${r.name}`),
+      "EOF",
+    );
     out.push(`ip -n ${r.name} -batch - <<'EOF'`, ...routerLines(r), "EOF");
     out.push(`ip netns exec ${r.name} sysctl -qw net.ipv4.ip_forward=1`);
     const nat = natRules(r);
-    if (nat.length) out.push(`ip netns exec ${r.name} iptables-restore --noflush <<'EOF'`, "*nat", ...nat, "COMMIT", "EOF");
+    if (nat.length)
+      out.push(`ip netns exec ${r.name} iptables-restore --noflush <<'EOF'`, "*nat", ...nat, "COMMIT", "EOF");
   }
   return out.join("\n") + "\n";
 }
 
 /** A: the same lab as elementary commands, one SSH exec each, grouped by what they build. */
 export function elementaryCommands(lab: LabShape): Record<string, string[]> {
-  const setup = ["ovs-vsctl --may-exist add-br br-int -- set Bridge br-int fail_mode=secure datapath_type=netdev protocols=OpenFlow10,OpenFlow13,OpenFlow14",
-    "ovs-vsctl --may-exist add-br br-ex -- set Bridge br-ex datapath_type=netdev"];
-  const ports = lab.ports.map((p) => `ovs-vsctl add-port br-int ${p.name} -- set Interface ${p.name} type=internal -- set Port ${p.name} tag=${p.tag}`);
-  const flows = lab.tables.flat().map((f) => `ovs-ofctl -O OpenFlow14 add-flow br-int ${quote(`table=${f.table},priority=${f.priority},${f.match},actions=${f.actions}`)}`);
+  const setup = [
+    "ovs-vsctl --may-exist add-br br-int -- set Bridge br-int fail_mode=secure datapath_type=netdev protocols=OpenFlow10,OpenFlow13,OpenFlow14",
+    "ovs-vsctl --may-exist add-br br-ex -- set Bridge br-ex datapath_type=netdev",
+  ];
+  const ports = lab.ports.map(
+    (p) =>
+      `ovs-vsctl add-port br-int ${p.name} -- set Interface ${p.name} type=internal -- set Port ${p.name} tag=${p.tag}`,
+  );
+  const flows = lab.tables
+    .flat()
+    .map(
+      (f) =>
+        `ovs-ofctl -O OpenFlow14 add-flow br-int ${quote(`table=${f.table},priority=${f.priority},${f.match},actions=${f.actions}`)}`,
+    );
   const routers = lab.routers.flatMap((r) => [
-    ...routerPorts({ ...lab, routers: [r] }).map((c) => `ovs-vsctl ${c}`), `ip netns add ${r.name}`, ...(r.interfaces ?? []).map((i) => `ip link set ${i.name} netns ${r.name}`),
-    ...routerLines(r).map((l) => `ip -n ${r.name} ${l}`), `ip netns exec ${r.name} sysctl -qw net.ipv4.ip_forward=1`,
+    ...routerPorts({ ...lab, routers: [r] }).map((c) => `ovs-vsctl ${c}`),
+    `ip netns add ${r.name}`,
+    ...(r.interfaces ?? []).map((i) => `ip link set ${i.name} netns ${r.name}`),
+    ...routerLines(r).map((l) => `ip -n ${r.name} ${l}`),
+    `ip netns exec ${r.name} sysctl -qw net.ipv4.ip_forward=1`,
     ...natRules(r).map((rule) => `ip netns exec ${r.name} iptables -t nat ${rule}`),
   ]);
   return { setup, ports, flows, routers };

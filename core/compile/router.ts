@@ -37,7 +37,10 @@ echo "${NAMESPACE}$ns"; ( ${BODY} ) || exit; done`;
 
 /** Every namespace on the host in one command, as `readRouter` reads each; the sysctl keys as parameters. */
 export function readRouters(sysctlKeys: readonly string[]): Op {
-  return { argv: ["sh", "-c", ALL, "sh", ...sysctlKeys], why: "read every namespace: links, addresses, routes, sysctls, nat rules" };
+  return {
+    argv: ["sh", "-c", ALL, "sh", ...sysctlKeys],
+    why: "read every namespace: links, addresses, routes, sysctls, nat rules",
+  };
 }
 
 export function readRouter(ns: string, sysctlKeys: readonly string[]): Op {

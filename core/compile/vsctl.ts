@@ -151,7 +151,12 @@ interface Select {
   columns: string[];
 }
 
-const select = (table: string, where: unknown[][], columns: string[]): Select => ({ op: "select", table, where, columns });
+const select = (table: string, where: unknown[][], columns: string[]): Select => ({
+  op: "select",
+  table,
+  where,
+  columns,
+});
 
 /** Read-only OVSDB operations (selects) as one `ovsdb-client transact` on the Open_vSwitch database. */
 function selects(operations: readonly Select[], why: string): Op {

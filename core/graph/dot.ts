@@ -88,7 +88,9 @@ function legend(vlans: number[], vnis: Diagram["vnis"]): string {
     ...rows,
     `<tr><td align="left"><font point-size="9" color="#1f4e79">━ patch: all VLANs unless marked</font></td></tr>`,
     ...(Object.keys(vnis).length
-      ? [`<tr><td align="left"><font point-size="9" color="#b35900">━ tunnel: VNIs by flow, underlay ends</font></td></tr>`]
+      ? [
+          `<tr><td align="left"><font point-size="9" color="#b35900">━ tunnel: VNIs by flow, underlay ends</font></td></tr>`,
+        ]
       : []),
     "</table>",
   ].join("\n");

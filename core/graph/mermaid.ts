@@ -64,6 +64,7 @@ export function diagramToMermaid(diagram: Diagram): string {
   // A VLAN's rows in its colour, as in the SVG (Mermaid has no legend: the row says `tag N`).
   for (const box of diagram.boxes)
     for (const row of box.rows)
-      if (row.vlan !== undefined) out.push(`  style ${rowId(box.key, row.key)} fill:${vlanColor(diagram.vlans, row.vlan)}`);
+      if (row.vlan !== undefined)
+        out.push(`  style ${rowId(box.key, row.key)} fill:${vlanColor(diagram.vlans, row.vlan)}`);
   return out.join("\n") + "\n";
 }

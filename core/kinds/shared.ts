@@ -22,15 +22,25 @@ export function pickBridges(whole: LiveBridges, names: readonly string[]): LiveB
 }
 
 /** The OVSDB read of `names` (every bridge when none), then `then`. */
-export function readOvs<Live>(names: readonly string[], then: (ovs: LiveBridges) => Live | Reading<Live>): Reading<Live> {
-  return sharedReading(everyBridge, (whole) => then(pickBridges(whole, names)), reading([query(readBridges(names), parseBridges)], then));
+export function readOvs<Live>(
+  names: readonly string[],
+  then: (ovs: LiveBridges) => Live | Reading<Live>,
+): Reading<Live> {
+  return sharedReading(
+    everyBridge,
+    (whole) => then(pickBridges(whole, names)),
+    reading([query(readBridges(names), parseBridges)], then),
+  );
 }
 
 // ovsdb-client and ovs-vsctl list rows in orders of their own: a router sees bridges by name.
 const byName = <B extends { name: string }>(bridges: B[]) => [...bridges].sort((a, b) => a.name.localeCompare(b.name));
 
 /** Only the ports `keep` names (and their bridges' entries in portBridge). */
-function keepPorts(whole: LiveBridges, keep: (port: { name: string; externalIds: Record<string, string> }) => boolean): LiveBridges {
+function keepPorts(
+  whole: LiveBridges,
+  keep: (port: { name: string; externalIds: Record<string, string> }) => boolean,
+): LiveBridges {
   const bridges = byName(whole.bridges.map((b) => ({ ...b, ports: b.ports.filter(keep) })));
   const kept = new Set(bridges.flatMap((b) => b.ports.map((p) => p.name)));
   return { bridges, portBridge: new Map([...whole.portBridge].filter(([port]) => kept.has(port))) };
@@ -41,9 +51,14 @@ function keepPorts(whole: LiveBridges, keep: (port: { name: string; externalIds:
  * they are) or names. Scoped, two small reads instead of every Port and Interface row, so
  * routers x ports does not grow with the host.
  */
-export function readOwnPorts<Live>(owner: string, names: readonly string[], then: (ovs: LiveBridges) => Live | Reading<Live>): Reading<Live> {
+export function readOwnPorts<Live>(
+  owner: string,
+  names: readonly string[],
+  then: (ovs: LiveBridges) => Live | Reading<Live>,
+): Reading<Live> {
   const wanted = new Set(names);
-  const keep = (p: { name: string; externalIds: Record<string, string> }) => p.externalIds[OWNER_KEY] === owner || wanted.has(p.name);
+  const keep = (p: { name: string; externalIds: Record<string, string> }) =>
+    p.externalIds[OWNER_KEY] === owner || wanted.has(p.name);
   const scoped = reading([query(readMarkedPorts(OWNER_KEY, owner, names), parseSelects)], ([bridgeRows, ...found]) => {
     const ports = new Map<string, Row>(found.flat().map((r) => [r._uuid as string, r]));
     const uuids = [...ports.values()].map((p) => listOf<string>(p.interfaces)[0]).filter((u) => u !== undefined);
@@ -66,13 +81,17 @@ export function readFlowDumps<Live>(
   bridge: string, cookie: string, tables: readonly number[], extra: readonly Query<unknown>[],
   then: (ours: DumpedFlow[], tabled: DumpedFlow[][], extras: unknown[]) => Live | Reading<Live>,
 ): Reading<Live> {
-  const dumps = [dumpFlows(bridge, cookie), ...tables.map((t) => dumpTable(bridge, t))].map((op) => query(op, parseFlowDump));
+  const dumps = [dumpFlows(bridge, cookie), ...tables.map((t) => dumpTable(bridge, t))].map((op) =>
+    query(op, parseFlowDump),
+  );
   const scoped = reading([...dumps, ...extra] as Query<unknown>[], (...r: unknown[]) =>
     then(r[0] as DumpedFlow[], r.slice(1, dumps.length) as DumpedFlow[][], r.slice(dumps.length)));
   const pick = (all: DumpedFlow[]) => {
     const ours = all.filter((f) => sameCookie(f.cookie, cookie));
     const tabled = tables.map((t) => all.filter((f) => f.table === t));
-    return extra.length ? reading([...extra] as Query<unknown>[], (...x: unknown[]) => then(ours, tabled, x)) : then(ours, tabled, []);
+    return extra.length
+      ? reading([...extra] as Query<unknown>[], (...x: unknown[]) => then(ours, tabled, x))
+      : then(ours, tabled, []);
   };
   return sharedReading(query(dumpBridge(bridge), parseFlowDump), pick, scoped);
 }
@@ -92,10 +111,15 @@ export function splitNamespaces(stdout: string): { host: string; namespaces: Map
  * Namespace `ns` read with the values of `sysctlKeys`, as `readRouter` prints it (the
  * host's links, then the namespace's sections, or `absent`), then `then`.
  */
-export function readNamespace<Live>(ns: string, sysctlKeys: readonly string[], then: (stdout: string) => Live | Reading<Live>): Reading<Live> {
+export function readNamespace<Live>(
+  ns: string,
+  sysctlKeys: readonly string[],
+  then: (stdout: string) => Live | Reading<Live>,
+): Reading<Live> {
   const keys = [...sysctlKeys].sort();
   const scoped = reading([query(readRouter(ns, sysctlKeys), (stdout) => stdout, `netns:${ns}`)], then);
-  const pick = (all: ReturnType<typeof splitNamespaces>) => then(all.host + (all.namespaces.get(ns) ?? `${SECTION}${ABSENT}\n`));
+  const pick = (all: ReturnType<typeof splitNamespaces>) =>
+    then(all.host + (all.namespaces.get(ns) ?? `${SECTION}${ABSENT}\n`));
   // The host's links are in it too: any namespace write (a device moved) makes it stale.
   return sharedReading(query(readRouters(keys), splitNamespaces, "netns:*"), pick, scoped);
 }

@@ -35,8 +35,11 @@ export function parseTables(stdout: string): Row[][] {
 export function parseSelects(stdout: string): Row[][] {
   const results = JSON.parse(stdout) as Array<{ rows?: Row[]; error?: string; details?: string } | null>;
   return results.map((result) => {
-    if (!result || !result.rows) throw new Error(`OVSDB refused a read: ${result?.error ?? "no result"} ${result?.details ?? ""}`.trim());
-    return result.rows.map((row) => Object.fromEntries(Object.entries(row).map(([column, cell]) => [column, decodeCell(cell)])));
+    if (!result || !result.rows)
+      throw new Error(`OVSDB refused a read: ${result?.error ?? "no result"} ${result?.details ?? ""}`.trim());
+    return result.rows.map((row) =>
+      Object.fromEntries(Object.entries(row).map(([column, cell]) => [column, decodeCell(cell)])),
+    );
   });
 }
 

@@ -41,39 +41,71 @@ export interface MeshLayoutArgs {
 }
 
 const name = z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/, "must be 1-31 lowercase letters, digits or dashes");
-const mac = z.string().regex(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/, "must be a MAC address in lowercase, e.g. fa:16:3e:00:00:01");
+const mac = z
+  .string()
+  .regex(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/, "must be a MAC address in lowercase, e.g. fa:16:3e:00:00:01");
 const ipv4 = z.string().refine((t) => parseIp(t)?.family === 4, "must be an IPv4 address");
 
 export const meshLayoutSpec = z
   .object({
     hosts: z.record(z.string(), ipv4).refine((h) => Object.keys(h).length > 0, "must name at least one host"),
-    networks: z.array(z.object({
-      name,
-      vni: z.number().int("must be an integer").min(1, "must be 1-16777215").max(16777215, "must be 1-16777215"),
-      vlan: vlanId.refine((v) => v >= 1 && v <= 4094, "must be 1-4094 (0 and 4095 are not a local VLAN)"),
-      macs: z.array(z.object({ mac, host: name }).strict()).default([]),
-    }).strict()),
+    networks: z.array(
+      z
+        .object({
+          name,
+          vni: z.number().int("must be an integer").min(1, "must be 1-16777215").max(16777215, "must be 1-16777215"),
+          vlan: vlanId.refine((v) => v >= 1 && v <= 4094, "must be 1-4094 (0 and 4095 are not a local VLAN)"),
+          macs: z.array(z.object({ mac, host: name }).strict()).default([]),
+        })
+        .strict(),
+    ),
     tunnelBridge: interfaceName.default("br-tun"),
-    patchPorts: z.object({ integration: interfaceName, tunnel: interfaceName }).strict().default({ integration: "patch-tun", tunnel: "patch-int" }),
+    patchPorts: z
+      .object({ integration: interfaceName, tunnel: interfaceName })
+      .strict()
+      .default({ integration: "patch-tun", tunnel: "patch-int" }),
   })
   .strict()
   .superRefine((mesh, ctx) => {
     const hosts = Object.keys(mesh.hosts);
     for (const host of hosts.filter((h) => !name.safeParse(h).success)) {
-      ctx.addIssue({ code: "custom", path: ["hosts", host], message: "must be 1-31 lowercase letters, digits or dashes (a host name)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["hosts", host],
+        message: "must be 1-31 lowercase letters, digits or dashes (a host name)",
+      });
     }
     for (const dup of duplicates(Object.values(mesh.hosts).map((ip) => normalIp(ip)))) {
-      ctx.addIssue({ code: "custom", path: ["hosts", hosts.find((h) => normalIp(mesh.hosts[h]) === dup)!], message: `shares underlay address ${dup} with another host` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["hosts", hosts.find((h) => normalIp(mesh.hosts[h]) === dup)!],
+        message: `shares underlay address ${dup} with another host`,
+      });
     }
     const networks = mesh.networks;
-    for (const [field, values] of [["name", networks.map((n) => n.name)], ["vni", networks.map((n) => String(n.vni))], ["vlan", networks.map((n) => String(n.vlan))]] as const) {
+    for (const [field, values] of [
+      ["name", networks.map((n) => n.name)],
+      ["vni", networks.map((n) => String(n.vni))],
+      ["vlan", networks.map((n) => String(n.vlan))],
+    ] as const) {
       for (const dup of duplicates(values)) {
-        ctx.addIssue({ code: "custom", path: ["networks", values.lastIndexOf(dup), field], message: `duplicates ${field} ${dup} of another network` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["networks", values.lastIndexOf(dup), field],
+          message: `duplicates ${field} ${dup} of another network`,
+        });
       }
     }
-    networks.forEach((n, i) => n.macs.forEach((m, j) => {
-      if (!hosts.includes(m.host)) ctx.addIssue({ code: "custom", path: ["networks", i, "macs", j, "host"], message: `names no host of the mesh (${hosts.join(", ")})` });
-    }));
+    networks.forEach((n, i) =>
+      n.macs.forEach((m, j) => {
+        if (!hosts.includes(m.host))
+          ctx.addIssue({
+            code: "custom",
+            path: ["networks", i, "macs", j, "host"],
+            message: `names no host of the mesh (${hosts.join(", ")})`,
+          });
+      }),
+    );
   });
 
 export type MeshLayout = z.output<typeof meshLayoutSpec>;
@@ -100,20 +132,52 @@ export function tunnelBridgeFlows(mesh: MeshLayout, host: string): FlowArgs[] {
   const toTunnel = (vni: number) => `strip_vlan,set_tunnel:${vni}`;
   return [
     { table: classify, priority: 1, match: `in_port=${patch}`, actions: `resubmit(,${fromBrInt})` },
-    ...tunnels.map((port) => ({ table: classify, priority: 1, match: `in_port=${port}`, actions: `resubmit(,${fromTunnel})` })),
+    ...tunnels.map((port) => ({
+      table: classify,
+      priority: 1,
+      match: `in_port=${port}`,
+      actions: `resubmit(,${fromTunnel})`,
+    })),
     { table: classify, priority: 0, actions: "drop" },
-    { table: fromBrInt, priority: 0, match: "dl_dst=00:00:00:00:00:00/01:00:00:00:00:00", actions: `resubmit(,${unicast})` },
-    { table: fromBrInt, priority: 0, match: "dl_dst=01:00:00:00:00:00/01:00:00:00:00:00", actions: `resubmit(,${flood})` },
-    ...mesh.networks.map((n) => ({ table: fromTunnel, priority: 1, match: `tun_id=${n.vni}`, actions: `mod_vlan_vid:${n.vlan},resubmit(,${toBrInt})` })),
+    {
+      table: fromBrInt,
+      priority: 0,
+      match: "dl_dst=00:00:00:00:00:00/01:00:00:00:00:00",
+      actions: `resubmit(,${unicast})`,
+    },
+    {
+      table: fromBrInt,
+      priority: 0,
+      match: "dl_dst=01:00:00:00:00:00/01:00:00:00:00:00",
+      actions: `resubmit(,${flood})`,
+    },
+    ...mesh.networks.map((n) => ({
+      table: fromTunnel,
+      priority: 1,
+      match: `tun_id=${n.vni}`,
+      actions: `mod_vlan_vid:${n.vlan},resubmit(,${toBrInt})`,
+    })),
     { table: fromTunnel, priority: 0, actions: "drop" },
     { table: toBrInt, priority: 1, actions: `output:${patch}` },
-    ...mesh.networks.flatMap((n) => n.macs.filter((m) => m.host !== host).map((m) => ({
-      table: unicast, priority: 2, match: `dl_vlan=${n.vlan},dl_dst=${m.mac}`, actions: `${toTunnel(n.vni)},output:${tunnelPortName(mesh.hosts[m.host])}`,
-    }))),
+    ...mesh.networks.flatMap((n) =>
+      n.macs
+        .filter((m) => m.host !== host)
+        .map((m) => ({
+          table: unicast,
+          priority: 2,
+          match: `dl_vlan=${n.vlan},dl_dst=${m.mac}`,
+          actions: `${toTunnel(n.vni)},output:${tunnelPortName(mesh.hosts[m.host])}`,
+        })),
+    ),
     { table: unicast, priority: 0, actions: `resubmit(,${flood})` },
-    ...(tunnels.length === 0 ? [] : mesh.networks.map((n) => ({
-      table: flood, priority: 1, match: `dl_vlan=${n.vlan}`, actions: `${toTunnel(n.vni)},${tunnels.map((p) => `output:${p}`).join(",")}`,
-    }))),
+    ...(tunnels.length === 0
+      ? []
+      : mesh.networks.map((n) => ({
+          table: flood,
+          priority: 1,
+          match: `dl_vlan=${n.vlan}`,
+          actions: `${toTunnel(n.vni)},${tunnels.map((p) => `output:${p}`).join(",")}`,
+        }))),
     { table: flood, priority: 0, actions: "drop" },
   ];
 }

@@ -46,7 +46,9 @@ export function planBridge(desired: BridgeSpec, live: LiveBridges, owner: string
       `bridge ${desired.name} already exists on the host and is not owned by ${owner} ` +
         `(external_ids:${OWNER_KEY}=${current.externalIds[OWNER_KEY] ?? "<unset>"}${kept}); ` +
         "remove it or pick another name" +
-        (current.externalIds[OWNER_KEY] === undefined && !kept ? ", or declare it with adopt: true to take it over" : ""),
+        (current.externalIds[OWNER_KEY] === undefined && !kept
+          ? ", or declare it with adopt: true to take it over"
+          : ""),
     );
   }
   const base = current ?? freshBridge(desired.name);

@@ -11,7 +11,12 @@ import { planPort } from "./bridge";
 import { MissingBridgeError, OwnershipConflict } from "./errors";
 import { markNote, ownsRow } from "./adopt";
 
-const asPort = (spec: TunnelPortSpec): PortSpec => ({ name: spec.name, type: spec.type, options: tunnelOptions(spec), externalIds: {} });
+const asPort = (spec: TunnelPortSpec): PortSpec => ({
+  name: spec.name,
+  type: spec.type,
+  options: tunnelOptions(spec),
+  externalIds: {},
+});
 const describe = (spec: TunnelPortSpec) => `${spec.type} port ${spec.name} on ${spec.bridge} to ${spec.remoteIp}`;
 
 /** Our port on the bridge, if it is there. */
@@ -26,10 +31,17 @@ function ownedPort(live: LiveBridges, spec: TunnelPortSpec, owner: string): Live
  * the same name that is not ours is refused. A rename deletes our old port in the same
  * transaction.
  */
-export function planTunnelPort(desired: TunnelPortSpec, live: LiveBridges, owner: string, previous?: TunnelPortSpec): Op[] {
+export function planTunnelPort(
+  desired: TunnelPortSpec,
+  live: LiveBridges,
+  owner: string,
+  previous?: TunnelPortSpec,
+): Op[] {
   const bridge = live.bridges.find((b) => b.name === desired.bridge);
   if (!bridge) {
-    throw new MissingBridgeError(`bridge ${desired.bridge} does not exist on the host; create it first (e.g. a Bridge resource, passing its name output as this port's bridge so the port waits for it)`);
+    throw new MissingBridgeError(
+      `bridge ${desired.bridge} does not exist on the host; create it first (e.g. a Bridge resource, passing its name output as this port's bridge so the port waits for it)`,
+    );
   }
   const existing = bridge.ports.find((p) => p.name === desired.name);
   if (existing && !ownsRow(existing.externalIds, owner, desired.adopt)) {
@@ -56,7 +68,11 @@ export function planTunnelPortDelete(spec: TunnelPortSpec, live: LiveBridges, ow
 }
 
 /** The port as the host has it, in the spec's words; undefined when our port is gone. */
-export function observeTunnelPort(live: LiveBridges, reference: TunnelPortSpec, owner: string): TunnelPortSpec | undefined {
+export function observeTunnelPort(
+  live: LiveBridges,
+  reference: TunnelPortSpec,
+  owner: string,
+): TunnelPortSpec | undefined {
   const port = ownedPort(live, reference, owner);
   if (!port) return undefined;
   const o = port.options;

@@ -104,7 +104,11 @@ export const flowTableSpec = z
   .superRefine((table, ctx) => {
     // The provider reads the file into `flows` (providers/flowsFile.ts): a spec holding both is the user's.
     if (table.flowsFile !== undefined && table.flows.length)
-      ctx.addIssue({ code: "custom", path: ["flowsFile"], message: "give the rules as flows or as flowsFile, not both" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["flowsFile"],
+        message: "give the rules as flows or as flowsFile, not both",
+      });
     const first = new Map<string, number>();
     table.flows.forEach((flow, i) => {
       if (badCharacter(flow.match)) return;

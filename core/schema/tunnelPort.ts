@@ -39,7 +39,9 @@ export const tunnelPortSpec = z
     type: oneOf(TUNNEL_TYPES).default("vxlan"),
     remoteIp: address("remote_ip"),
     localIp: address("local_ip").optional(),
-    key: z.union([z.literal("flow"), z.number().int("must be an integer or \"flow\"").min(0, "must be 0 or more")]).default("flow"),
+    key: z
+      .union([z.literal("flow"), z.number().int('must be an integer or "flow"').min(0, "must be 0 or more")])
+      .default("flow"),
     dstPort: z.number().int("must be an integer").min(1, "must be 1-65535").max(65535, "must be 1-65535").optional(),
     adopt: adoptField,
   })
@@ -48,7 +50,12 @@ export const tunnelPortSpec = z
     if (typeof port.key === "number") {
       const bits = KEY_BITS[port.type];
       const max = 2 ** bits - 1;
-      if (port.key > max) ctx.addIssue({ code: "custom", path: ["key"], message: `must be 0-${max} for a ${port.type} port (${bits} bits)` });
+      if (port.key > max)
+        ctx.addIssue({
+          code: "custom",
+          path: ["key"],
+          message: `must be 0-${max} for a ${port.type} port (${bits} bits)`,
+        });
     }
     if (port.name === port.bridge) {
       ctx.addIssue({ code: "custom", path: ["name"], message: "is the bridge's own internal port, which OVS creates" });

@@ -33,11 +33,26 @@ const tenants = { a: { vni: 100, vlan: 1 }, b: { vni: 200, vlan: 2 } };
 const mac = (n: number) => `fa:16:3e:00:00:${n.toString(16).padStart(2, "0")}`;
 
 /** A lab "VM": a namespace with one port on br-int in its tenant's local VLAN. */
-function vm(on: NonNullable<ReturnType<typeof host>>, name: string, tenant: keyof typeof tenants, address: string, macIndex: number) {
+function vm(
+  on: NonNullable<ReturnType<typeof host>>,
+  name: string,
+  tenant: keyof typeof tenants,
+  address: string,
+  macIndex: number,
+) {
   return new RouterNamespace(`vm-${name}`, {
     connection: on.connection,
     name: `vm-${name}`,
-    interfaces: [{ name: `tap-${name}`, bridge: on.brInt.name, tag: tenants[tenant].vlan, addresses: [address], mac: mac(macIndex), mtu: 1450 }],
+    interfaces: [
+      {
+        name: `tap-${name}`,
+        bridge: on.brInt.name,
+        tag: tenants[tenant].vlan,
+        addresses: [address],
+        mac: mac(macIndex),
+        mtu: 1450,
+      },
+    ],
     routes: tenant === "a" ? [{ destination: "default", via: "10.0.0.1" }] : [],
   });
 }
@@ -47,15 +62,20 @@ const vmSpecs: Array<[string, string, keyof typeof tenants, string, number]> = [
   ["compute-1", "a1", "a", "10.0.0.5/24", 0x15], ["compute-1", "b1", "b", "10.0.0.6/24", 0x16],
   ["compute-2", "a2", "a", "10.0.0.6/24", 0x25], ["compute-2", "b2", "b", "10.0.0.9/24", 0x29],
 ];
-const vms = vmSpecs.filter(([on]) => host(on)).map(([on, name, tenant, address, m]) => ({ on, name, tenant, m, ns: vm(host(on)!, name, tenant, address, m) }));
+const vms = vmSpecs
+  .filter(([on]) => host(on))
+  .map(([on, name, tenant, address, m]) => ({ on, name, tenant, m, ns: vm(host(on)!, name, tenant, address, m) }));
 
 // Declared MACs: unicast to a known port goes straight to its host's tunnel (table 20).
 const routerMac = mac(0x01);
 const mesh = new VxlanMesh("mesh", {
   datapathType,
-  hosts: Object.fromEntries(hosts.map((h) => [h.name, { connection: h.connection, underlayIp: h.underlayIp, integrationBridge: h.brInt.name }])),
+  hosts: Object.fromEntries(
+    hosts.map((h) => [h.name, { connection: h.connection, underlayIp: h.underlayIp, integrationBridge: h.brInt.name }]),
+  ),
   networks: (Object.keys(tenants) as Array<keyof typeof tenants>).map((t) => ({
-    name: `tenant-${t}`, ...tenants[t],
+    name: `tenant-${t}`,
+    ...tenants[t],
     macs: [
       ...(t === "a" ? [{ mac: routerMac, host: "network" }] : []),
       ...vms.filter((v) => v.tenant === t).map((v) => ({ mac: mac(v.m), host: v.on })),
@@ -69,7 +89,14 @@ const router = new RouterNamespace("router", {
   connection: network.connection,
   name: "qrouter-5e1b0d3c-7a2f-4c8e-9d61-0b3a4f5c6d7e",
   interfaces: [
-    { name: "qr-a1b2c3d4-e5", bridge: network.brInt.name, tag: tenants.a.vlan, addresses: ["10.0.0.1/24"], mac: routerMac, mtu: 1450 },
+    {
+      name: "qr-a1b2c3d4-e5",
+      bridge: network.brInt.name,
+      tag: tenants.a.vlan,
+      addresses: ["10.0.0.1/24"],
+      mac: routerMac,
+      mtu: 1450,
+    },
     { name: "qg-f6e5d4c3-b2", bridge: brEx.name, addresses: ["172.24.4.2/24"] },
   ],
   routes: [{ destination: "default", via: "172.24.4.1" }],
@@ -83,7 +110,9 @@ const upstream = new RouterNamespace("vm-upstream", {
 });
 
 export const hostsDeclared = hostNames;
-export const tunnels = Object.fromEntries(Object.entries(mesh.hosts).map(([h, m]) => [h, Object.values(m.tunnels).map((t) => t.name)]));
+export const tunnels = Object.fromEntries(
+  Object.entries(mesh.hosts).map(([h, m]) => [h, Object.values(m.tunnels).map((t) => t.name)]),
+);
 export const routerNamespace = router.name;
 export const namespaces = [...vms.map((v) => v.ns.name), upstream.name];
 
@@ -96,14 +125,38 @@ export const pingMatrix: Array<[string, string, string, boolean, string]> = [
   ["compute-1", "vm-a1", "172.24.4.1", true, "a1 is routed upstream by the qrouter (floating IP 172.24.4.10)"],
   ["network", "vm-upstream", "172.24.4.10", true, "the floating IP reaches a1 on compute-1 (DNAT, then the tunnel)"],
   ["network", "vm-upstream", "10.0.0.5", false, "a fixed address is not reachable from outside"],
-  ["compute-1", "vm-b1", "10.0.0.5", false, "tenant B does not reach tenant A's a1 on the same compute (another local VLAN)"],
+  [
+    "compute-1",
+    "vm-b1",
+    "10.0.0.5",
+    false,
+    "tenant B does not reach tenant A's a1 on the same compute (another local VLAN)",
+  ],
   ["compute-1", "vm-b1", "10.0.0.1", false, "tenant B does not reach tenant A's router across the tunnel"],
   ...(computes >= 2
     ? ([
-      ["compute-2", "vm-a2", "172.24.4.1", true, "a2 on compute-2 is routed upstream through SNAT on the network node"],
-      ["compute-1", "vm-a1", "10.0.0.6", true, "a1 reaches a2 on compute-2 (same tenant across the tunnel, not b1 beside it)"],
-      ["compute-2", "vm-b2", "10.0.0.6", true, "b2 reaches b1 on compute-1 (same tenant across the tunnel, not a2 beside it)"],
-      ["compute-1", "vm-a1", "10.0.0.9", false, "a1 does not reach b2: the other tenant across the tunnel"],
-    ] as Array<[string, string, string, boolean, string]>)
+        [
+          "compute-2",
+          "vm-a2",
+          "172.24.4.1",
+          true,
+          "a2 on compute-2 is routed upstream through SNAT on the network node",
+        ],
+        [
+          "compute-1",
+          "vm-a1",
+          "10.0.0.6",
+          true,
+          "a1 reaches a2 on compute-2 (same tenant across the tunnel, not b1 beside it)",
+        ],
+        [
+          "compute-2",
+          "vm-b2",
+          "10.0.0.6",
+          true,
+          "b2 reaches b1 on compute-1 (same tenant across the tunnel, not a2 beside it)",
+        ],
+        ["compute-1", "vm-a1", "10.0.0.9", false, "a1 does not reach b2: the other tenant across the tunnel"],
+      ] as Array<[string, string, string, boolean, string]>)
     : []),
 ];

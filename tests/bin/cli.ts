@@ -15,9 +15,14 @@ export interface CliResult {
 export function runCli(args: string[], cwd = REPO): Promise<CliResult> {
   const argv = ["-r", "ts-node/register/transpile-only", path.join(REPO, "bin", "ovslab.ts"), ...args];
   return new Promise((resolve) => {
-    execFile(NODE, argv, { cwd, maxBuffer: 64 << 20, env: { ...process.env, OVSLAB_DEBUG: "" } }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      NODE,
+      argv,
+      { cwd, maxBuffer: 64 << 20, env: { ...process.env, OVSLAB_DEBUG: "" } },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }

@@ -22,19 +22,35 @@ export async function hostState(lab: LabHost): Promise<string> {
     ["Interface", "name,type,options,external_ids,ofport"],
   ]) section(`${table} rows`, records(await lab.sh(["ovs-vsctl", `--columns=${columns}`, "list", table])));
   for (const bridge of lines(await lab.sh(["ovs-vsctl", "list-br"]))) {
-    section(`flows of ${bridge}`, lines(await lab.sh(["ovs-ofctl", "-O", "OpenFlow14", "--no-stats", "--names", "dump-flows", bridge])).sort().join("\n"));
+    section(
+      `flows of ${bridge}`,
+      lines(await lab.sh(["ovs-ofctl", "-O", "OpenFlow14", "--no-stats", "--names", "dump-flows", bridge]))
+        .sort()
+        .join("\n"),
+    );
   }
   for (const ns of lines(await lab.sh(["ip", "netns", "list"])).map((l) => l.split(" ")[0]).sort()) {
     section(`links in ${ns}`, await lab.sh(["ip", "-n", ns, "-o", "link", "show"]));
     // The kernel's own IPv6 state (link-local addresses, and its `proto kernel` routes such
     // as ff00::/8) appears as duplicate address detection ends, a second or so after a
     // device comes up: its timing, not a change of ours. Our addresses and routes stay.
-    const addresses = lines(await lab.sh(["ip", "-n", ns, "-o", "address", "show"])).filter((l) => !/ inet6 fe80::/.test(l));
+    const addresses = lines(await lab.sh(["ip", "-n", ns, "-o", "address", "show"])).filter(
+      (l) => !/ inet6 fe80::/.test(l),
+    );
     section(`addresses in ${ns}`, addresses.join("\n"));
-    const routes = [...lines(await lab.sh(["ip", "-n", ns, "route", "show", "table", "all"])), ...lines(await lab.sh(["ip", "-n", ns, "-6", "route", "show", "table", "all"]))];
+    const routes = [
+      ...lines(await lab.sh(["ip", "-n", ns, "route", "show", "table", "all"])),
+      ...lines(await lab.sh(["ip", "-n", ns, "-6", "route", "show", "table", "all"])),
+    ];
     section(`routes in ${ns}`, routes.filter((l) => !/ proto kernel /.test(l)).join("\n"));
     const nat = await lab.sh(["ip", "netns", "exec", ns, "iptables-save", "-t", "nat"]);
-    section(`nat in ${ns}`, lines(nat).filter((l) => !l.startsWith("#")).map((l) => l.replace(/\[\d+:\d+\]/, "")).join("\n"));
+    section(
+      `nat in ${ns}`,
+      lines(nat)
+        .filter((l) => !l.startsWith("#"))
+        .map((l) => l.replace(/\[\d+:\d+\]/, ""))
+        .join("\n"),
+    );
     section(`sysctls in ${ns}`, await lab.sh(["ip", "netns", "exec", ns, "sysctl", ...ROUTER_SYSCTLS]));
   }
   return out.join("\n\n") + "\n";

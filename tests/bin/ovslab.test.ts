@@ -50,10 +50,22 @@ describe("ovslab plan", function () {
   });
 
   const broken: Array<[string, string, RegExp]> = [
-    ["missing-bridge", "a flow on a bridge nothing declares", /^ovslab: FlowRule "tunnel-rule" \(planned for an empty host with this lab's bridges\): bridge br-tun does not exist on the host; create it first/],
+    [
+      "missing-bridge",
+      "a flow on a bridge nothing declares",
+      /^ovslab: FlowRule "tunnel-rule" \(planned for an empty host with this lab's bridges\): bridge br-tun does not exist on the host; create it first/,
+    ],
     ["throws", "a program that throws", /^ovslab: the program failed: no tenants configured \(index\.js:6\)$/],
-    ["missing-module", "a package that is not installed", /^ovslab: Cannot find module 'ovslab-extras-not-installed' \(index\.js:2\): is it installed/],
-    ["missing-config", "config nobody set", /^ovslab: the program requires config missing-config:tenantCount: .*ovslab --config missing-config:tenantCount=VALUE/],
+    [
+      "missing-module",
+      "a package that is not installed",
+      /^ovslab: Cannot find module 'ovslab-extras-not-installed' \(index\.js:2\): is it installed/,
+    ],
+    [
+      "missing-config",
+      "config nobody set",
+      /^ovslab: the program requires config missing-config:tenantCount: .*ovslab --config missing-config:tenantCount=VALUE/,
+    ],
   ];
   for (const [name, what, message] of broken) {
     it(`explains ${what} in one line, without a stack trace, and exits 1`, async () => {
@@ -84,7 +96,10 @@ describe("ovslab plan", function () {
     assert.match(one.stdout, /^# For host root@compute-1:22 only\.$/m);
     const titles = one.stdout.match(/^# ==== \w+ "[^"]+"/gm) ?? [];
     assert.equal(titles.length, 8);
-    assert.deepEqual(titles.filter((t) => !/"(mesh-)?compute-1-/.test(t)), ['# ==== RouterNamespace "vm-a1"', '# ==== RouterNamespace "vm-b1"']);
+    assert.deepEqual(
+      titles.filter((t) => !/"(mesh-)?compute-1-/.test(t)),
+      ['# ==== RouterNamespace "vm-a1"', '# ==== RouterNamespace "vm-b1"'],
+    );
     const none = await runCli(["plan", "examples/openstack-multinode", "--host", "compute-3"]);
     assert.equal(none.code, 1);
     assert.equal(
@@ -94,7 +109,14 @@ describe("ovslab plan", function () {
   });
 
   it("exits 2 with the usage for a missing directory, an unknown command or option", async () => {
-    for (const args of [[], ["plan"], ["deploy", SEED], ["plan", SEED, "--frobnicate"], ["plan", "tests/bin"], ["graph", SEED, "--host", "x"]]) {
+    for (const args of [
+      [],
+      ["plan"],
+      ["deploy", SEED],
+      ["plan", SEED, "--frobnicate"],
+      ["plan", "tests/bin"],
+      ["graph", SEED, "--host", "x"],
+    ]) {
       const { code, stderr, stdout } = await runCli(args);
       assert.equal(code, 2, `ovslab ${args.join(" ")}`);
       assert.match(stderr + stdout, /usage:/);
@@ -110,7 +132,15 @@ describe("ovslab graph", function () {
     assert.equal(code, 0, stderr);
     assert.match(svg, /<svg/);
     const stdout = svg.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n))); // Graphviz writes `-` as &#45;
-    for (const text of ["br-int", "br-ex", "int-br-ex", "phy-br-ex", "qrouter-f44651e2-0aab-435b-ad11-7ad4255825c7", "tag 1", "strip_vlan,NORMAL"]) {
+    for (const text of [
+      "br-int",
+      "br-ex",
+      "int-br-ex",
+      "phy-br-ex",
+      "qrouter-f44651e2-0aab-435b-ad11-7ad4255825c7",
+      "tag 1",
+      "strip_vlan,NORMAL",
+    ]) {
       assert.ok(stdout.includes(text), `the picture shows ${text}`);
     }
   });
@@ -127,8 +157,15 @@ describe("ovslab graph", function () {
   it("runs from the built package without ts-node preloaded (a TypeScript program registers it)", async function () {
     const bin = path.join(REPO, "dist", "bin", "ovslab.js");
     assert.ok(fs.existsSync(bin), "npm test builds dist/ first");
-    assert.ok(fs.readFileSync(bin, "utf8").startsWith("#!/usr/bin/env node\n"), "the package bin starts with a shebang");
-    const out = execFileSync(path.join(REPO, "node_modules", ".bin", "node"), [bin, "graph", "examples/vlan-trunk", "--mermaid"], { cwd: REPO, encoding: "utf8" });
+    assert.ok(
+      fs.readFileSync(bin, "utf8").startsWith("#!/usr/bin/env node\n"),
+      "the package bin starts with a shebang",
+    );
+    const out = execFileSync(
+      path.join(REPO, "node_modules", ".bin", "node"),
+      [bin, "graph", "examples/vlan-trunk", "--mermaid"],
+      { cwd: REPO, encoding: "utf8" },
+    );
     assert.match(out, /gw10<br\/>10\.0\.10\.1\/24/);
   });
 });

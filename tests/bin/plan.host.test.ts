@@ -41,7 +41,8 @@ for (const example of ["openstack-aio", "multi-tenant", "vlan-trunk"]) {
       const first = await lab.exec(["bash", "-s"], script);
       assert.equal(first.code, 0, `stderr: ${first.stderr}`);
       afterFirst = await hostState(lab);
-      for (const r of planned.ofKind("bridge")) assert.ok(afterFirst.includes(`Bridge ${r.spec.name}\n`), `bridge ${r.spec.name} is there`);
+      for (const r of planned.ofKind("bridge"))
+        assert.ok(afterFirst.includes(`Bridge ${r.spec.name}\n`), `bridge ${r.spec.name} is there`);
     });
 
     it("changes nothing when it runs a second time", async () => {

@@ -25,7 +25,10 @@ describe("validation", () => {
   it("throws one error listing them all under what was checked", () => {
     assert.throws(() => parseOrThrow(schema, { ports: [{ tag: 5000 }] }, 'Bridge "br0"'), (e: Error) => {
       assert.ok(e instanceof ValidationError);
-      assert.equal(e.message, 'invalid Bridge "br0":\n  ports[0].tag: must be 0-4095, got 5000\n  name: must be a string');
+      assert.equal(
+        e.message,
+        'invalid Bridge "br0":\n  ports[0].tag: must be 0-4095, got 5000\n  name: must be a string',
+      );
       return true;
     });
   });

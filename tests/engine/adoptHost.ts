@@ -67,7 +67,12 @@ export async function flowStats(lab: LabHost, bridge: string): Promise<Map<strin
   const stats = new Map<string, FlowStats>();
   for (const line of text.split("\n")) {
     const m = /cookie=(\S+), duration=([\d.]+)s, table=(\d+), n_packets=(\d+),.* (priority=\S+) actions=/.exec(line);
-    if (m) stats.set(`table=${m[3]},${m[5]}`, { cookie: m[1], nPackets: Number(m[4]), createdMs: now - Number(m[2]) * 1000 });
+    if (m)
+      stats.set(`table=${m[3]},${m[5]}`, {
+        cookie: m[1],
+        nPackets: Number(m[4]),
+        createdMs: now - Number(m[2]) * 1000,
+      });
   }
   return stats;
 }
@@ -87,11 +92,13 @@ export function markWrite(argv: string[]): string | undefined {
     const groups: string[][] = [[]];
     for (const a of args) a === "--" ? groups.push([]) : groups[groups.length - 1].push(a);
     const marks = groups.every(
-      (g) => g.length === 4 && g[0] === "set" && /^(Bridge|Port)$/.test(g[1]) && /^external_ids:ovslab-owner=/.test(g[3]),
+      (g) =>
+        g.length === 4 && g[0] === "set" && /^(Bridge|Port)$/.test(g[1]) && /^external_ids:ovslab-owner=/.test(g[3]),
     );
     return marks ? "owner marks" : undefined;
   }
-  if (tool === "ip" && args[0] === "-n" && args.slice(2, 8).join(" ") === "link set dev lo up alias") return "namespace mark";
+  if (tool === "ip" && args[0] === "-n" && args.slice(2, 8).join(" ") === "link set dev lo up alias")
+    return "namespace mark";
   if (tool === "ovs-ofctl" && args.join(" ") === "-O OpenFlow10 add-flows br-ex -") return "flow cookies";
   if (tool === "ip" && args.join(" ") === `netns exec ${ROUTER} iptables-restore --noflush -w`) return "nat chains";
   // The same command as the shim inside the namespace logs it again.

@@ -60,7 +60,8 @@ export function namesIn(drift: Drift, blocks: Map<string, string>): string[] {
   return Object.entries(drift.names).flatMap(([resource, shows]) => {
     const block = blocks.get(resource);
     if (block === undefined) return [`${drift.kind}: the preview does not show resource ${resource} changing`];
-    if (!/\((update|create|replace)\)/.test(block)) return [`${drift.kind}: resource ${resource} is not changing: ${block.split("\n")[0].trim()}`];
+    if (!/\((update|create|replace)\)/.test(block))
+      return [`${drift.kind}: resource ${resource} is not changing: ${block.split("\n")[0].trim()}`];
     return shows.filter((re) => !re.test(block)).map((re) => `${drift.kind}: ${resource}'s diff lacks ${re}`);
   });
 }

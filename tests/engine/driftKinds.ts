@@ -24,7 +24,9 @@ async function cookieOf(lab: LabHost, bridge: string, match: string): Promise<st
 
 /** Deletes the one rule of `chain` in `ns`'s nat table whose text holds `part`. */
 async function deleteNatRule(lab: LabHost, ns: string, chain: string, part: string): Promise<void> {
-  const rules = (await lab.sh(inNs(ns, "iptables-save", "-t", "nat"))).split("\n").filter((l) => l.startsWith(`-A ${chain} `) && l.includes(part));
+  const rules = (await lab.sh(inNs(ns, "iptables-save", "-t", "nat")))
+    .split("\n")
+    .filter((l) => l.startsWith(`-A ${chain} `) && l.includes(part));
   if (rules.length !== 1) throw new Error(`expected one rule of ${chain} with ${part}, found ${rules.length}`);
   await lab.sh(inNs(ns, "iptables", "-t", "nat", ...rules[0].replace(/^-A /, "-D ").split(" ")));
 }
@@ -54,7 +56,9 @@ export const CATALOGUE: Round[] = [
       {
         kind: "route deleted",
         make: (lab) => lab.sh(["ip", "-n", "vm-jack", "route", "del", "default"]),
-        names: { "vm-jack": [/routes\s*: \[[\s\S]*\+ \[0\]: \{[\s\S]*destination\s*: "default"[\s\S]*via\s*: "172\.24\.4\.1"/] },
+        names: {
+          "vm-jack": [/routes\s*: \[[\s\S]*\+ \[0\]: \{[\s\S]*destination\s*: "default"[\s\S]*via\s*: "172\.24\.4\.1"/],
+        },
       },
       {
         kind: "link down",
@@ -64,22 +68,22 @@ export const CATALOGUE: Round[] = [
       {
         kind: "default route changed",
         make: (lab) => lab.sh(["ip", "-n", ROUTER, "route", "replace", "default", "via", "172.24.4.3"]),
-        names: { "router": [/~ via\s*: "172\.24\.4\.3" => "172\.24\.4\.1"/] },
+        names: { router: [/~ via\s*: "172\.24\.4\.3" => "172\.24\.4\.1"/] },
       },
       {
         kind: "ip_forward off",
         make: (lab) => lab.sh(inNs(ROUTER, "sysctl", "-q", "-w", "net.ipv4.ip_forward=0")),
-        names: { "router": [/~ net\.ipv4\.ip_forward\s*: "0" => "1"/] },
+        names: { router: [/~ net\.ipv4\.ip_forward\s*: "0" => "1"/] },
       },
       {
         kind: "SNAT rule deleted",
         make: (lab) => deleteNatRule(lab, ROUTER, "ovslab-POSTROUTING", "-s 10.0.1.0/24"),
-        names: { "router": [/snat\s*: \[[\s\S]*sources\s*: \[[\s\S]*\+ \[1\]: "10\.0\.1\.0\/24"/] },
+        names: { router: [/snat\s*: \[[\s\S]*sources\s*: \[[\s\S]*\+ \[1\]: "10\.0\.1\.0\/24"/] },
       },
       {
         kind: "floating-IP address removed",
         make: (lab) => lab.sh(["ip", "-n", ROUTER, "address", "del", "172.24.4.10/32", "dev", QG]),
-        names: { "router": [/floatingIps\s*: \[[\s\S]*\+ \[0\]: \{[\s\S]*floatingIp\s*: "172\.24\.4\.10"/] },
+        names: { router: [/floatingIps\s*: \[[\s\S]*\+ \[0\]: \{[\s\S]*floatingIp\s*: "172\.24\.4\.10"/] },
       },
       {
         kind: "bridge fail_mode",
@@ -90,7 +94,13 @@ export const CATALOGUE: Round[] = [
         kind: "our flow's actions",
         make: async (lab) => {
           const cookie = await cookieOf(lab, "br-ex", "in_port=phy-br-ex,dl_vlan=1");
-          await lab.sh(["ovs-ofctl", "--strict", "mod-flows", "br-ex", `cookie=${cookie}/-1,priority=4,in_port=phy-br-ex,dl_vlan=1,actions=drop`]);
+          await lab.sh([
+            "ovs-ofctl",
+            "--strict",
+            "mod-flows",
+            "br-ex",
+            `cookie=${cookie}/-1,priority=4,in_port=phy-br-ex,dl_vlan=1,actions=drop`,
+          ]);
         },
         names: { "br-ex-flows": [/~ actions\s*: "drop" => "strip_vlan,NORMAL"/] },
       },
@@ -99,15 +109,35 @@ export const CATALOGUE: Round[] = [
         make: (lab) => vsctl(lab, "set", "Port", "int-br-ex", "trunks=1,2,3,4"),
         names: { "int-br-ex": [/trunks\s*: \[[\s\S]*1[\s\S]*4/] },
         check: async (lab) => {
-          if ((await vsctl(lab, "get", "Port", "int-br-ex", "trunks")).trim() !== "[]") throw new Error("trunks still set");
+          if ((await vsctl(lab, "get", "Port", "int-br-ex", "trunks")).trim() !== "[]")
+            throw new Error("trunks still set");
         },
       },
       {
         kind: "port moved to another bridge",
         make: async (lab) => {
           const owner = await ownerOf(lab, "Port", "bar");
-          await vsctl(lab, "del-port", "br-int", "bar", "--", "add-port", "br-ex", "bar", "--", "set", "Interface", "bar", "type=internal",
-            "--", "set", "Port", "bar", "tag=3", `external_ids:ovslab-owner="${owner}"`);
+          await vsctl(
+            lab,
+            "del-port",
+            "br-int",
+            "bar",
+            "--",
+            "add-port",
+            "br-ex",
+            "bar",
+            "--",
+            "set",
+            "Interface",
+            "bar",
+            "type=internal",
+            "--",
+            "set",
+            "Port",
+            "bar",
+            "tag=3",
+            `external_ids:ovslab-owner="${owner}"`,
+          );
         },
         names: { "vm-bar": [/~ bridge\s*: "br-ex" => "br-int"/] },
       },
@@ -167,7 +197,11 @@ export const CATALOGUE: Round[] = [
           const cookie = await cookieOf(lab, "br-ex", "in_port=phy-br-ex,dl_vlan=1");
           await lab.sh(["ovs-ofctl", "add-flow", "br-ex", `cookie=${cookie},priority=7,udp,tp_dst=9,actions=drop`]);
         },
-        names: { "br-ex-flows": [/\+ \[3\]: \{[\s\S]*\+ actions\s*: "drop"[\s\S]*\+ match\s*: "udp,tp_dst=9"[\s\S]*\+ priority\s*: 7/] },
+        names: {
+          "br-ex-flows": [
+            /\+ \[3\]: \{[\s\S]*\+ actions\s*: "drop"[\s\S]*\+ match\s*: "udp,tp_dst=9"[\s\S]*\+ priority\s*: 7/,
+          ],
+        },
       },
       {
         kind: "our flow's priority",
@@ -193,13 +227,13 @@ export const CATALOGUE: Round[] = [
         kind: "jump deleted",
         make: (lab) => lab.sh(inNs(ROUTER, "iptables", "-t", "nat", "-D", "PREROUTING", "-j", "ovslab-PREROUTING")),
         // Without the jump the DNAT rules act no more: the floating IP is gone.
-        names: { "router": [/floatingIps\s*: \[[\s\S]*\+ \[0\]: \{[\s\S]*floatingIp\s*: "172\.24\.4\.10"/] },
+        names: { router: [/floatingIps\s*: \[[\s\S]*\+ \[0\]: \{[\s\S]*floatingIp\s*: "172\.24\.4\.10"/] },
       },
       {
         kind: "jump doubled",
         make: (lab) => lab.sh(inNs(ROUTER, "iptables", "-t", "nat", "-I", "POSTROUTING", "-j", "ovslab-POSTROUTING")),
         // The chain acts twice: its SNAT rules show a second time, as rules nobody declared.
-        names: { "router": [/snat\s*: \[[\s\S]*- \[1\]: \{[\s\S]*interface\s*: "qg-0c4c9d04-f0"/] },
+        names: { router: [/snat\s*: \[[\s\S]*- \[1\]: \{[\s\S]*interface\s*: "qg-0c4c9d04-f0"/] },
       },
     ],
   },
@@ -215,10 +249,26 @@ export const CATALOGUE: Round[] = [
         kind: "DNAT changed",
         make: async (lab) => {
           for (const chain of ["ovslab-PREROUTING", "ovslab-OUTPUT"]) {
-            await lab.sh(inNs(ROUTER, "iptables", "-t", "nat", "-R", chain, "1", "-d", "172.24.4.10/32", "-j", "DNAT", "--to-destination", "10.0.0.9"));
+            await lab.sh(
+              inNs(
+                ROUTER,
+                "iptables",
+                "-t",
+                "nat",
+                "-R",
+                chain,
+                "1",
+                "-d",
+                "172.24.4.10/32",
+                "-j",
+                "DNAT",
+                "--to-destination",
+                "10.0.0.9",
+              ),
+            );
           }
         },
-        names: { "router": [/~ fixedIp\s*: "10\.0\.0\.9" => "10\.0\.0\.5"/] },
+        names: { router: [/~ fixedIp\s*: "10\.0\.0\.9" => "10\.0\.0\.5"/] },
       },
       {
         kind: "address added by hand",
@@ -233,7 +283,7 @@ export const CATALOGUE: Round[] = [
       {
         kind: "sysctl changed",
         make: (lab) => lab.sh(inNs(ROUTER, "sysctl", "-q", "-w", "net.ipv4.conf.all.arp_ignore=0")),
-        names: { "router": [/~ net\.ipv4\.conf\.all\.arp_ignore\s*: "0" => "1"/] },
+        names: { router: [/~ net\.ipv4\.conf\.all\.arp_ignore\s*: "0" => "1"/] },
       },
       {
         kind: "interface MTU where declared",
@@ -300,7 +350,8 @@ export const CATALOGUE: Round[] = [
         names: { router: [/floatingIps\s*: \[[\s\S]*~ \[0\]: \{[\s\S]*\+ interface\s*: "qg-0c4c9d04-f0"/] },
       },
     ],
-    refused: /bridge br-ex already exists on the host and is not owned by openstack-aio\/drift\/Bridge\/br-ex \(external_ids:ovslab-owner=<unset>\)/,
+    refused:
+      /bridge br-ex already exists on the host and is not owned by openstack-aio\/drift\/Bridge\/br-ex \(external_ids:ovslab-owner=<unset>\)/,
     afterRefusal: (lab) => vsctl(lab, "set", "Bridge", "br-ex", `external_ids:ovslab-owner="${removedMark}"`),
   },
 ];
@@ -315,7 +366,8 @@ const OVSDB_SERVER = [
 /** Stops a daemon of the lab host's OVS and starts it again, as a package upgrade would. */
 async function restartDaemon(lab: LabHost, name: string, start: string[]): Promise<void> {
   await lab.sh(["ovs-appctl", "-t", name, "exit"]);
-  for (let i = 0; i < 100 && (await lab.exec(["ovs-appctl", "-t", name, "version"])).code === 0; i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 100 && (await lab.exec(["ovs-appctl", "-t", name, "version"])).code === 0; i++)
+    await new Promise((r) => setTimeout(r, 100));
   await lab.sh(start);
   // ovs-vsctl waits until ovs-vswitchd has applied a change: then both daemons are back.
   await lab.sh(["ovs-vsctl", "--timeout=30", "set", "Open_vSwitch", ".", "external_ids:drift-test=restarted"]);

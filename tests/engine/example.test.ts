@@ -94,7 +94,10 @@ describe("the seed example through the pulumi CLI @host", function () {
     const preview = JSON.parse(seen(await stack.preview(["--json", "--show-sames"])).stdout);
     assert.deepEqual(preview.changeSummary, { same: 12 }); // the stack and its 11 resources
     // The project refreshes first (`options: refresh: always`): read-only steps, then all `same`.
-    assert.deepEqual([...new Set(preview.steps.map((s: { op: string }) => s.op).filter((op: string) => op !== "refresh"))], ["same"]);
+    assert.deepEqual(
+      [...new Set(preview.steps.map((s: { op: string }) => s.op).filter((op: string) => op !== "refresh"))],
+      ["same"],
+    );
     assert.deepEqual(await writesSince(lab), []);
     assert.equal((await lab.sshLogins()) - logins, 1);
   });

@@ -15,7 +15,11 @@ import { scratchState, tearDown } from "./support";
 /** br-half with one port: `system` names a device the host does not have, which OVS cannot open. */
 function program(type: "system" | "internal") {
   return async () => {
-    new Bridge("br-half", { connection: hostConnection(), datapathType: "netdev", ports: [{ name: "eth-nowhere", type }] });
+    new Bridge("br-half", {
+      connection: hostConnection(),
+      datapathType: "netdev",
+      ports: [{ name: "eth-nowhere", type }],
+    });
   };
 }
 
@@ -29,7 +33,13 @@ describe("a create that fails halfway, through the real engine @host", function 
   before(async () => {
     lab = await startLabHost();
     state = scratchState("failed-create");
-    stack = await inlineStack({ state, projectName: "ovslab-failed", stackName: "failed", program: program("system"), config: hostConfig(lab.connection) });
+    stack = await inlineStack({
+      state,
+      projectName: "ovslab-failed",
+      stackName: "failed",
+      program: program("system"),
+      config: hostConfig(lab.connection),
+    });
   });
 
   after(() => tearDown(stack, lab, state));
@@ -53,7 +63,11 @@ describe("a create that fails halfway, through the real engine @host", function 
   it("the next up, with the port fixed, converges it", async () => {
     stack.workspace.program = program("internal");
     const result = await stack.up();
-    assert.deepEqual(result.summary.resourceChanges, { same: 1, update: 1 }, "an update of the recorded bridge, not a create");
+    assert.deepEqual(
+      result.summary.resourceChanges,
+      { same: 1, update: 1 },
+      "an update of the recorded bridge, not a create",
+    );
     assert.equal((await lab.sh(["ovs-vsctl", "get", "Interface", "eth-nowhere", "type"])).trim(), "internal");
   });
 
@@ -90,13 +104,23 @@ describe("a namespace whose sysctl write fails, through the real engine @host", 
   let lab: LabHost;
   let state: StateDir;
   let stack: Stack;
-  const namespaces = async () => (await lab.sh(["ip", "netns", "list"])).split("\n").map((l) => l.split(" ")[0]).filter(Boolean);
+  const namespaces = async () =>
+    (await lab.sh(["ip", "netns", "list"]))
+      .split("\n")
+      .map((l) => l.split(" ")[0])
+      .filter(Boolean);
   const ports = async () => (await lab.sh(["ovs-vsctl", "list-ports", "br-sys"])).split("\n").filter(Boolean);
 
   before(async () => {
     lab = await startLabHost();
     state = scratchState("failed-sysctl");
-    stack = await inlineStack({ state, projectName: "ovslab-failed", stackName: "sysctl", program: routerProgram("nowhere"), config: hostConfig(lab.connection) });
+    stack = await inlineStack({
+      state,
+      projectName: "ovslab-failed",
+      stackName: "sysctl",
+      program: routerProgram("nowhere"),
+      config: hostConfig(lab.connection),
+    });
   });
 
   after(() => tearDown(stack, lab, state));
@@ -112,7 +136,11 @@ describe("a namespace whose sysctl write fails, through the real engine @host", 
   it("the next up, with the key fixed, updates the recorded namespace", async () => {
     stack.workspace.program = routerProgram("half0");
     const result = await stack.up();
-    assert.deepEqual(result.summary.resourceChanges, { same: 2, update: 1 }, "an update of the recorded namespace, not a create");
+    assert.deepEqual(
+      result.summary.resourceChanges,
+      { same: 2, update: 1 },
+      "an update of the recorded namespace, not a create",
+    );
     const value = await lab.sh(["ip", "netns", "exec", "ns-half", "sysctl", "-n", "net.ipv4.conf.half0.forwarding"]);
     assert.equal(value.trim(), "1");
   });

@@ -20,7 +20,11 @@ export const id = new FlowTable("vlans", { connection, bridge: brInt.name, flows
 
 /** 40 rules, one per line; `actionsOf(i)` varies them. */
 const rules = (actionsOf = (i: number): string => (i % 2 ? "drop" : "strip_vlan,NORMAL")) =>
-  Array.from({ length: 40 }, (_, i) => ({ priority: 100, match: `in_port=p1,dl_vlan=${i + 1}`, actions: actionsOf(i) }));
+  Array.from({ length: 40 }, (_, i) => ({
+    priority: 100,
+    match: `in_port=p1,dl_vlan=${i + 1}`,
+    actions: actionsOf(i),
+  }));
 const asFile = (flows: unknown[]) => `[\n${flows.map((f) => JSON.stringify(f)).join(",\n")}\n]\n`;
 
 describe("a FlowTable whose rules are a file, through the real engine @host", function () {
@@ -72,7 +76,13 @@ describe("a FlowTable whose rules are a file, through the real engine @host", fu
   });
 
   it("sees a rule deleted by hand (diff reads the host) and up puts it back", async () => {
-    await lab.sh(["ovs-ofctl", "--strict", "del-flows", "br-int", `cookie=${cookie}/-1,priority=100,in_port=p1,dl_vlan=5`]);
+    await lab.sh([
+      "ovs-ofctl",
+      "--strict",
+      "del-flows",
+      "br-int",
+      `cookie=${cookie}/-1,priority=100,in_port=p1,dl_vlan=5`,
+    ]);
     assert.doesNotMatch(await ours(), /dl_vlan=5 /);
     const preview = JSON.parse((await stack.preview(["--json"])).stdout);
     assert.equal(preview.changeSummary.update, 1, JSON.stringify(preview.changeSummary));

@@ -31,19 +31,46 @@ function program(failMode: "secure" | "standalone", tag: number) {
 
 /** Someone else's: made by hand, the way a Neutron agent would. */
 async function addForeign(lab: LabHost): Promise<void> {
-  await lab.sh(["ovs-vsctl", "add-port", "br-int", "tap-neutron", "--", "set", "Interface", "tap-neutron", "type=internal",
-    "external_ids:iface-id=6f1c", "--", "set", "Port", "tap-neutron", "tag=7", "external_ids:neutron=yes"]);
+  await lab.sh([
+    "ovs-vsctl",
+    "add-port",
+    "br-int",
+    "tap-neutron",
+    "--",
+    "set",
+    "Interface",
+    "tap-neutron",
+    "type=internal",
+    "external_ids:iface-id=6f1c",
+    "--",
+    "set",
+    "Port",
+    "tap-neutron",
+    "tag=7",
+    "external_ids:neutron=yes",
+  ]);
   await lab.sh(["ovs-ofctl", "add-flows", "br-int", "-"], [
     "cookie=0x0,table=0,priority=50,arp,actions=drop",
     "cookie=0x77,table=0,priority=40,ip,nw_dst=192.0.2.1,actions=drop",
     "cookie=0x77,table=23,priority=0,actions=drop",
     "cookie=0x0,table=23,priority=9,udp,tp_dst=67,actions=NORMAL",
   ].join("\n") + "\n");
-  await lab.sh(inNs("iptables-restore", "--noflush"), [
-    "*nat", ":neutron-l3-agent-snat - [0:0]", "-A POSTROUTING -j neutron-l3-agent-snat",
-    "-A neutron-l3-agent-snat -s 10.8.0.0/24 -j SNAT --to-source 10.0.0.1", "COMMIT",
-    "*filter", ":neutron-filter-top - [0:0]", "-A INPUT -j neutron-filter-top", "-A neutron-filter-top -p tcp --dport 9697 -j ACCEPT", "COMMIT", "",
-  ].join("\n"));
+  await lab.sh(
+    inNs("iptables-restore", "--noflush"),
+    [
+      "*nat",
+      ":neutron-l3-agent-snat - [0:0]",
+      "-A POSTROUTING -j neutron-l3-agent-snat",
+      "-A neutron-l3-agent-snat -s 10.8.0.0/24 -j SNAT --to-source 10.0.0.1",
+      "COMMIT",
+      "*filter",
+      ":neutron-filter-top - [0:0]",
+      "-A INPUT -j neutron-filter-top",
+      "-A neutron-filter-top -p tcp --dport 9697 -j ACCEPT",
+      "COMMIT",
+      "",
+    ].join("\n"),
+  );
   await lab.sh(["ip", "-n", NS, "tuntap", "add", "dev", "ha-5a1e", "mode", "tap"]);
   await lab.sh(["ip", "netns", "add", "qdhcp-5a1e"]);
   await lab.sh(["ip", "-n", "qdhcp-5a1e", "tuntap", "add", "dev", "tap-dhcp", "mode", "tap"]);
@@ -54,7 +81,10 @@ async function foreign(lab: LabHost): Promise<string> {
   const flows = async (cookie: string) =>
     (await lab.sh(["ovs-ofctl", "--no-stats", "dump-flows", "br-int", `cookie=${cookie}/-1`]))
       .split("\n").filter((l) => l.trim() && !/^(NXST|OFPST)/.test(l) && !/priority=0 actions=NORMAL/.test(l)).sort();
-  const neutronLines = (await lab.sh(inNs("iptables-save"))).split("\n").filter((l) => l.includes("neutron")).map((l) => l.replace(/\[\d+:\d+\]/, ""));
+  const neutronLines = (await lab.sh(inNs("iptables-save")))
+    .split("\n")
+    .filter((l) => l.includes("neutron"))
+    .map((l) => l.replace(/\[\d+:\d+\]/, ""));
   return JSON.stringify({
     port: await lab.sh(["ovs-vsctl", "get", "Port", "tap-neutron", "tag", "external_ids"]),
     iface: await lab.sh(["ovs-vsctl", "get", "Interface", "tap-neutron", "type", "external_ids"]),
@@ -76,7 +106,13 @@ describe("someone else's objects beside ours, through the real engine @host", fu
   before(async () => {
     lab = await startLabHost();
     state = scratchState("foreign");
-    stack = await inlineStack({ state, projectName: "ovslab-foreign", stackName: "foreign", program: program("secure", 2), config: hostConfig(lab.connection) });
+    stack = await inlineStack({
+      state,
+      projectName: "ovslab-foreign",
+      stackName: "foreign",
+      program: program("secure", 2),
+      config: hostConfig(lab.connection),
+    });
     await stack.up();
     await addForeign(lab);
     original = await foreign(lab);
@@ -106,7 +142,11 @@ describe("someone else's objects beside ours, through the real engine @host", fu
     await stack.destroy();
     assert.equal(await foreign(lab), original);
     assert.equal((await lab.sh(["ovs-vsctl", "br-get-external-id", "br-int", "ovslab-owner"])).trim(), "");
-    assert.equal((await lab.sh(["ip", "-n", NS, "-o", "link", "show", "lo"])).includes("alias"), false, "the namespace is unmarked");
+    assert.equal(
+      (await lab.sh(["ip", "-n", NS, "-o", "link", "show", "lo"])).includes("alias"),
+      false,
+      "the namespace is unmarked",
+    );
     const nat = await lab.sh(inNs("iptables-save", "-t", "nat"));
     assert.doesNotMatch(nat, /ovslab-/, "our chains and jumps went");
     assert.equal((await lab.exec(["ovs-vsctl", "port-to-br", "qr-5a1e"])).code, 1, "our port went");

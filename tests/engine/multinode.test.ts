@@ -29,7 +29,9 @@ describe("examples/openstack-multinode on three lab hosts through the pulumi CLI
   }
   /** What br-tun looks like on a host, as people read it: its ports and its flows by name. */
   async function tunnelDump(name: string): Promise<{ ports: string[]; flows: string[] }> {
-    const flows = (await sh(name, "ovs-ofctl", "--names", "--no-stats", "dump-flows", "br-tun")).split("\n").filter((l) => l.includes("actions="));
+    const flows = (await sh(name, "ovs-ofctl", "--names", "--no-stats", "dump-flows", "br-tun"))
+      .split("\n")
+      .filter((l) => l.includes("actions="));
     return { ports: await list(name, "ovs-vsctl", "list-ports", "br-tun"), flows: flows.map((l) => l.trim()).sort() };
   }
 
@@ -53,16 +55,25 @@ describe("examples/openstack-multinode on three lab hosts through the pulumi CLI
   it("builds every host from empty in one up, and the ping matrix holds across the tunnels", async () => {
     await stack.up();
     for (const name of HOSTS) {
-      assert.deepEqual(await list(name, "ovs-vsctl", "list-br"), (name === "network" ? ["br-ex", "br-int", "br-phy", "br-tun"] : ["br-int", "br-phy", "br-tun"]));
+      assert.deepEqual(
+        await list(name, "ovs-vsctl", "list-br"),
+        name === "network" ? ["br-ex", "br-int", "br-phy", "br-tun"] : ["br-int", "br-phy", "br-tun"],
+      );
       const peers = HOSTS.filter((h) => h !== name).map((h) => TO[h as keyof typeof TO]);
       assert.deepEqual((await tunnelDump(name)).ports, ["patch-int", ...peers].sort());
       for (const h of HOSTS.filter((p) => p !== name)) {
         const port = TO[h as keyof typeof TO];
-        assert.equal((await sh(name, "ovs-vsctl", "get", "Interface", port, "options:remote_ip")).trim(), `"${lab.address(h)}"`);
+        assert.equal(
+          (await sh(name, "ovs-vsctl", "get", "Interface", port, "options:remote_ip")).trim(),
+          `"${lab.address(h)}"`,
+        );
         assert.equal((await sh(name, "ovs-vsctl", "get", "Interface", port, "options:key")).trim(), "flow");
       }
     }
-    assert.match((await tunnelDump("compute-1")).flows.join("\n"), /table=4, priority=1,tun_id=0x64 actions=mod_vlan_vid:1,resubmit\(,10\)/);
+    assert.match(
+      (await tunnelDump("compute-1")).flows.join("\n"),
+      /table=4, priority=1,tun_id=0x64 actions=mod_vlan_vid:1,resubmit\(,10\)/,
+    );
     await pingMatrixHolds();
   });
 
@@ -84,7 +95,9 @@ describe("examples/openstack-multinode on three lab hosts through the pulumi CLI
     await sh("compute-1", "ovs-vsctl", "set", "Interface", TO.network, "options:remote_ip=10.250.0.99");
     await sh("network", "ovs-ofctl", "del-flows", "br-tun", "table=4,tun_id=100");
     const preview = JSON.parse((await stack.preview(["--json"])).stdout);
-    const updates = preview.steps.filter((s: { op: string }) => s.op !== "same").map((s: { op: string; urn: string }) => `${s.op} ${s.urn.split("::").pop()}`);
+    const updates = preview.steps
+      .filter((s: { op: string }) => s.op !== "same")
+      .map((s: { op: string; urn: string }) => `${s.op} ${s.urn.split("::").pop()}`);
     assert.deepEqual(updates.sort(), ["update mesh-compute-1-to-network", "update mesh-network-flows"]);
     await stack.up();
     // A deleted tunnel port: OVS also drops the flows that name it. Preview names the port; the
@@ -92,10 +105,17 @@ describe("examples/openstack-multinode on three lab hosts through the pulumi CLI
     // (a refusal naming the port, from the flow model), and `up` recreates the port first.
     await sh("compute-2", "ovs-vsctl", "del-port", "br-tun", TO["compute-1"]);
     const portGone = await stack.preview(["--diff"], { allowFailure: true });
-    assert.match(portGone.stdout, /~ pulumi-nodejs:dynamic\/ovslab:TunnelPort: \(update\)\s+\[id=br-tun:vxlan-0afa000c\]/, portGone.stdout);
+    assert.match(
+      portGone.stdout,
+      /~ pulumi-nodejs:dynamic\/ovslab:TunnelPort: \(update\)\s+\[id=br-tun:vxlan-0afa000c\]/,
+      portGone.stdout,
+    );
     if (portGone.code !== 0) assert.match(portGone.stdout + portGone.stderr, /vxlan-0afa000c: invalid or unknown port/);
     await stack.up();
-    assert.equal((await sh("compute-1", "ovs-vsctl", "get", "Interface", TO.network, "options:remote_ip")).trim(), '"10.250.0.11"');
+    assert.equal(
+      (await sh("compute-1", "ovs-vsctl", "get", "Interface", TO.network, "options:remote_ip")).trim(),
+      '"10.250.0.11"',
+    );
     assert.ok((await tunnelDump("compute-2")).ports.includes(TO["compute-1"]));
     assert.match((await tunnelDump("network")).flows.join("\n"), /tun_id=0x64 actions=mod_vlan_vid:1/);
     await pingMatrixHolds();
@@ -111,26 +131,52 @@ describe("examples/openstack-multinode on three lab hosts through the pulumi CLI
       // A preview cannot reach compute-2 either: it shows compute-2's resources as updates and warns, naming the host.
       const preview = await stack.preview();
       const port = host("compute-2").connection.port;
-      assert.match(preview.stdout + preview.stderr, new RegExp(`ovslab: ssh root@127\\.0\\.0\\.1:${port}: connect ECONNREFUSED .*: its Bridge shows as an update`));
+      assert.match(
+        preview.stdout + preview.stderr,
+        new RegExp(`ovslab: ssh root@127\\.0\\.0\\.1:${port}: connect ECONNREFUSED .*: its Bridge shows as an update`),
+      );
       assert.match(preview.stdout, /~\s+pulumi-nodejs:dynamic\/ovslab:Bridge\s+compute-2-br-int\s+update/);
       const failed = await stack.up(["--continue-on-error"], { allowFailure: true });
       assert.notEqual(failed.code, 0);
       const output = failed.stdout + failed.stderr;
-      assert.match(output, new RegExp(`ssh root@127\\.0\\.0\\.1:${host("compute-2").connection.port}: connect ECONNREFUSED`), "the error names the unreachable host");
+      assert.match(
+        output,
+        new RegExp(`ssh root@127\\.0\\.0\\.1:${host("compute-2").connection.port}: connect ECONNREFUSED`),
+        "the error names the unreachable host",
+      );
       // ` ~  pulumi-nodejs:dynamic/ovslab:Bridge compute-2-br-int **updating failed** error: ...`
-      const erroredResources = [...output.matchAll(/^\s*(?:[~+-]\s+)?pulumi-nodejs:dynamic\/ovslab:\w+ (\S+) \*\*(?:\w+ )?failed\*\*/gm)].map((m) => m[1]);
+      const erroredResources = [
+        ...output.matchAll(/^\s*(?:[~+-]\s+)?pulumi-nodejs:dynamic\/ovslab:\w+ (\S+) \*\*(?:\w+ )?failed\*\*/gm),
+      ].map((m) => m[1]);
       assert.ok(erroredResources.length > 0, output);
-      assert.deepEqual(erroredResources.filter((r) => !/^(mesh-)?compute-2-/.test(r)), [], "no resource of another host errored");
+      assert.deepEqual(
+        erroredResources.filter((r) => !/^(mesh-)?compute-2-/.test(r)),
+        [],
+        "no resource of another host errored",
+      );
       // `--continue-on-error`: the other hosts' resources converge in this same up.
       for (const name of ["network", "compute-1"]) {
-        assert.match((await tunnelDump(name)).flows.join("\n"), /in_port="?patch-int"? actions=resubmit\(,2\)/, `repaired on ${name} while compute-2 was down`);
+        assert.match(
+          (await tunnelDump(name)).flows.join("\n"),
+          /in_port="?patch-int"? actions=resubmit\(,2\)/,
+          `repaired on ${name} while compute-2 was down`,
+        );
       }
-      assert.doesNotMatch((await tunnelDump("compute-2")).flows.join("\n"), /in_port="?patch-int"?/, "compute-2 untouched");
+      assert.doesNotMatch(
+        (await tunnelDump("compute-2")).flows.join("\n"),
+        /in_port="?patch-int"?/,
+        "compute-2 untouched",
+      );
     } finally {
       await host("compute-2").startSsh();
     }
     await stack.up();
-    for (const name of HOSTS) assert.match((await tunnelDump(name)).flows.join("\n"), /in_port="?patch-int"? actions=resubmit\(,2\)/, `repaired on ${name}`);
+    for (const name of HOSTS)
+      assert.match(
+        (await tunnelDump(name)).flows.join("\n"),
+        /in_port="?patch-int"? actions=resubmit\(,2\)/,
+        `repaired on ${name}`,
+      );
     await pingMatrixHolds();
   });
 
@@ -153,9 +199,14 @@ describe("examples/openstack-multinode on three lab hosts through the pulumi CLI
       assert.deepEqual(after.flows, expected);
       const snap = await snapshot(host(name));
       assert.equal(snap.netns, showBefore[name].netns, `namespaces on ${name} unchanged`);
-      for (const br of ["br-int", "br-phy", "br-ex"]) assert.equal(snap.flows[br], showBefore[name].flows[br], `${br} flows on ${name} unchanged`);
+      for (const br of ["br-int", "br-phy", "br-ex"])
+        assert.equal(snap.flows[br], showBefore[name].flows[br], `${br} flows on ${name} unchanged`);
     }
-    assert.deepEqual(await snapshot(host("compute-2")), untouched["compute-2"], "compute-2 is back as it was before the lab");
+    assert.deepEqual(
+      await snapshot(host("compute-2")),
+      untouched["compute-2"],
+      "compute-2 is back as it was before the lab",
+    );
     await pingMatrixHolds();
   });
 

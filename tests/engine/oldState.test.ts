@@ -65,7 +65,13 @@ describe("state written by earlier versions @host", function () {
 
   /** The seed lab's stack under the fixture's project and stack names, in `state`. */
   const seedStack = () =>
-    inlineStack({ state, projectName: PROJECT, stackName: STACK, program: seedLab(), config: hostConfig(lab.connection) });
+    inlineStack({
+      state,
+      projectName: PROJECT,
+      stackName: STACK,
+      program: seedLab(),
+      config: hostConfig(lab.connection),
+    });
 
   if (process.env.OVSLAB_WRITE_FIXTURES) {
     it(`writes the fixture of version ${VERSION}`, async () => {

@@ -23,7 +23,14 @@ async function noOpPreview(stack: CliStack, lab: LabHost) {
   return { ...sortReads(log), writes: writesIn(log), logins: (await lab.sshLogins()) - logins };
 }
 
-const kindOf = (argv: string[]) => (argv[0].endsWith("ovs-vsctl") ? "ovsdb" : argv.includes("parse-flows") ? "parse-flows" : argv.includes("dump-flows") ? `dump ${argv[argv.indexOf("dump-flows") + 1]}` : argv.join(" "));
+const kindOf = (argv: string[]) =>
+  argv[0].endsWith("ovs-vsctl")
+    ? "ovsdb"
+    : argv.includes("parse-flows")
+      ? "parse-flows"
+      : argv.includes("dump-flows")
+        ? `dump ${argv[argv.indexOf("dump-flows") + 1]}`
+        : argv.join(" ");
 
 describe("a no-op preview reads each host a fixed number of times @host", function () {
   this.timeout(900_000);
@@ -42,7 +49,11 @@ describe("a no-op preview reads each host a fixed number of times @host", functi
   });
 
   it("the seed lab: one OVSDB read, one dump per bridge, one parse-flows per FlowTable, each namespace once", async () => {
-    const stack = await CliStack.open({ state, projectDir: path.join(repoRoot(), "examples", "openstack-aio"), stackName: "reads" });
+    const stack = await CliStack.open({
+      state,
+      projectDir: path.join(repoRoot(), "examples", "openstack-aio"),
+      stackName: "reads",
+    });
     stacks.push(stack);
     await stack.setConfig(hostConfig(lab.connection));
     await stack.up();

@@ -24,7 +24,11 @@ function programA() {
 /** B names the bridge by its name only: nothing in B's program waits for A. */
 function programB() {
   return async () => {
-    new FlowTable("b-flows", { connection: hostConnection(), bridge: "br-int", flows: [{ priority: 5, match: "arp", actions: "NORMAL" }] });
+    new FlowTable("b-flows", {
+      connection: hostConnection(),
+      bridge: "br-int",
+      flows: [{ priority: 5, match: "arp", actions: "NORMAL" }],
+    });
   };
 }
 
@@ -42,8 +46,20 @@ describe("two stacks sharing a bridge, through the real engine @host", function 
     lab = await startLabHost();
     stateA = scratchState("two-a");
     stateB = scratchState("two-b");
-    a = await inlineStack({ state: stateA, projectName: "ovslab-two-a", stackName: "a", program: programA(), config: hostConfig(lab.connection) });
-    b = await inlineStack({ state: stateB, projectName: "ovslab-two-b", stackName: "b", program: programB(), config: hostConfig(lab.connection) });
+    a = await inlineStack({
+      state: stateA,
+      projectName: "ovslab-two-a",
+      stackName: "a",
+      program: programA(),
+      config: hostConfig(lab.connection),
+    });
+    b = await inlineStack({
+      state: stateB,
+      projectName: "ovslab-two-b",
+      stackName: "b",
+      program: programB(),
+      config: hostConfig(lab.connection),
+    });
   });
 
   after(async () => {
@@ -61,10 +77,18 @@ describe("two stacks sharing a bridge, through the real engine @host", function 
     await lab.resetCommandLog();
     const upB = b.up();
     // Start A only once B has looked for br-int and not found it.
-    for (let i = 0; i < 600 && !(await lab.commandLog()).some((c) => c[0] === "ovs-vsctl" && c.includes("name=br-int")); i++) {
+    for (
+      let i = 0;
+      i < 600 && !(await lab.commandLog()).some((c) => c[0] === "ovs-vsctl" && c.includes("name=br-int"));
+      i++
+    ) {
       await new Promise((r) => setTimeout(r, 100));
     }
-    assert.equal((await lab.exec(["ovs-vsctl", "br-exists", "br-int"])).code, 2, "br-int is not there yet when B looks");
+    assert.equal(
+      (await lab.exec(["ovs-vsctl", "br-exists", "br-int"])).code,
+      2,
+      "br-int is not there yet when B looks",
+    );
     const upA = a.up();
     const [resultB, resultA] = await Promise.all([upB, upA]);
     assert.deepEqual(resultA.summary.resourceChanges, { create: 3 });

@@ -10,7 +10,11 @@ describe("startUnderlay @host", () => {
       const links = await underlay.exec(["ip", "-o", "link", "show", "type", "bridge"]);
       assert.strictEqual(links.code, 0, links.stderr);
       assert.match(links.stdout, new RegExp(`: ${UNDERLAY_BRIDGE}: .*UP`));
-      assert.deepStrictEqual(await machineNetworkState(), before, "the machine's own links and namespaces are unchanged");
+      assert.deepStrictEqual(
+        await machineNetworkState(),
+        before,
+        "the machine's own links and namespaces are unchanged",
+      );
     } finally {
       const pids = underlay.processIds();
       assert.ok(pids.length >= 2, "unshare and the namespace's holder");

@@ -38,7 +38,11 @@ describe("check (through the provider entry point)", () => {
   });
 
   it("rejects a bad connection without echoing its secrets", async () => {
-    const news = { name: "br0", connection: { host: "", port: 70000, privateKey: "SECRET-KEY-BYTES" }, owner: "lab/dev/br" };
+    const news = {
+      name: "br0",
+      connection: { host: "", port: 70000, privateKey: "SECRET-KEY-BYTES" },
+      owner: "lab/dev/br",
+    };
     const result = await call("bridge", "check", {}, news);
     const text = JSON.stringify(result.failures);
     assert.match(text, /connection\.host: must not be empty/);
@@ -85,7 +89,10 @@ describe("diff (through the provider entry point) when the host cannot be reache
     assert.equal(warnings.length, 1);
     assert.doesNotMatch(warnings[0], /PRIVATE KEY/);
     const refused = `ssh root@127\\.0\\.0\\.1:${port}: connect ECONNREFUSED`;
-    assert.match(warnings[0], new RegExp(`^ovslab: ${refused} .*: its Bridge shows as an update, which fails until the host answers$`));
+    assert.match(
+      warnings[0],
+      new RegExp(`^ovslab: ${refused} .*: its Bridge shows as an update, which fails until the host answers$`),
+    );
     await assert.rejects(call("bridge", "update", "br0", props, props), new RegExp(refused));
   });
 
@@ -93,7 +100,10 @@ describe("diff (through the provider entry point) when the host cannot be reache
     const port = await closedPort();
     const connection = { host: "127.0.0.1", port, privateKey: "not a key", dialErrorLimit: 1 };
     const props = { name: "br0", connection, owner: "lab/dev/br" };
-    await assert.rejects(call("bridge", "diff", "br0", props, props), /ssh root@127\.0\.0\.1:\d+: privateKey: cannot read it/);
+    await assert.rejects(
+      call("bridge", "diff", "br0", props, props),
+      /ssh root@127\.0\.0\.1:\d+: privateKey: cannot read it/,
+    );
   });
 });
 
@@ -105,7 +115,10 @@ describe("check of a FlowTable whose rules are a file", () => {
     cwd = process.cwd();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "ovslab-check-"));
     fs.writeFileSync(path.join(dir, "good.json"), JSON.stringify([{ priority: 5, actions: "NORMAL" }]));
-    fs.writeFileSync(path.join(dir, "bad.json"), JSON.stringify([{ actions: "NORMAL" }, { priority: 3, actions: "outptu:1" }]));
+    fs.writeFileSync(
+      path.join(dir, "bad.json"),
+      JSON.stringify([{ actions: "NORMAL" }, { priority: 3, actions: "outptu:1" }]),
+    );
     process.chdir(dir);
   });
 
@@ -114,7 +127,12 @@ describe("check of a FlowTable whose rules are a file", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const news = (flowsFile: string) => ({ bridge: "br-int", flowsFile, connection: { host: "h" }, owner: "lab/dev/FlowTable/t" });
+  const news = (flowsFile: string) => ({
+    bridge: "br-int",
+    flowsFile,
+    connection: { host: "h" },
+    owner: "lab/dev/FlowTable/t",
+  });
 
   it("returns the file and its digest as inputs, never the rules", async () => {
     const result = await call("flowTable", "check", {}, news("good.json"));
@@ -135,7 +153,9 @@ describe("check of a FlowTable whose rules are a file", () => {
     const first = specOf(kinds.flowTable, news("good.json"));
     const again = specOf(kinds.flowTable, news("good.json"));
     assert.equal(again.spec, first.spec);
-    assert.deepEqual(first.spec.flows, [{ table: 0, priority: 5, match: "", actions: "NORMAL", idleTimeout: 0, hardTimeout: 0 }]);
+    assert.deepEqual(first.spec.flows, [
+      { table: 0, priority: 5, match: "", actions: "NORMAL", idleTimeout: 0, hardTimeout: 0 },
+    ]);
     assert.notEqual(specOf(kinds.flowTable, { ...news("good.json"), bridge: "br-ex" }).spec, first.spec);
   });
 

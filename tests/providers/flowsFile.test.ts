@@ -39,20 +39,27 @@ describe("a FlowTable's rules given as a file (flowsFile)", () => {
 
   it("refuses a file whose content is not what the digest says, unless asked for the file as it is now", () => {
     const stale = { bridge: "br-int", flowsFile: "flows.json", flowsSha256: "0".repeat(64) };
-    assert.throws(() => withFlowsFile(stale), /flowsFile: "flows.json" does not match flowsSha256 \(000000000000\.\.\./);
+    assert.throws(
+      () => withFlowsFile(stale),
+      /flowsFile: "flows.json" does not match flowsSha256 \(000000000000\.\.\./,
+    );
     assert.deepEqual(withFlowsFile(stale, "current").spec.flows, flows);
   });
 
   it("names the file and the directory when it cannot be read, and says when it is not JSON", () => {
     assert.throws(
       () => withFlowsFile({ flowsFile: "missing.json" }),
-      (e: unknown) => e instanceof FlowsFileError && e.message.includes(`cannot read "missing.json" (in ${dir}): ENOENT`),
+      (e: unknown) =>
+        e instanceof FlowsFileError && e.message.includes(`cannot read "missing.json" (in ${dir}): ENOENT`),
     );
     assert.throws(() => withFlowsFile({ flowsFile: "broken.json" }), /flowsFile: "broken.json" is not JSON/);
   });
 
   it("refuses rules given both inline and as a file", () => {
-    assert.throws(() => withFlowsFile({ flowsFile: "flows.json", flows }), /give the rules as flows or as flowsFile, not both/);
+    assert.throws(
+      () => withFlowsFile({ flowsFile: "flows.json", flows }),
+      /give the rules as flows or as flowsFile, not both/,
+    );
   });
 
   it("puts the file and its digest back in place of the rules, another digest when the rules found differ", () => {

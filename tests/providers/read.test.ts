@@ -46,11 +46,19 @@ describe("the per-host read cache", () => {
 
   const vsctl = (what: string) => ({ argv: ["ovs-vsctl", "--format=json", "list", what], why: "read" });
   const scoped = (what: string) => reading([query(vsctl(what), (s) => `scoped ${s.trim()}`)], (x) => x);
-  const sharedOf = (what: string) => sharedReading(query(vsctl("All"), (s) => s.trim()), (all) => `${what} from ${all}`, scoped(what));
+  const sharedOf = (what: string) =>
+    sharedReading(
+      query(vsctl("All"), (s) => s.trim()),
+      (all) => `${what} from ${all}`,
+      scoped(what),
+    );
 
   it("answers every resource of a host from one shared read until a write of ours touches it, then reads scoped", async () => {
     const host = new RecordingTransport((c) => ({ stdout: `${c.argv[3]}\n` }));
-    assert.deepEqual(await Promise.all([runReading(host, sharedOf("a")), runReading(host, sharedOf("b"))]), ["a from All", "b from All"]);
+    assert.deepEqual(await Promise.all([runReading(host, sharedOf("a")), runReading(host, sharedOf("b"))]), [
+      "a from All",
+      "b from All",
+    ]);
     assert.equal(await runReading(host, sharedOf("a")), "a from All");
     assert.deepEqual(host.lines(), ["ovs-vsctl --format=json list All"]);
     await runWrites(host, [{ argv: ["ovs-vsctl", "set", "Bridge", "b", "x=1"], why: "write" }]);
@@ -61,14 +69,32 @@ describe("the per-host read cache", () => {
 
   it("keeps what a write does not touch: another namespace, and text OVS judged (parse-flows)", async () => {
     const host = new RecordingTransport(() => ({ stdout: "x\n" }));
-    const ns = (name: string) => reading([query({ argv: ["ip", "-n", name, "link", "show"], why: "read" }, String)], (x) => x);
-    const judged = reading([query({ argv: ["ovs-ofctl", "-O", "OpenFlow14", "parse-flows", "-"], stdin: "actions=drop\n", why: "read" }, String)], (x) => x);
+    const ns = (name: string) =>
+      reading([query({ argv: ["ip", "-n", name, "link", "show"], why: "read" }, String)], (x) => x);
+    const judged = reading(
+      [
+        query(
+          { argv: ["ovs-ofctl", "-O", "OpenFlow14", "parse-flows", "-"], stdin: "actions=drop\n", why: "read" },
+          String,
+        ),
+      ],
+      (x) => x,
+    );
     for (const r of [ns("a"), ns("b"), judged]) await runReading(host, r);
-    await runWrites(host, [{ argv: ["ip", "-n", "a", "-batch", "-"], why: "write" }, { argv: ["ovs-ofctl", "-O", "OpenFlow14", "--bundle", "add-flows", "br0", "-"], why: "write" }]);
-    for (const r of [ns("a"), ns("b"), judged]) await runReading(host, r);
-    assert.deepEqual(host.lines().filter((l) => !l.includes("-batch") && !l.includes("add-flows")), [
-      "ip -n a link show", "ip -n b link show", "ovs-ofctl -O OpenFlow14 parse-flows - <<'OVSLAB_EOF'\nactions=drop\nOVSLAB_EOF", "ip -n a link show",
+    await runWrites(host, [
+      { argv: ["ip", "-n", "a", "-batch", "-"], why: "write" },
+      { argv: ["ovs-ofctl", "-O", "OpenFlow14", "--bundle", "add-flows", "br0", "-"], why: "write" },
     ]);
+    for (const r of [ns("a"), ns("b"), judged]) await runReading(host, r);
+    assert.deepEqual(
+      host.lines().filter((l) => !l.includes("-batch") && !l.includes("add-flows")),
+      [
+        "ip -n a link show",
+        "ip -n b link show",
+        "ovs-ofctl -O OpenFlow14 parse-flows - <<'OVSLAB_EOF'\nactions=drop\nOVSLAB_EOF",
+        "ip -n a link show",
+      ],
+    );
   });
 
   it("does not keep a read that ran while a write of ours did: it may show the host half-way", async () => {
@@ -102,7 +128,11 @@ describe("a read that writes follow at once (a delete)", () => {
     try {
       const host = new RecordingTransport(() => ({ stdout: "x\n" }));
       const wide = query({ argv: ["ovs-vsctl", "--format=json", "list", "All"], why: "read" }, String);
-      const r = sharedReading(wide, () => "wide", reading([query({ argv: ["ovs-vsctl", "--format=json", "list", "a"], why: "read" }, String)], () => "scoped"));
+      const r = sharedReading(
+        wide,
+        () => "wide",
+        reading([query({ argv: ["ovs-vsctl", "--format=json", "list", "a"], why: "read" }, String)], () => "scoped"),
+      );
       assert.equal(await runReading(host, r, { shared: false }), "scoped");
       assert.deepEqual(host.lines(), ["ovs-vsctl --format=json list a"]);
     } finally {

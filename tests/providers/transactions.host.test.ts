@@ -15,7 +15,8 @@ describe("OVSDB writes joined into one transaction, on a lab host @host", functi
   this.timeout(120_000);
   let lab: LabHost;
   const ports = async () => (await lab.sh(["ovs-vsctl", "list-ports", "br0"])).split("\n").filter(Boolean).sort();
-  const writes = async () => (await lab.commandLog()).filter((argv) => argv[0].endsWith("ovs-vsctl") && argv.includes("add-port"));
+  const writes = async () =>
+    (await lab.commandLog()).filter((argv) => argv[0].endsWith("ovs-vsctl") && argv.includes("add-port"));
 
   before(async () => {
     lab = await startLabHost();
@@ -28,7 +29,12 @@ describe("OVSDB writes joined into one transaction, on a lab host @host", functi
   });
 
   it("commits nothing of a joined transaction when one of its commands fails", async () => {
-    const joined = ["ovs-vsctl", ...addPort("br0", "c").argv.slice(1), "--", ...addPort("no-such-br", "x").argv.slice(1)];
+    const joined = [
+      "ovs-vsctl",
+      ...addPort("br0", "c").argv.slice(1),
+      "--",
+      ...addPort("no-such-br", "x").argv.slice(1),
+    ];
     const result = await lab.exec(joined);
     assert.notEqual(result.code, 0);
     assert.match(result.stderr, /no bridge named no-such-br/);
@@ -44,7 +50,10 @@ describe("OVSDB writes joined into one transaction, on a lab host @host", functi
       ),
     );
     assert.deepEqual(results.slice(0, 2), ["ok", "ok"]);
-    assert.match(results[2], /ovs-vsctl --may-exist add-port no-such-br x .*failed \(exit 1\).*no bridge named no-such-br/);
+    assert.match(
+      results[2],
+      /ovs-vsctl --may-exist add-port no-such-br x .*failed \(exit 1\).*no bridge named no-such-br/,
+    );
     assert.equal(results[3], "ok");
     assert.deepEqual(await ports(), ["a", "b", "d"]);
     const runs = (await writes()).map((argv) => argv.filter((w) => w === "add-port").length);

@@ -3,7 +3,10 @@ import { RecordingTransport } from "../../transport/recording";
 import { TransactionQueue } from "../../providers/transactions";
 import { CommandError } from "../../transport/types";
 
-const port = (name: string) => ({ argv: ["ovs-vsctl", "--may-exist", "add-port", "br-int", name, "--", "set", "Port", name, "tag=1"], why: `port ${name}` });
+const port = (name: string) => ({
+  argv: ["ovs-vsctl", "--may-exist", "add-port", "br-int", name, "--", "set", "Port", name, "tag=1"],
+  why: `port ${name}`,
+});
 
 /** A host whose commands wait until released, so writes pile up behind the first. */
 function slowHost(answer: (argv: string[]) => { code?: number; stderr?: string } = () => ({})) {
@@ -32,14 +35,24 @@ describe("OVSDB writes of several resources on one host (TransactionQueue)", () 
   });
 
   it("runs each alone after a joined transaction fails, so only the bad one fails, with its own error", async () => {
-    const { host, release } = slowHost((argv) => (argv.includes("bad") ? { code: 1, stderr: "ovs-vsctl: no bridge named bad" } : {}));
+    const { host, release } = slowHost((argv) =>
+      argv.includes("bad") ? { code: 1, stderr: "ovs-vsctl: no bridge named bad" } : {},
+    );
     const queue = new TransactionQueue(host);
     const bad = { argv: ["ovs-vsctl", "add-port", "bad", "x"], why: "bad" };
-    const results = [queue.run(port("a")), queue.run(bad), queue.run(port("c"))].map((p) => p.then(() => "ok", (e: Error) => e));
+    const results = [queue.run(port("a")), queue.run(bad), queue.run(port("c"))].map((p) =>
+      p.then(
+        () => "ok",
+        (e: Error) => e,
+      ),
+    );
     for (let i = 0; i < 4; i++) await release();
     const [a, b, c] = await Promise.all(results);
     assert.equal(a, "ok");
-    assert.ok(b instanceof CommandError && /ovs-vsctl add-port bad x failed \(exit 1\): ovs-vsctl: no bridge named bad/.test(b.message));
+    assert.ok(
+      b instanceof CommandError &&
+        /ovs-vsctl add-port bad x failed \(exit 1\): ovs-vsctl: no bridge named bad/.test(b.message),
+    );
     assert.equal(c, "ok");
     assert.deepEqual(host.lines().slice(1), [
       "ovs-vsctl add-port bad x -- --may-exist add-port br-int c -- set Port c tag=1",

@@ -21,8 +21,10 @@ const UNTESTED: Record<string, string> = {
   "bench/scale/measure.ts": "part of `npm run bench:scale`",
   "bench/scale/programs.ts": "part of `npm run bench:scale`; its ovslab program runs in tests/engine/reads.test.ts",
   "bench/scale/shape.ts": "part of `npm run bench:scale`; its VM lab runs in tests/engine/reads.test.ts",
-  "core/openflow/fields.ts": "name tables only, asserted through tests/core/openflow/match.test.ts and core/schema/flow.test.ts",
-  "core/openflow/versions.ts": "tests/core/kinds/flowRead.test.ts, through the refusal of a flow that needs OpenFlow 1.0",
+  "core/openflow/fields.ts":
+    "name tables only, asserted through tests/core/openflow/match.test.ts and core/schema/flow.test.ts",
+  "core/openflow/versions.ts":
+    "tests/core/kinds/flowRead.test.ts, through the refusal of a flow that needs OpenFlow 1.0",
   "bench/transport.ts": "a benchmark: it measures (`npm run bench:transport`), it is not a behaviour",
   "bin/demo.ts": "`npm start`'s demo, a walk through the examples on a lab host",
   "core/kinds/kind.ts": "types only (and vlanOf, exercised by every kind's graph facts in tests/core/graph)",
@@ -53,7 +55,8 @@ const UNTESTED: Record<string, string> = {
   "render/index.ts": "tests/render/svg.test.ts and the examples' tests draw through it",
   "sdk/connection.ts": "tests/engine/example.test.ts: the examples take their connection from stack config",
   "sdk/index.ts": "the package's exports",
-  "sdk/vxlanMesh.ts": "tests/examples/openstack-multinode.test.ts under mocks and tests/engine/multinode.test.ts through the real engine",
+  "sdk/vxlanMesh.ts":
+    "tests/examples/openstack-multinode.test.ts under mocks and tests/engine/multinode.test.ts through the real engine",
   "testing/errors.ts": "tests/testing/load.test.ts asserts LabError's problems",
   "testing/index.ts": "the package's `ovslab/testing` exports",
   "testing/run.ts": "tests/testing/load.test.ts: every program runs through it",
@@ -64,7 +67,8 @@ const UNTESTED: Record<string, string> = {
 const UNMIRRORED: Record<string, string> = {
   "tests/bin/plan.host.test.ts": "`ovslab plan`'s scripts (bin/ovslab.ts) run twice on a lab host",
   "tests/bin/adoptRoundTrip.test.ts": "`ovslab adopt` (bin/adopt.ts) of a host the seed example built, planned again",
-  "tests/core/kinds/fuzz.test.ts": "every kind's schema and planner (core/kinds/index.ts) under 10,000 generated specs each",
+  "tests/core/kinds/fuzz.test.ts":
+    "every kind's schema and planner (core/kinds/index.ts) under 10,000 generated specs each",
   "tests/engine/example.test.ts": "the real Pulumi engine driving an example end to end",
   "tests/core/kinds/flowCorpus.test.ts": "FlowRule and FlowTable on a lab host against a corpus of real flows",
   "tests/core/kinds/flowPairs.test.ts": "FlowRule on a lab host against pairs of flows OVS holds as one or two",
@@ -87,7 +91,8 @@ const UNMIRRORED: Record<string, string> = {
   "tests/examples/openstack-multinode.test.ts": "examples/openstack-multinode/ (a program, not a module)",
   "tests/examples/openstack-aio.test.ts": "examples/openstack-aio/ (a program, not a module)",
   "tests/examples/vlan-trunk.test.ts": "examples/vlan-trunk/ (a program, not a module)",
-  "tests/package/userProject.test.ts": "the package as a user installs it (package.json, bin/, scripts/engine-bin) in a project of their own",
+  "tests/package/userProject.test.ts":
+    "the package as a user installs it (package.json, bin/, scripts/engine-bin) in a project of their own",
   "tests/repo/imports.test.ts": "the import graph of the whole repository",
   "tests/repo/layout.test.ts": "the layout of the whole repository (this file)",
   "tests/support/commands.test.ts": "a helper of the tests, tested beside it",

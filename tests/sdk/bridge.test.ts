@@ -5,12 +5,20 @@ import { Bridge } from "../../sdk/bridge";
 import { ValidationError } from "../../core/validation";
 import { outputOf, recordRegistrations } from "../support/mocks";
 
-const connection = { host: "10.0.0.5", privateKey: pulumi.secret("-----BEGIN OPENSSH PRIVATE KEY-----\nxyz\n-----END OPENSSH PRIVATE KEY-----\n") };
+const connection = {
+  host: "10.0.0.5",
+  privateKey: pulumi.secret("-----BEGIN OPENSSH PRIVATE KEY-----\nxyz\n-----END OPENSSH PRIVATE KEY-----\n"),
+};
 
 describe("Bridge under Pulumi mocks", () => {
   const registered = recordRegistrations();
   it("registers a dynamic resource of type ovslab:Bridge with the spec, the connection and its owner", async () => {
-    const br = new Bridge("br-int", { failMode: "secure", datapathType: "netdev", ports: [{ name: "foo", type: "internal", tag: 4 }], connection });
+    const br = new Bridge("br-int", {
+      failMode: "secure",
+      datapathType: "netdev",
+      ports: [{ name: "foo", type: "internal", tag: 4 }],
+      connection,
+    });
     assert.equal(await outputOf(br.failMode), "secure");
     const args = registered.find((r) => r.name === "br-int")!;
     assert.equal(args.type, "pulumi-nodejs:dynamic/ovslab:Bridge");
@@ -37,11 +45,20 @@ describe("Bridge under Pulumi mocks", () => {
 });
 
 describe("Bridge outputs", () => {
-  before(() => pulumi.runtime.setMocks({
-    // Like the engine: the provider's outputs carry the defaults it filled in.
-    newResource: (args) => ({ id: args.name, state: { ...args.inputs, failMode: args.inputs.failMode ?? "standalone" } }),
-    call: (args) => args.inputs,
-  }, "lab", "dev"));
+  before(() =>
+    pulumi.runtime.setMocks(
+      {
+        // Like the engine: the provider's outputs carry the defaults it filled in.
+        newResource: (args) => ({
+          id: args.name,
+          state: { ...args.inputs, failMode: args.inputs.failMode ?? "standalone" },
+        }),
+        call: (args) => args.inputs,
+      },
+      "lab",
+      "dev",
+    ),
+  );
 
   it("exposes every field as an output, also those the program left out", async () => {
     const br = new Bridge("br-plain", { connection: { host: "h" } });

@@ -10,7 +10,13 @@ describe("FlowRule under Pulumi mocks", () => {
   const registered = recordRegistrations();
 
   it("registers ovslab:FlowRule with the flow, the connection and its owner", async () => {
-    const rule = new FlowRule("strip-vlan-1", { bridge: "br-ex", priority: 4, match: "in_port=phy-br-ex,dl_vlan=1", actions: "strip_vlan,NORMAL", connection });
+    const rule = new FlowRule("strip-vlan-1", {
+      bridge: "br-ex",
+      priority: 4,
+      match: "in_port=phy-br-ex,dl_vlan=1",
+      actions: "strip_vlan,NORMAL",
+      connection,
+    });
     assert.equal(await outputOf(rule.actions), "strip_vlan,NORMAL");
     const args = registered.find((r) => r.name === "strip-vlan-1")!;
     assert.equal(args.type, "pulumi-nodejs:dynamic/ovslab:FlowRule");
@@ -20,7 +26,8 @@ describe("FlowRule under Pulumi mocks", () => {
 
   it("rejects bad flow text at the line that declares it, naming every field", () => {
     assert.throws(
-      () => new FlowRule("bad", { bridge: "br-ex", table: 255, match: "dl_vlan=4096", actions: "strp_vlan", connection }),
+      () =>
+        new FlowRule("bad", { bridge: "br-ex", table: 255, match: "dl_vlan=4096", actions: "strp_vlan", connection }),
       (e: unknown) =>
         e instanceof ValidationError &&
         e.message.includes("table: must be 0-253") &&

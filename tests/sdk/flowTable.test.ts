@@ -25,13 +25,18 @@ describe("FlowTable under Pulumi mocks", () => {
   it("rejects two flows OVS would hold as one, naming the index", () => {
     assert.throws(
       () => new FlowTable("dup", { bridge: "br-int", flows: [{ actions: "NORMAL" }, { actions: "drop" }], connection }),
-      (e: unknown) => e instanceof ValidationError && e.message.includes("flows[1]: has the same table, priority and match as flows[0]"),
+      (e: unknown) =>
+        e instanceof ValidationError &&
+        e.message.includes("flows[1]: has the same table, priority and match as flows[0]"),
     );
   });
 
   describe("with its rules in a file (flowsFile)", () => {
     let dir: string;
-    const text = JSON.stringify([{ priority: 1, actions: "NORMAL" }, { priority: 2, match: "ip,nw_dst=10.0.0.300", actions: "drop" }]);
+    const text = JSON.stringify([
+      { priority: 1, actions: "NORMAL" },
+      { priority: 2, match: "ip,nw_dst=10.0.0.300", actions: "drop" },
+    ]);
 
     before(() => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), "ovslab-sdk-flows-"));

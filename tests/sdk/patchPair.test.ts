@@ -11,7 +11,11 @@ describe("PatchPair under Pulumi mocks", () => {
 
   it("registers ovslab:PatchPair with both ends, resolving bridge names that are outputs", async () => {
     const brInt = pulumi.output("br-int");
-    const pair = new PatchPair("int-ex", { a: { bridge: brInt, port: "int-br-ex" }, b: { bridge: "br-ex", port: "phy-br-ex", tag: 1 }, connection });
+    const pair = new PatchPair("int-ex", {
+      a: { bridge: brInt, port: "int-br-ex" },
+      b: { bridge: "br-ex", port: "phy-br-ex", tag: 1 },
+      connection,
+    });
     assert.deepEqual(await outputOf(pair.b), { bridge: "br-ex", port: "phy-br-ex", tag: 1 });
     const args = registered.find((r) => r.name === "int-ex")!;
     assert.equal(args.type, "pulumi-nodejs:dynamic/ovslab:PatchPair");

@@ -5,7 +5,10 @@ import { RouterNamespace } from "../../sdk/routerNamespace";
 import { ValidationError } from "../../core/validation";
 import { outputOf, recordRegistrations } from "../support/mocks";
 
-const connection = { host: "10.0.0.5", privateKey: pulumi.secret("-----BEGIN OPENSSH PRIVATE KEY-----\nxyz\n-----END OPENSSH PRIVATE KEY-----\n") };
+const connection = {
+  host: "10.0.0.5",
+  privateKey: pulumi.secret("-----BEGIN OPENSSH PRIVATE KEY-----\nxyz\n-----END OPENSSH PRIVATE KEY-----\n"),
+};
 
 describe("RouterNamespace under Pulumi mocks", () => {
   const registered = recordRegistrations();

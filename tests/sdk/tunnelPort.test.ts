@@ -10,7 +10,13 @@ describe("TunnelPort under Pulumi mocks", () => {
   const registered = recordRegistrations();
 
   it("registers ovslab:TunnelPort with every field, resolving a bridge name that is an output", async () => {
-    const port = new TunnelPort("c1-to-c2", { bridge: pulumi.output("br-tun"), name: "vxlan-0afa000c", remoteIp: "10.250.0.12", key: 100, connection });
+    const port = new TunnelPort("c1-to-c2", {
+      bridge: pulumi.output("br-tun"),
+      name: "vxlan-0afa000c",
+      remoteIp: "10.250.0.12",
+      key: 100,
+      connection,
+    });
     assert.equal(await outputOf(port.key), 100);
     assert.equal(await outputOf(port.remoteIp), "10.250.0.12");
     const args = registered.find((r) => r.name === "c1-to-c2")!;
@@ -22,7 +28,8 @@ describe("TunnelPort under Pulumi mocks", () => {
   it("rejects a VNI over 24 bits at the line that declares it", () => {
     assert.throws(
       () => new TunnelPort("bad", { bridge: "br-tun", name: "vx", remoteIp: "10.250.0.12", key: 2 ** 24, connection }),
-      (e: unknown) => e instanceof ValidationError && e.message.includes("key: must be 0-16777215 for a vxlan port (24 bits)"),
+      (e: unknown) =>
+        e instanceof ValidationError && e.message.includes("key: must be 0-16777215 for a vxlan port (24 bits)"),
     );
   });
 });

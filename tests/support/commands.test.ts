@@ -19,7 +19,10 @@ describe("isWrite", () => {
     [["ip", "netns", "exec", "x", "ovs-ofctl", "-O", "OpenFlow14", "dump-flows", "br0"], false],
     [["ip", "netns", "exec", "x", "iptables-restore", "--noflush", "-w"], true],
     [["iptables-save", "-t", "nat"], false],
-    [["ovsdb-client", "transact", '["Open_vSwitch",{"op":"select","table":"Port","where":[],"columns":["name"]}]'], false],
+    [
+      ["ovsdb-client", "transact", '["Open_vSwitch",{"op":"select","table":"Port","where":[],"columns":["name"]}]'],
+      false,
+    ],
     [["ovsdb-client", "transact", '["Open_vSwitch",{"op":"delete","table":"Port","where":[]}]'], true],
     [["some-unknown-tool"], true],
   ];

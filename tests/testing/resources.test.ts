@@ -59,6 +59,13 @@ describe("labResources", () => {
   });
 
   it("orders kinds as their definitions say: bridges, patch pairs, routers, flows", () => {
-    assert.deepEqual(KIND_ORDER, { bridge: 0, patchPair: 1, routerNamespace: 2, flowRule: 3, flowTable: 3, tunnelPort: 1 });
+    assert.deepEqual(KIND_ORDER, {
+      bridge: 0,
+      patchPair: 1,
+      routerNamespace: 2,
+      flowRule: 3,
+      flowTable: 3,
+      tunnelPort: 1,
+    });
   });
 });

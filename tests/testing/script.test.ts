@@ -77,8 +77,14 @@ describe("Lab.script (what `ovslab plan` prints)", function () {
       execFileSync("bash", ["-n"], { input: text });
       const sections = text.split(/^# ======== /m).slice(1).map((s) => [s.split("\n")[0], s.match(/^# ==== .*$/gm)]);
       assert.deepEqual(sections, [
-        ["host root@node-a:22: 2 resources ========", ['# ==== Bridge "node-a-br-int": br-int ====', sections[0][1]![1]]],
-        ["host root@node-b:22: 2 resources ========", ['# ==== Bridge "node-b-br-int": br-int ====', sections[1][1]![1]]],
+        [
+          "host root@node-a:22: 2 resources ========",
+          ['# ==== Bridge "node-a-br-int": br-int ====', sections[0][1]![1]],
+        ],
+        [
+          "host root@node-b:22: 2 resources ========",
+          ['# ==== Bridge "node-b-br-int": br-int ====', sections[1][1]![1]],
+        ],
         ["host root@node-b:2222: 1 resource ========", ['# ==== Bridge "b-br-ex": br-ex ====']],
       ]);
       assert.match(sections[0][1]![1], /^# ==== FlowTable "node-a-flows": /);

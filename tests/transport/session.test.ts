@@ -36,7 +36,10 @@ describe("framedCommand", () => {
     const marker = newMarker();
     const stdin = "Oé\nOVSLAB_EOé\nOVSLAB_EOF\n'quoted' $(not run) \\ `tick`\n\u0001\u007f\n";
     const script = framedCommand({ argv: ["cat"], stdin }, marker);
-    const out = execFileSync("dash", ["-c", script + "exit 0"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const out = execFileSync("dash", ["-c", script + "exit 0"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     assert.equal(out, `${stdin}${marker}0\n`);
   });
 

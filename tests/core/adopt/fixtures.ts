@@ -24,7 +24,10 @@ export function handBuilt(options: Partial<AdoptOptions> = {}): { host: HostStat
     step = round.next(
       round.queries.map((q) => {
         ran.push(q.op.argv);
-        const file = capturedFile(q.op.argv, ran.filter((a) => a[0] === "sh" && a[2].includes("parse-flows")).length - 1);
+        const file = capturedFile(
+          q.op.argv,
+          ran.filter((a) => a[0] === "sh" && a[2].includes("parse-flows")).length - 1,
+        );
         return q.parse(fs.readFileSync(path.join(HAND_BUILT, file), "utf8"));
       }),
     );

@@ -63,7 +63,13 @@ describe("labDiagram", () => {
     const lab = smallLab();
     const restricted = labDiagram({
       ...lab,
-      patchPair: [{ ...lab.patchPair[0], a: { ...lab.patchPair[0].a, trunks: [10, 20] }, b: { ...lab.patchPair[0].b, trunks: [10, 20] } }],
+      patchPair: [
+        {
+          ...lab.patchPair[0],
+          a: { ...lab.patchPair[0].a, trunks: [10, 20] },
+          b: { ...lab.patchPair[0].b, trunks: [10, 20] },
+        },
+      ],
     });
     assert.equal(diagram.links[0].label, "patch · all VLANs (trunk)");
     assert.equal(restricted.links[0].label, "patch · trunks 10,20");
@@ -114,9 +120,10 @@ describe("labDiagram", () => {
   it("titles flows by their resource when the lab names its resources, and maps VLANs to the VNIs the flows give them", () => {
     const two = labDiagram(twoHostLab());
     const tun = two.boxes.find((b) => b.key === "bridge:br-tun@root@node-b:22")!;
-    assert.deepEqual(tun.sections.map((s) => s.title), [
-      'FlowTable "b-flows": 2 flows (t table, p priority: match → actions)',
-    ]);
+    assert.deepEqual(
+      tun.sections.map((s) => s.title),
+      ['FlowTable "b-flows": 2 flows (t table, p priority: match → actions)'],
+    );
     assert.deepEqual(two.vnis, { 1: [100] });
     assert.deepEqual(two.vlans, [1]);
   });

@@ -21,7 +21,10 @@ describe("diagramToDot", () => {
   });
 
   it("joins rows: a patch pair as a bold labelled line, a router interface as a dashed one", () => {
-    assert.match(dot, /"bridge:br-int":r1 -> "bridge:br-ex":r0 \[color="#1f4e79", penwidth=2, .*label="patch · all VLANs \(trunk\)"\];/);
+    assert.match(
+      dot,
+      /"bridge:br-int":r1 -> "bridge:br-ex":r0 \[color="#1f4e79", penwidth=2, .*label="patch · all VLANs \(trunk\)"\];/,
+    );
     assert.match(dot, /"bridge:br-int":r2 -> "router:qrouter-1":r0 \[color="#2f6b3a", style=dashed, arrowhead=none\];/);
   });
 
@@ -30,7 +33,10 @@ describe("diagramToDot", () => {
     assert.match(dot, new RegExp(`<td port="r0" align="left" balign="left" bgcolor="${colour}"><b>vm1</b>`));
     assert.match(dot, new RegExp(`<td port="r0" align="left" balign="left" bgcolor="${colour}"><b>qr-a</b>`));
     assert.doesNotMatch(dot, new RegExp(`bgcolor="${colour}"><b>qg-b</b>`));
-    assert.match(dot, new RegExp(`"legend" \\[label=<[^]*<td bgcolor="${colour}" align="left">VLAN 101 \\(tag 101\\)</td>`));
+    assert.match(
+      dot,
+      new RegExp(`"legend" \\[label=<[^]*<td bgcolor="${colour}" align="left">VLAN 101 \\(tag 101\\)</td>`),
+    );
     assert.notEqual(vlanColor([101, 102], 102), vlanColor([101, 102], 101));
   });
 
@@ -49,7 +55,10 @@ describe("diagramToDot", () => {
     const cluster = /subgraph "cluster_host1" \{\n\s+label="host root@node-b:22";[^]*?\n {2}\}/.exec(two)?.[0] ?? "";
     assert.match(cluster, /"bridge:br-int@root@node-b:22" \[label=</);
     assert.doesNotMatch(cluster, /@root@node-a:22/);
-    assert.match(two, /"bridge:br-tun@root@node-a:22":r0:w -> "bridge:br-tun@root@node-b:22":r0:w \[color="#b35900".*label="vxlan key=flow · VNI 100 · 10\.250\.0\.1 ⇄ 10\.250\.0\.2"\];/);
+    assert.match(
+      two,
+      /"bridge:br-tun@root@node-a:22":r0:w -> "bridge:br-tun@root@node-b:22":r0:w \[color="#b35900".*label="vxlan key=flow · VNI 100 · 10\.250\.0\.1 ⇄ 10\.250\.0\.2"\];/,
+    );
     assert.match(two, /VLAN 1 \(tag 1\) ⇄ VNI 100<\/td>/);
     assert.doesNotMatch(dot, /cluster_/);
   });

@@ -10,7 +10,10 @@ describe("diagramToMermaid", () => {
     assert.ok(text.startsWith('%%{init: {"flowchart": {"wrappingWidth": 640}}}%%\nflowchart LR\n'));
     assert.match(text, /^ {2}subgraph bridge_br_int\["br-int \(secure · netdev\)"\]$/m);
     assert.match(text, /^ {4}bridge_br_int_vm1\["vm1<br\/>internal · tag 101"\]$/m);
-    assert.match(text, /^ {2}subgraph router_qrouter_1\["qrouter-1 \(namespace · upstream gateway 172\.24\.4\.1\)"\]$/m);
+    assert.match(
+      text,
+      /^ {2}subgraph router_qrouter_1\["qrouter-1 \(namespace · upstream gateway 172\.24\.4\.1\)"\]$/m,
+    );
     assert.match(
       text,
       /^ {4}bridge_br_ex__section0>"3 flows .*<br\/>t0 p4 in_port=phy-br-ex,dl_vlan=1 → strip_vlan,NORMAL<br\/>/m,
@@ -40,7 +43,13 @@ describe("diagramToMermaid", () => {
 
   it("puts each host's boxes in a subgraph of the host and links tunnel ends across hosts", () => {
     const two = diagramToMermaid(labDiagram(twoHostLab()));
-    assert.match(two, /^ {2}subgraph host_root_node_b_22\["host root@node-b:22"\]\n {4}subgraph bridge_br_int_root_node_b_22\[/m);
-    assert.match(two, /^ {2}bridge_br_tun_root_node_a_22_vx_b ---\|"vxlan key=flow · VNI 100 · 10\.250\.0\.1 ⇄ 10\.250\.0\.2"\| bridge_br_tun_root_node_b_22_vx_a$/m);
+    assert.match(
+      two,
+      /^ {2}subgraph host_root_node_b_22\["host root@node-b:22"\]\n {4}subgraph bridge_br_int_root_node_b_22\[/m,
+    );
+    assert.match(
+      two,
+      /^ {2}bridge_br_tun_root_node_a_22_vx_b ---\|"vxlan key=flow · VNI 100 · 10\.250\.0\.1 ⇄ 10\.250\.0\.2"\| bridge_br_tun_root_node_b_22_vx_a$/m,
+    );
   });
 });

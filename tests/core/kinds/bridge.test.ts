@@ -78,7 +78,12 @@ describe("Bridge provider against a real lab host over SSH @host", function () {
     ["a tag changed", ["set", "Port", "vm1", "tag=99"], (s) => s.ports[0].tag, 99],
     ["a port deleted", ["del-port", "br-lab", "vm2"], (s) => s.ports.some((p: any) => p.name === "vm2"), false],
     ["fail_mode changed", ["set", "Bridge", "br-lab", "fail_mode=secure"], (s) => s.failMode, "secure"],
-    ["an interface option changed", ["set", "Interface", "peer-a", "options:peer=elsewhere"], (s) => s.ports.find((p: any) => p.name === "peer-a").options.peer, "elsewhere"],
+    [
+      "an interface option changed",
+      ["set", "Interface", "peer-a", "options:peer=elsewhere"],
+      (s) => s.ports.find((p: any) => p.name === "peer-a").options.peer,
+      "elsewhere",
+    ],
   ];
   for (const [what, command, field, drifted] of drifts) {
     it(`sees ${what} by hand in diff and refresh, and update repairs it`, async () => {
@@ -100,7 +105,8 @@ describe("Bridge provider against a real lab host over SSH @host", function () {
       await lab.sh(["ip", "-n", `ns-${port}`, "addr", "add", `${addr}/24`, "dev", port]);
       await lab.sh(["ip", "-n", `ns-${port}`, "link", "set", port, "up"]);
     }
-    const ping = (from: string, to: string) => lab.exec(["ip", "netns", "exec", `ns-${from}`, "ping", "-c", "2", "-W", "1", "-i", "0.2", addrs[to]]);
+    const ping = (from: string, to: string) =>
+      lab.exec(["ip", "netns", "exec", `ns-${from}`, "ping", "-c", "2", "-W", "1", "-i", "0.2", addrs[to]]);
     assert.equal((await ping("vm1", "vm2")).code, 0, "same tag 10 must pass");
     assert.notEqual((await ping("vm1", "vm3")).code, 0, "tag 10 must not reach tag 20");
     // The ports now live in namespaces: give them back so later steps see the host as before.

@@ -42,7 +42,8 @@ const CHECK_EXCEPTIONS: Record<string, string> = {
  * seen as converged and deleted (by cookie) like the others; only the hand drift is skipped.
  */
 const NO_HAND_CHANGE: Record<string, string> = {
-  "dl_dst=aa:bb:cc:dd:ee:ff/00:00:00:00:00:00,actions=drop": "an all-zero Ethernet mask, which OVS keeps apart from no match",
+  "dl_dst=aa:bb:cc:dd:ee:ff/00:00:00:00:00:00,actions=drop":
+    "an all-zero Ethernet mask, which OVS keeps apart from no match",
 };
 
 /**
@@ -166,7 +167,11 @@ describe("the flow corpus: every flow OVS takes, ovslab takes and converges @hos
         if (writes.length) wrong.push(`${f.source}: wrote ${JSON.stringify(writes)} before refusing ${f.text}`);
         else if (BRIDGE_STATE.test(f.text)) {
           // [provider] From the bridge's groups / TLV map, read with the flow dump: named, before any write.
-          if (!/Open vSwitch refuses (flows\[\d+\]|the flow)[\s\S]*(does not exist on|has no TLV mapping on) br-c/.test(message))
+          if (
+            !/Open vSwitch refuses (flows\[\d+\]|the flow)[\s\S]*(does not exist on|has no TLV mapping on) br-c/.test(
+              message,
+            )
+          )
             wrong.push(`${f.source}: refused without the missing group / TLV mapping: ${message}`);
           else atState++;
         } else if (!/Open vSwitch refuses/.test(message))

@@ -4,12 +4,14 @@ import { formatCommand } from "../../../core/shell";
 
 describe("flow prerequisites: the groups and TLV mappings a flow needs on its bridge", () => {
   it("reads the group ids dump-groups prints, decimal or hex", () => {
-    const out = "OFPST_GROUP_DESC reply (OF1.4) (xid=0x2):\n group_id=1,type=all,bucket=actions=drop\n group_id=0x10,type=select\n";
+    const out =
+      "OFPST_GROUP_DESC reply (OF1.4) (xid=0x2):\n group_id=1,type=all,bucket=actions=drop\n group_id=0x10,type=select\n";
     assert.deepEqual([...parseGroupIds(out)], ["1", "16"]);
   });
 
   it("reads the mapped tun_metadata fields dump-tlv-map prints, and none from an empty map", () => {
-    const out = " mapping table:\n class\ttype\tlength\tmatch field\n 0xffff\t0x0\t4\ttun_metadata0\n 0xffff\t0x1\t8\ttun_metadata7\n";
+    const out =
+      " mapping table:\n class\ttype\tlength\tmatch field\n 0xffff\t0x0\t4\ttun_metadata0\n 0xffff\t0x1\t8\ttun_metadata7\n";
     assert.deepEqual([...parseTlvFields(out)], ["0", "7"]);
     assert.deepEqual([...parseTlvFields(" mapping table:\n class\ttype\tlength\tmatch field\n")], []);
   });

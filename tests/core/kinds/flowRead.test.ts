@@ -123,19 +123,33 @@ describe("readFlows", () => {
       const round = (flows: ReturnType<typeof flow>[]) =>
         readFlows("br-ex", "0x1", [0], flows).next([withPorts]) as Reading<LiveFlows>;
       const parsedOk = (n: number) =>
-        [...Array.from({ length: n }, (_, i) => `OFPT_FLOW_MOD (OF1.4) (xid=0x${i + 1}): ADD actions=drop`),
-          "ovslab-parse-flows-exit=0"].join("\n");
-      const groups = "OFPST_GROUP_DESC reply (OF1.4) (xid=0x2):\n group_id=7,type=all,bucket=bucket_id:0,actions=drop\n";
+        [
+          ...Array.from({ length: n }, (_, i) => `OFPT_FLOW_MOD (OF1.4) (xid=0x${i + 1}): ADD actions=drop`),
+          "ovslab-parse-flows-exit=0",
+        ].join("\n");
+      const groups =
+        "OFPST_GROUP_DESC reply (OF1.4) (xid=0x2):\n group_id=7,type=all,bucket=bucket_id:0,actions=drop\n";
       const tlv = [
-        "NXT_TLV_TABLE_REPLY (xid=0x2):", " mapping table:", " class\ttype\tlength\tmatch field",
+        "NXT_TLV_TABLE_REPLY (xid=0x2):",
+        " mapping table:",
+        " class\ttype\tlength\tmatch field",
         " 0xffff\t0x0\t4\ttun_metadata0",
       ].join("\n");
       const answer = (r: Reading<LiveFlows>, n: number) =>
-        r.next(r.queries.map((q) => {
-          const line = formatCommand(q.op);
-          return q.parse(/parse-flows/.test(line) ? parsedOk(n) : / dump-groups /.test(line) ? groups :
-            / dump-tlv-map /.test(line) ? tlv : "");
-        })) as LiveFlows;
+        r.next(
+          r.queries.map((q) => {
+            const line = formatCommand(q.op);
+            return q.parse(
+              /parse-flows/.test(line)
+                ? parsedOk(n)
+                : / dump-groups /.test(line)
+                  ? groups
+                  : / dump-tlv-map /.test(line)
+                    ? tlv
+                    : "",
+            );
+          }),
+        ) as LiveFlows;
 
       it("reads neither when no flow names one", () => {
         assert.ok(!commands(second()).some((c) => /dump-groups|dump-tlv-map/.test(c)));
@@ -144,7 +158,10 @@ describe("readFlows", () => {
       it("refuses a group the bridge lacks, naming the flow's index and the command that adds it", () => {
         const r = round([flow("group:7"), flow("clone(group:0x5)")]);
         const lines = commands(r);
-        assert.ok(lines.some((c) => /^ovs-ofctl -O OpenFlow14 dump-groups br-ex$/.test(c)), lines.join("\n"));
+        assert.ok(
+          lines.some((c) => /^ovs-ofctl -O OpenFlow14 dump-groups br-ex$/.test(c)),
+          lines.join("\n"),
+        );
         assert.ok(!lines.some((c) => /dump-tlv-map/.test(c)));
         const refused = answer(r, 2).ovs as { refused: { index: number; reason: string } };
         assert.equal(refused.refused.index, 1);
@@ -152,7 +169,11 @@ describe("readFlows", () => {
       });
 
       it("refuses a tun_metadata field without a TLV mapping, and takes one that has it", () => {
-        const r = round([flow("drop", "tun_metadata0=0x1"), flow("set_field:0x2->tun_metadata3"), flow("move:NXM_NX_TUN_METADATA4[0..15]->NXM_NX_REG15[0..15]")]);
+        const r = round([
+          flow("drop", "tun_metadata0=0x1"),
+          flow("set_field:0x2->tun_metadata3"),
+          flow("move:NXM_NX_TUN_METADATA4[0..15]->NXM_NX_REG15[0..15]"),
+        ]);
         assert.ok(commands(r).some((c) => /dump-tlv-map br-ex$/.test(c)));
         const refused = answer(r, 3).ovs as { refused: { index: number; reason: string } };
         assert.deepEqual(refused.refused.index, 1);

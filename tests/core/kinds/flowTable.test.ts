@@ -20,7 +20,9 @@ describe("FlowTable provider against a real lab host over SSH @host", function (
   const spec = { bridge: "br-big", flows: flows() };
   const props = (s: Record<string, unknown>, owner = OWNER) => ({ ...s, connection: lab.connection, owner });
   const ofctl = (...args: string[]) => lab.sh(["ovs-ofctl", "-O", "OpenFlow14", ...args]);
-  const count = async (filter = "") => (await ofctl("--no-stats", "dump-flows", "br-big", ...(filter ? [filter] : []))).split("\n").filter((l) => l.trim()).length;
+  const count = async (filter = "") =>
+    (await ofctl("--no-stats", "dump-flows", "br-big", ...(filter ? [filter] : []))).split("\n").filter((l) => l.trim())
+      .length;
   const timed = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
     const started = Date.now();
     const result = await run();
@@ -28,7 +30,12 @@ describe("FlowTable provider against a real lab host over SSH @host", function (
     return result;
   };
   async function bridge(name: string, extra: Record<string, unknown> = {}) {
-    const checked = await call("bridge", "check", {}, props({ name, datapathType: "netdev", ...extra }, `test/flows/${name}`));
+    const checked = await call(
+      "bridge",
+      "check",
+      {},
+      props({ name, datapathType: "netdev", ...extra }, `test/flows/${name}`),
+    );
     return (await call("bridge", "create", checked.inputs)).outs;
   }
 
@@ -48,7 +55,10 @@ describe("FlowTable provider against a real lab host over SSH @host", function (
     const checked = await call("flowTable", "check", {}, props(spec));
     await assert.rejects(call("flowTable", "create", checked.inputs), (e: Error) => {
       assert.equal(e.name, "OwnershipConflict");
-      assert.match(e.message, /bridge br-big already has a flow with table=1, priority=100 and match "tcp,tp_dst=1500" under cookie 0x77, which is not ours/);
+      assert.match(
+        e.message,
+        /bridge br-big already has a flow with table=1, priority=100 and match "tcp,tp_dst=1500" under cookie 0x77, which is not ours/,
+      );
       return true;
     });
     assert.deepEqual(writesIn(await lab.commandLog()), []);
@@ -79,7 +89,10 @@ describe("FlowTable provider against a real lab host over SSH @host", function (
     await lab.resetCommandLog();
     table = (await timed("update", () => call("flowTable", "update", "id", table, checked.inputs))).outs;
     assert.equal(writesIn(await lab.commandLog()).length, 1);
-    assert.match(await ofctl("--no-stats", "dump-flows", "br-big", `cookie=${COOKIE}/-1,table=1,tcp,tp_dst=1234`), /actions=drop/);
+    assert.match(
+      await ofctl("--no-stats", "dump-flows", "br-big", `cookie=${COOKIE}/-1,table=1,tcp,tp_dst=1234`),
+      /actions=drop/,
+    );
   });
 
   it("leaves the flow of another cookie alone through create, update and delete", async () => {
@@ -97,7 +110,10 @@ describe("FlowTable provider against a real lab host over SSH @host", function (
     const checked = await call("flowTable", "check", {}, props({ bridge: "br-of13", flows: [{ actions: "NORMAL" }] }));
     await assert.rejects(call("flowTable", "create", checked.inputs), (e: Error) => {
       assert.equal(e.name, "OpenFlowVersionError");
-      assert.match(e.message, /bridge br-of13 allows only OpenFlow10,OpenFlow13, .*Add "OpenFlow14" to the bridge's protocols/);
+      assert.match(
+        e.message,
+        /bridge br-of13 allows only OpenFlow10,OpenFlow13, .*Add "OpenFlow14" to the bridge's protocols/,
+      );
       return true;
     });
     assert.deepEqual(writesIn(await lab.commandLog()), []);

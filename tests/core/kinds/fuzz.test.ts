@@ -59,7 +59,13 @@ const SEEDS: Record<Kind, () => Record<string, unknown>> = {
       { priority: 1, actions: "NORMAL" },
     ],
   }),
-  tunnelPort: () => ({ bridge: "br-tun", name: "vxlan-0afa000c", remoteIp: "10.250.0.12", localIp: "10.250.0.11", key: 100 }),
+  tunnelPort: () => ({
+    bridge: "br-tun",
+    name: "vxlan-0afa000c",
+    remoteIp: "10.250.0.12",
+    localIp: "10.250.0.11",
+    key: 100,
+  }),
   routerNamespace: () => ({
     name: "qrouter-lab",
     interfaces: [

@@ -20,11 +20,17 @@ describe("reading", () => {
   it("reads a router in two rounds, the namespace script then its own OVS ports, each shared host-wide when it can be", () => {
     const spec = kinds.routerNamespace.schema.parse({ name: "qrouter-1" });
     const r = kinds.routerNamespace.read(spec, "p/s/RouterNamespace/r");
-    assert.deepEqual(r.queries.map((q) => [...q.op.argv.slice(0, 2), q.op.argv[4], q.scope]), [["sh", "-c", "qrouter-1", "netns:qrouter-1"]]);
+    assert.deepEqual(
+      r.queries.map((q) => [...q.op.argv.slice(0, 2), q.op.argv[4], q.scope]),
+      [["sh", "-c", "qrouter-1", "netns:qrouter-1"]],
+    );
     assert.deepEqual([r.shared?.query.op.argv.slice(0, 2), r.shared?.query.scope], [["sh", "-c"], "netns:*"]);
     const second = r.next([undefined]);
     assert.ok(isReading(second));
-    assert.deepEqual(second.queries.map((q) => q.op.argv.slice(0, 2)), [["ovsdb-client", "transact"]]);
+    assert.deepEqual(
+      second.queries.map((q) => q.op.argv.slice(0, 2)),
+      [["ovsdb-client", "transact"]],
+    );
     assert.deepEqual(second.shared?.query.op.argv.slice(0, 2), ["ovs-vsctl", "--format=json"]);
   });
 
@@ -39,7 +45,8 @@ describe("reading", () => {
     const system = read("system");
     assert.ok(isReading(system));
     assert.deepEqual(system.queries.map((q) => q.op.argv), [["ovs-appctl", "dpif/show"]]);
-    const shown = (names: string[]) => system.queries[0].parse(names.map((n) => `system@ovs-system:\n  ${n}:\n`).join(""));
+    const shown = (names: string[]) =>
+      system.queries[0].parse(names.map((n) => `system@ovs-system:\n  ${n}:\n`).join(""));
     const running = system.next([shown(["br0"])]) as { bridges: Array<{ notSetUp?: true }> };
     assert.equal(running.bridges[0].notSetUp, undefined);
     const dropped = system.next([shown(["br9"])]) as { bridges: Array<{ notSetUp?: true }> };

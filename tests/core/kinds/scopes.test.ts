@@ -6,17 +6,28 @@ const op = (...argv: string[]) => ({ argv, why: "test" });
 describe("scopes", () => {
   it("names what each read depends on: OVSDB, one bridge's flows, one namespace, or nothing (OVS judging text)", () => {
     assert.equal(readScope(op("ovs-vsctl", "--format=json", "list", "Bridge")), "ovsdb");
-    assert.equal(readScope(op("ovs-ofctl", "-O", "OpenFlow14", "--no-stats", "dump-flows", "br-int", "table=0")), "flows:br-int");
+    assert.equal(
+      readScope(op("ovs-ofctl", "-O", "OpenFlow14", "--no-stats", "dump-flows", "br-int", "table=0")),
+      "flows:br-int",
+    );
     assert.equal(readScope(op("ovs-ofctl", "-O", "OpenFlow14", "parse-flows", "-")), "pure");
     assert.equal(readScope(op("ip", "-n", "qr1", "-json", "link", "show")), "netns:qr1");
     assert.equal(readScope(op("sh", "-c", "anything")), "*");
   });
 
   it("names what each write changes, a vsctl write taking every bridge's flows and namespace reads (host links) with OVSDB", () => {
-    assert.deepEqual(writeScopes(op("ovs-vsctl", "set", "Bridge", "br0", "fail_mode=secure")), ["ovsdb", "flows:*", "netns:*"]);
-    assert.deepEqual(writeScopes(op("ovs-ofctl", "-O", "OpenFlow14", "--bundle", "add-flows", "br-ex", "-")), ["flows:br-ex"]);
+    assert.deepEqual(writeScopes(op("ovs-vsctl", "set", "Bridge", "br0", "fail_mode=secure")), [
+      "ovsdb",
+      "flows:*",
+      "netns:*",
+    ]);
+    assert.deepEqual(writeScopes(op("ovs-ofctl", "-O", "OpenFlow14", "--bundle", "add-flows", "br-ex", "-")), [
+      "flows:br-ex",
+    ]);
     assert.deepEqual(writeScopes(op("ip", "netns", "add", "qr1")), ["netns:qr1"]);
-    assert.deepEqual(writeScopes(op("ip", "netns", "exec", "qr1", "iptables-restore", "--noflush", "-w")), ["netns:qr1"]);
+    assert.deepEqual(writeScopes(op("ip", "netns", "exec", "qr1", "iptables-restore", "--noflush", "-w")), [
+      "netns:qr1",
+    ]);
     assert.deepEqual(writeScopes(op("ip", "-n", "qr1", "-batch", "-")), ["netns:qr1"]);
     assert.deepEqual(writeScopes(op("ip", "-batch", "-")), ["netns:*", "ovsdb"]);
     assert.deepEqual(writeScopes(op("rm", "-rf", "/x")), ["*"]);

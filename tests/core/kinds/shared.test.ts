@@ -23,16 +23,72 @@ describe("shared host-wide reads equal each resource's scoped read @host", funct
       await call(key, "create", inputs);
       resources.push([kinds[key] as KindDefinition<any, any>, inputs, owner]);
     };
-    await add("bridge", { name: "br-int", datapathType: "netdev", ports: [{ name: "p1", type: "internal", tag: 3 }] }, "p/s/Bridge/br-int");
-    await add("bridge", { name: "br-ex", datapathType: "netdev", ports: [{ name: "x1", type: "internal" }] }, "p/s/Bridge/br-ex");
-    await add("patchPair", { a: { bridge: "br-int", port: "i-ex" }, b: { bridge: "br-ex", port: "ex-i" } }, "p/s/PatchPair/pp");
-    await add("flowTable", { bridge: "br-int", flows: [{ priority: 5, actions: "NORMAL" }, { table: 1, actions: "drop" }] }, "p/s/FlowTable/a");
-    await add("flowTable", { bridge: "br-int", flows: [{ priority: 7, match: "dl_vlan=3", actions: "drop" }] }, "p/s/FlowTable/b");
+    await add(
+      "bridge",
+      { name: "br-int", datapathType: "netdev", ports: [{ name: "p1", type: "internal", tag: 3 }] },
+      "p/s/Bridge/br-int",
+    );
+    await add(
+      "bridge",
+      { name: "br-ex", datapathType: "netdev", ports: [{ name: "x1", type: "internal" }] },
+      "p/s/Bridge/br-ex",
+    );
+    await add(
+      "patchPair",
+      { a: { bridge: "br-int", port: "i-ex" }, b: { bridge: "br-ex", port: "ex-i" } },
+      "p/s/PatchPair/pp",
+    );
+    await add(
+      "flowTable",
+      {
+        bridge: "br-int",
+        flows: [
+          { priority: 5, actions: "NORMAL" },
+          { table: 1, actions: "drop" },
+        ],
+      },
+      "p/s/FlowTable/a",
+    );
+    await add(
+      "flowTable",
+      { bridge: "br-int", flows: [{ priority: 7, match: "dl_vlan=3", actions: "drop" }] },
+      "p/s/FlowTable/b",
+    );
     await add("flowRule", { bridge: "br-ex", priority: 9, actions: "NORMAL" }, "p/s/FlowRule/c");
-    await add("routerNamespace", { name: "qr-a", interfaces: [{ name: "qr-a1", bridge: "br-int", tag: 3, addresses: ["10.0.0.1/24"] }] }, "p/s/RouterNamespace/a");
-    await add("routerNamespace", { name: "vm-b", interfaces: [{ name: "tap-b", bridge: "br-ex", addresses: ["10.1.0.2/24"] }], routes: [{ destination: "default", via: "10.1.0.1" }] }, "p/s/RouterNamespace/b");
+    await add(
+      "routerNamespace",
+      { name: "qr-a", interfaces: [{ name: "qr-a1", bridge: "br-int", tag: 3, addresses: ["10.0.0.1/24"] }] },
+      "p/s/RouterNamespace/a",
+    );
+    await add(
+      "routerNamespace",
+      {
+        name: "vm-b",
+        interfaces: [{ name: "tap-b", bridge: "br-ex", addresses: ["10.1.0.2/24"] }],
+        routes: [{ destination: "default", via: "10.1.0.1" }],
+      },
+      "p/s/RouterNamespace/b",
+    );
     // Someone else's: a bridge, a port, a flow of another cookie, a namespace.
-    await lab.sh(["ovs-vsctl", "add-br", "br-other", "--", "set", "Bridge", "br-other", "datapath_type=netdev", "--", "add-port", "br-int", "theirs", "--", "set", "Interface", "theirs", "type=internal"]);
+    await lab.sh([
+      "ovs-vsctl",
+      "add-br",
+      "br-other",
+      "--",
+      "set",
+      "Bridge",
+      "br-other",
+      "datapath_type=netdev",
+      "--",
+      "add-port",
+      "br-int",
+      "theirs",
+      "--",
+      "set",
+      "Interface",
+      "theirs",
+      "type=internal",
+    ]);
     await lab.sh(["ovs-ofctl", "add-flow", "br-int", "cookie=0x99,priority=7,dl_vlan=4,actions=drop"]);
     await lab.sh(["ip", "netns", "add", "someone-else"]);
   });
@@ -46,11 +102,21 @@ describe("shared host-wide reads equal each resource's scoped read @host", funct
   it("for bridges, patch pairs, flow tables and rules, and router namespaces, present and absent", async () => {
     const host = transportFor(lab.connection as never);
     const absent: Array<[KindDefinition<any, any>, Record<string, unknown>, string]> = [
-      [kinds.bridge as never, (await call("bridge", "check", {}, props({ name: "br-none" }, "p/s/Bridge/n"))).inputs, "p/s/Bridge/n"],
-      [kinds.routerNamespace as never, (await call("routerNamespace", "check", {}, props({ name: "ns-none" }, "p/s/RouterNamespace/n"))).inputs, "p/s/RouterNamespace/n"],
+      [
+        kinds.bridge as never,
+        (await call("bridge", "check", {}, props({ name: "br-none" }, "p/s/Bridge/n"))).inputs,
+        "p/s/Bridge/n",
+      ],
+      [
+        kinds.routerNamespace as never,
+        (await call("routerNamespace", "check", {}, props({ name: "ns-none" }, "p/s/RouterNamespace/n"))).inputs,
+        "p/s/RouterNamespace/n",
+      ],
     ];
     for (const [kind, inputs, owner] of [...resources, ...absent]) {
-      const spec = kind.schema.parse(Object.fromEntries(Object.entries(inputs).filter(([k]) => k !== "connection" && k !== "owner")));
+      const spec = kind.schema.parse(
+        Object.fromEntries(Object.entries(inputs).filter(([k]) => k !== "connection" && k !== "owner")),
+      );
       shareReads(false);
       const scoped = await runReading(host, kind.read(spec, owner));
       shareReads(true);
@@ -61,7 +127,9 @@ describe("shared host-wide reads equal each resource's scoped read @host", funct
     shareReads(true);
     await lab.resetCommandLog();
     for (const [kind, inputs, owner] of [...resources, ...absent]) {
-      const spec = kind.schema.parse(Object.fromEntries(Object.entries(inputs).filter(([k]) => k !== "connection" && k !== "owner")));
+      const spec = kind.schema.parse(
+        Object.fromEntries(Object.entries(inputs).filter(([k]) => k !== "connection" && k !== "owner")),
+      );
       await runReading(host, kind.read(spec, owner));
     }
     const log = await lab.commandLog();

@@ -7,7 +7,14 @@ import { writesIn } from "../../support/commands";
 
 describe("TunnelPort check (through the provider entry point)", () => {
   it("names each bad field and its rule", async () => {
-    const news = { bridge: "br-tun", name: "vx", remoteIp: "10.250.0", key: -1, connection: { host: "127.0.0.1" }, owner: "lab/dev/TunnelPort/t" };
+    const news = {
+      bridge: "br-tun",
+      name: "vx",
+      remoteIp: "10.250.0",
+      key: -1,
+      connection: { host: "127.0.0.1" },
+      owner: "lab/dev/TunnelPort/t",
+    };
     const result = await call("tunnelPort", "check", {}, news);
     assert.deepEqual(result.failures?.map((f: { reason: string }) => f.reason), [
       "remoteIp: must be an IPv4 or IPv6 address, as OVS's remote_ip takes, got \"10.250.0\"",
@@ -23,7 +30,13 @@ describe("TunnelPort provider between two real lab hosts over SSH @host", functi
   const ports: Record<string, Record<string, unknown>> = {};
   const host = (name: string): LabHost => lab.hosts[name];
   const peer = (name: string) => names.find((n) => n !== name)!;
-  const specOf = (name: string) => ({ bridge: "br-tun", name: "vxlan-peer", remoteIp: lab.address(peer(name)), localIp: lab.address(name), key: 100 });
+  const specOf = (name: string) => ({
+    bridge: "br-tun",
+    name: "vxlan-peer",
+    remoteIp: lab.address(peer(name)),
+    localIp: lab.address(name),
+    key: 100,
+  });
   const props = (name: string, spec: Record<string, unknown> = specOf(name)) =>
     ({ ...spec, connection: host(name).connection, owner: `test/tun/TunnelPort/${name}` });
   async function diff(name: string) {
@@ -34,7 +47,8 @@ describe("TunnelPort provider between two real lab hosts over SSH @host", functi
     const checked = await call("tunnelPort", "check", ports[name], props(name));
     ports[name] = (await call("tunnelPort", "update", "id", ports[name], checked.inputs)).outs;
   }
-  const ping = (from: string, to: string) => host(from).exec(["ip", "netns", "exec", "vm", "ping", "-c", "2", "-i", "0.2", "-W", "1", to]);
+  const ping = (from: string, to: string) =>
+    host(from).exec(["ip", "netns", "exec", "vm", "ping", "-c", "2", "-i", "0.2", "-W", "1", to]);
 
   before(async () => {
     lab = await startLabHosts({ names });
@@ -42,8 +56,13 @@ describe("TunnelPort provider between two real lab hosts over SSH @host", functi
       // br-tun as someone else made it (standalone: NORMAL switches), and a "VM" on it.
       await host(name).sh(["ovs-vsctl", "add-br", "br-tun", "--", "set", "Bridge", "br-tun", "datapath_type=netdev",
         "--", "add-port", "br-tun", "vm0", "--", "set", "Interface", "vm0", "type=internal"]);
-      for (const argv of [["netns", "add", "vm"], ["link", "set", "vm0", "netns", "vm"], ["-n", "vm", "addr", "add", `192.168.7.${i + 1}/24`, "dev", "vm0"],
-        ["-n", "vm", "link", "set", "vm0", "mtu", "1400", "up"]]) await host(name).sh(["ip", ...argv]);
+      for (const argv of [
+        ["netns", "add", "vm"],
+        ["link", "set", "vm0", "netns", "vm"],
+        ["-n", "vm", "addr", "add", `192.168.7.${i + 1}/24`, "dev", "vm0"],
+        ["-n", "vm", "link", "set", "vm0", "mtu", "1400", "up"],
+      ])
+        await host(name).sh(["ip", ...argv]);
     }
   });
   after(async () => {
@@ -60,7 +79,10 @@ describe("TunnelPort provider between two real lab hosts over SSH @host", functi
       assert.equal(created.id, "br-tun:vxlan-peer");
       assert.equal(writesIn(await host(name).commandLog()).length, 1);
     }
-    assert.equal((await host("tun-a").sh(["ovs-vsctl", "get", "Interface", "vxlan-peer", "options:remote_ip"])).trim(), '"10.250.0.12"');
+    assert.equal(
+      (await host("tun-a").sh(["ovs-vsctl", "get", "Interface", "vxlan-peer", "options:remote_ip"])).trim(),
+      '"10.250.0.12"',
+    );
     const result = await ping("tun-a", "192.168.7.2");
     assert.equal(result.code, 0, result.stdout + result.stderr);
   });
@@ -92,7 +114,9 @@ describe("TunnelPort provider between two real lab hosts over SSH @host", functi
 
   it("delete removes its port and nothing else; the tunnel stops carrying packets", async () => {
     await call("tunnelPort", "delete", "id", ports["tun-b"]);
-    assert.deepEqual((await host("tun-b").sh(["ovs-vsctl", "list-ports", "br-tun"])).split("\n").filter(Boolean), ["vm0"]);
+    assert.deepEqual((await host("tun-b").sh(["ovs-vsctl", "list-ports", "br-tun"])).split("\n").filter(Boolean), [
+      "vm0",
+    ]);
     assert.notEqual((await ping("tun-a", "192.168.7.2")).code, 0);
     assert.equal((await call("tunnelPort", "read", "id", ports["tun-b"])).id, "");
   });

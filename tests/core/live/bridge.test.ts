@@ -72,8 +72,32 @@ describe("parseRunningBridges", () => {
 describe("parseSelects (ovsdb-client transact output)", () => {
   it("gives each select's rows with cells decoded as ovs-vsctl's are", () => {
     const out = JSON.stringify([
-      { rows: [{ _uuid: ["uuid", "b1"], name: "br-int", ports: ["set", [["uuid", "p1"], ["uuid", "p2"]]] }] },
-      { rows: [{ _uuid: ["uuid", "p1"], name: "qr-1", tag: 3, trunks: ["set", []], external_ids: ["map", [["ovslab-owner", "o"]]] }] },
+      {
+        rows: [
+          {
+            _uuid: ["uuid", "b1"],
+            name: "br-int",
+            ports: [
+              "set",
+              [
+                ["uuid", "p1"],
+                ["uuid", "p2"],
+              ],
+            ],
+          },
+        ],
+      },
+      {
+        rows: [
+          {
+            _uuid: ["uuid", "p1"],
+            name: "qr-1",
+            tag: 3,
+            trunks: ["set", []],
+            external_ids: ["map", [["ovslab-owner", "o"]]],
+          },
+        ],
+      },
       { rows: [] },
     ]);
     assert.deepEqual(parseSelects(out), [
@@ -84,6 +108,9 @@ describe("parseSelects (ovsdb-client transact output)", () => {
   });
 
   it("names OVSDB's reason when it refused a select", () => {
-    assert.throws(() => parseSelects(JSON.stringify([{ error: "unknown column", details: "no column foo in table Port" }])), /OVSDB refused a read: unknown column no column foo in table Port/);
+    assert.throws(
+      () => parseSelects(JSON.stringify([{ error: "unknown column", details: "no column foo in table Port" }])),
+      /OVSDB refused a read: unknown column no column foo in table Port/,
+    );
   });
 });

@@ -16,8 +16,15 @@ describe("parseFlowDump", () => {
       match: "in_port=1,dl_vlan=1", actions: "pop_vlan,NORMAL",
     });
     assert.deepEqual(flows[4], {
-      cookie: "0xabc", table: 3, priority: 100, idleTimeout: 30, hardTimeout: 60, importance: 0, flags: ["reset_counts"],
-      match: "tcp,nw_src=10.0.0.0/24,tp_dst=80", actions: "push_vlan:0x8100,set_field:4101->vlan_vid,output:1",
+      cookie: "0xabc",
+      table: 3,
+      priority: 100,
+      idleTimeout: 30,
+      hardTimeout: 60,
+      importance: 0,
+      flags: ["reset_counts"],
+      match: "tcp,nw_src=10.0.0.0/24,tp_dst=80",
+      actions: "push_vlan:0x8100,set_field:4101->vlan_vid,output:1",
     });
   });
 

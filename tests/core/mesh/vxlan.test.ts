@@ -3,11 +3,17 @@ import { meshLayoutSpec, peersOf, tunnelBridgeFlows, tunnelPortName } from "../.
 import { flowTableSpec } from "../../../core/schema/flow";
 import { formatProblem, validate } from "../../../core/validation";
 
-const mesh = (hosts: Record<string, string>) => meshLayoutSpec.parse({
-  hosts, networks: [{ name: "a", vni: 100, vlan: 1, macs: [{ mac: "fa:16:3e:00:00:15", host: "compute-1" }] }, { name: "b", vni: 200, vlan: 2 }],
-});
+const mesh = (hosts: Record<string, string>) =>
+  meshLayoutSpec.parse({
+    hosts,
+    networks: [
+      { name: "a", vni: 100, vlan: 1, macs: [{ mac: "fa:16:3e:00:00:15", host: "compute-1" }] },
+      { name: "b", vni: 200, vlan: 2 },
+    ],
+  });
 const three = mesh({ network: "10.250.0.11", "compute-1": "10.250.0.12", "compute-2": "10.250.0.13" });
-const lines = (flows: ReturnType<typeof tunnelBridgeFlows>) => flows.map((f) => `t${f.table} p${f.priority} ${f.match ?? ""} -> ${f.actions}`);
+const lines = (flows: ReturnType<typeof tunnelBridgeFlows>) =>
+  flows.map((f) => `t${f.table} p${f.priority} ${f.match ?? ""} -> ${f.actions}`);
 
 describe("the VXLAN mesh layout", () => {
   it("names tunnel ports as Neutron does: vxlan- and the remote IPv4 address in hex", () => {
@@ -34,7 +40,10 @@ describe("the VXLAN mesh layout", () => {
       "t22 p1 dl_vlan=2 -> strip_vlan,set_tunnel:200,output:vxlan-0afa000c,output:vxlan-0afa000d",
       "t22 p0  -> drop",
     ]);
-    assert.ok(flowTableSpec.safeParse({ bridge: "br-tun", flows: tunnelBridgeFlows(three, "compute-2") }).success, "a valid FlowTable");
+    assert.ok(
+      flowTableSpec.safeParse({ bridge: "br-tun", flows: tunnelBridgeFlows(three, "compute-2") }).success,
+      "a valid FlowTable",
+    );
   });
 
   it("does not send a host's own MACs into a tunnel, and floods nowhere with no peer", () => {
@@ -48,14 +57,19 @@ describe("the VXLAN mesh layout", () => {
     assert.deepEqual(peersOf(two, "network"), ["compute-1"]);
     const before = lines(tunnelBridgeFlows(three, "network"));
     const after = lines(tunnelBridgeFlows(two, "network"));
-    const expected = before.filter((l) => !l.includes("in_port=vxlan-0afa000d")).map((l) => l.replace(",output:vxlan-0afa000d", ""));
+    const expected = before
+      .filter((l) => !l.includes("in_port=vxlan-0afa000d"))
+      .map((l) => l.replace(",output:vxlan-0afa000d", ""));
     assert.deepEqual(after, expected);
   });
 
   it("names each bad field and its rule", () => {
     const result = validate(meshLayoutSpec, {
       hosts: { network: "10.250.0.11", Compute: "10.250.0.11", c2: "fd00::1" },
-      networks: [{ name: "a", vni: 0, vlan: 4095 }, { name: "a", vni: 5, vlan: 3, macs: [{ mac: "FA:16:3E:00:00:01", host: "nowhere" }] }],
+      networks: [
+        { name: "a", vni: 0, vlan: 4095 },
+        { name: "a", vni: 5, vlan: 3, macs: [{ mac: "FA:16:3E:00:00:01", host: "nowhere" }] },
+      ],
     });
     assert.deepEqual(result.ok ? [] : result.problems.map(formatProblem), [
       "hosts.c2: must be an IPv4 address",
@@ -67,7 +81,13 @@ describe("the VXLAN mesh layout", () => {
       "networks[1].name: duplicates name a of another network",
       "networks[1].macs[0].host: names no host of the mesh (network, Compute, c2)",
     ]);
-    const dup = validate(meshLayoutSpec, { hosts: { n: "10.250.0.11", c: "10.250.0.11", Compute: "10.250.0.14" }, networks: [{ name: "a", vni: 5, vlan: 3 }, { name: "a", vni: 5, vlan: 4, macs: [{ mac: "fa:16:3e:00:00:01", host: "x" }] }] });
+    const dup = validate(meshLayoutSpec, {
+      hosts: { n: "10.250.0.11", c: "10.250.0.11", Compute: "10.250.0.14" },
+      networks: [
+        { name: "a", vni: 5, vlan: 3 },
+        { name: "a", vni: 5, vlan: 4, macs: [{ mac: "fa:16:3e:00:00:01", host: "x" }] },
+      ],
+    });
     assert.deepEqual(dup.ok ? [] : dup.problems.map(formatProblem), [
       "hosts.Compute: must be 1-31 lowercase letters, digits or dashes (a host name)",
       "hosts.n: shares underlay address 10.250.0.11 with another host",

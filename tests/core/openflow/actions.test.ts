@@ -15,7 +15,10 @@ describe("parseActions", () => {
   it("writes mod_vlan_vid as OpenFlow 1.4 does: a push only when the packet has no VLAN yet", () => {
     assert.equal(canonical("mod_vlan_vid:5"), canonical("push_vlan:0x8100,set_field:4101->vlan_vid"));
     assert.equal(canonical("mod_vlan_vid:5", "dl_vlan=1"), canonical("set_field:4101->vlan_vid", "dl_vlan=1"));
-    assert.equal(canonical("pop_vlan,mod_vlan_vid:6", "dl_vlan=1"), canonical("pop_vlan,push_vlan:0x8100,set_field:4102->vlan_vid", "dl_vlan=1"));
+    assert.equal(
+      canonical("pop_vlan,mod_vlan_vid:6", "dl_vlan=1"),
+      canonical("pop_vlan,push_vlan:0x8100,set_field:4102->vlan_vid", "dl_vlan=1"),
+    );
   });
 
   it("reads the mod_* actions as the set_field OVS stores", () => {

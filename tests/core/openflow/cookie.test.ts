@@ -1,5 +1,11 @@
 import { strict as assert } from "assert";
-import { cookieOf, derivedCookie, DERIVED_COOKIE_PREFIX, formatCookie, parseCookie } from "../../../core/openflow/cookie";
+import {
+  cookieOf,
+  derivedCookie,
+  DERIVED_COOKIE_PREFIX,
+  formatCookie,
+  parseCookie,
+} from "../../../core/openflow/cookie";
 
 describe("derivedCookie", () => {
   it("is stable: the same resource always gets the same cookie (pinned, so a change of formula is caught)", () => {
@@ -9,8 +15,11 @@ describe("derivedCookie", () => {
 
   it("differs per resource name, stack, project and kind", () => {
     const cookies = [
-      derivedCookie("FlowRule", "lab/dev/a"), derivedCookie("FlowRule", "lab/dev/b"), derivedCookie("FlowRule", "lab/prod/a"),
-      derivedCookie("FlowRule", "lab2/dev/a"), derivedCookie("FlowTable", "lab/dev/a"),
+      derivedCookie("FlowRule", "lab/dev/a"),
+      derivedCookie("FlowRule", "lab/dev/b"),
+      derivedCookie("FlowRule", "lab/prod/a"),
+      derivedCookie("FlowRule", "lab2/dev/a"),
+      derivedCookie("FlowTable", "lab/dev/a"),
     ];
     assert.equal(new Set(cookies).size, cookies.length);
   });

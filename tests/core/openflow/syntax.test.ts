@@ -3,9 +3,10 @@ import { badCharacter, balanced, closest, splitTopLevel, unquote, unquoteAll } f
 
 describe("flow syntax", () => {
   it("splits at top-level commas only, stepping over (), [] and quoted names", () => {
-    assert.deepEqual(splitTopLevel('ct(commit,zone=1,exec(set_field:1->ct_mark)),output:"a,b",load:1->reg0[0..3],NORMAL'), [
-      "ct(commit,zone=1,exec(set_field:1->ct_mark))", 'output:"a,b"', "load:1->reg0[0..3]", "NORMAL",
-    ]);
+    assert.deepEqual(
+      splitTopLevel('ct(commit,zone=1,exec(set_field:1->ct_mark)),output:"a,b",load:1->reg0[0..3],NORMAL'),
+      ["ct(commit,zone=1,exec(set_field:1->ct_mark))", 'output:"a,b"', "load:1->reg0[0..3]", "NORMAL"],
+    );
     assert.deepEqual(splitTopLevel(""), []);
   });
 

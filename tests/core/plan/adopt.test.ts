@@ -21,7 +21,13 @@ import { converged, desired as router, OWNER as ROUTER_OWNER } from "./router/fi
 const OWNER = "lab/dev/Bridge/br-int";
 const OTHER = "other/prod/Bridge/br-int";
 
-const port = (p: Partial<LivePort> & { name: string }): LivePort => ({ type: "system", trunks: [], options: {}, externalIds: {}, ...p });
+const port = (p: Partial<LivePort> & { name: string }): LivePort => ({
+  type: "system",
+  trunks: [],
+  options: {},
+  externalIds: {},
+  ...p,
+});
 function host(...bridges: LiveBridge[]): LiveBridges {
   const portBridge = new Map<string, string>();
   for (const b of bridges) for (const p of b.ports) portBridge.set(p.name, b.name);
@@ -50,7 +56,13 @@ describe("ownsRow and markNote", () => {
 describe("planBridge adopting", () => {
   const spec = bridgeSpec.parse({ name: "br-int", failMode: "secure", datapathType: "netdev", adopt: true,
     ports: [{ name: "foo", type: "internal", tag: 4 }] });
-  const byHand = () => host(bridge("br-int", [port({ name: "foo", type: "internal", tag: 4, externalIds: { "iface-id": "x" } }), port({ name: "tap9" })]));
+  const byHand = () =>
+    host(
+      bridge("br-int", [
+        port({ name: "foo", type: "internal", tag: 4, externalIds: { "iface-id": "x" } }),
+        port({ name: "tap9" }),
+      ]),
+    );
 
   it("writes only the marks of the bridge and its declared port when the host matches", () => {
     assert.deepEqual(argv(planBridge(spec, byHand(), OWNER)), [
@@ -89,24 +101,37 @@ describe("planBridge adopting", () => {
 });
 
 describe("planPatchPair and planTunnelPort adopting", () => {
-  const pair = patchPairSpec.parse({ adopt: true, a: { bridge: "br-int", port: "int-br-ex" }, b: { bridge: "br-ex", port: "phy-br-ex" } });
-  const patch = (name: string, peer: string, externalIds = {}) => port({ name, type: "patch", options: { peer }, externalIds });
+  const pair = patchPairSpec.parse({
+    adopt: true,
+    a: { bridge: "br-int", port: "int-br-ex" },
+    b: { bridge: "br-ex", port: "phy-br-ex" },
+  });
+  const patch = (name: string, peer: string, externalIds = {}) =>
+    port({ name, type: "patch", options: { peer }, externalIds });
 
   it("marks both ends of a pair built by hand, and nothing else", () => {
-    const live = host(bridge("br-int", [patch("int-br-ex", "phy-br-ex")]), bridge("br-ex", [patch("phy-br-ex", "int-br-ex")]));
+    const live = host(
+      bridge("br-int", [patch("int-br-ex", "phy-br-ex")]),
+      bridge("br-ex", [patch("phy-br-ex", "int-br-ex")]),
+    );
     assert.deepEqual(argv(planPatchPair(pair, live, "lab/dev/PatchPair/p")), [
-      'ovs-vsctl set Port int-br-ex external_ids:ovslab-owner=lab/dev/PatchPair/p -- set Port phy-br-ex external_ids:ovslab-owner=lab/dev/PatchPair/p',
+      "ovs-vsctl set Port int-br-ex external_ids:ovslab-owner=lab/dev/PatchPair/p -- set Port phy-br-ex external_ids:ovslab-owner=lab/dev/PatchPair/p",
     ]);
   });
 
   it("refuses an end another owner marked, naming it", () => {
-    const live = host(bridge("br-int", [patch("int-br-ex", "phy-br-ex", { "ovslab-owner": OTHER })]), bridge("br-ex", [patch("phy-br-ex", "int-br-ex")]));
+    const live = host(
+      bridge("br-int", [patch("int-br-ex", "phy-br-ex", { "ovslab-owner": OTHER })]),
+      bridge("br-ex", [patch("phy-br-ex", "int-br-ex")]),
+    );
     assert.throws(() => planPatchPair(pair, live, "lab/dev/PatchPair/p"), new RegExp(`int-br-ex .*owned by ${OTHER}`));
   });
 
   it("marks a tunnel port built by hand with its options as declared", () => {
     const spec = tunnelPortSpec.parse({ adopt: true, bridge: "br-tun", name: "vxlan-1", remoteIp: "192.0.2.2" });
-    const live = host(bridge("br-tun", [port({ name: "vxlan-1", type: "vxlan", options: { remote_ip: "192.0.2.2", key: "flow" } })]));
+    const live = host(
+      bridge("br-tun", [port({ name: "vxlan-1", type: "vxlan", options: { remote_ip: "192.0.2.2", key: "flow" } })]),
+    );
     assert.deepEqual(argv(planTunnelPort(spec, live, "lab/dev/TunnelPort/t")), [
       'ovs-vsctl set Port vxlan-1 external_ids:ovslab-owner=lab/dev/TunnelPort/t',
     ]);
@@ -116,9 +141,16 @@ describe("planPatchPair and planTunnelPort adopting", () => {
 
 describe("planFlows adopting", () => {
   const COOKIE = "0x6f7600000000abcd";
-  const brEx: FlowBridge = { name: "br-ex", protocols: [], ports: { bridge: "br-ex", byNumber: new Map([[1, "phy-br-ex"]]) } };
+  const brEx: FlowBridge = {
+    name: "br-ex",
+    protocols: [],
+    ports: { bridge: "br-ex", byNumber: new Map([[1, "phy-br-ex"]]) },
+  };
   const flow = (input: Partial<FlowSpec> & { actions: string }): FlowSpec => flowSpec.parse(input);
-  const seed = [flow({ priority: 1, actions: "NORMAL" }), flow({ priority: 4, match: "in_port=phy-br-ex,dl_vlan=1", actions: "strip_vlan,NORMAL" })];
+  const seed = [
+    flow({ priority: 1, actions: "NORMAL" }),
+    flow({ priority: 4, match: "in_port=phy-br-ex,dl_vlan=1", actions: "strip_vlan,NORMAL" }),
+  ];
   // As OVS dumps flows added by hand in OpenFlow 1.0: cookie 0 and the reset_counts flag.
   const byHand = [
     " cookie=0x0, reset_counts priority=1 actions=NORMAL",
@@ -143,21 +175,35 @@ describe("planFlows adopting", () => {
     const changed = [seed[0], flow({ priority: 4, match: "in_port=phy-br-ex,dl_vlan=1", actions: "drop" })];
     const ops = planFlows("br-ex", changed, live(byHand), COOKIE, "FlowTable", true);
     assert.equal(ops.length, 2);
-    assert.match(formatCommand(ops[0]),
-      /modify_strict table=0,priority=4,cookie=0x0\/-1,cookie=0x6f7600000000abcd,in_port=1,dl_vlan=1,actions=strip_vlan,NORMAL/);
-    assert.match(formatCommand(ops[1]),
-      /--bundle add-flows br-ex -[^]*modify_strict table=0,priority=4,cookie=0x6f7600000000abcd,in_port=phy-br-ex,dl_vlan=1,actions=drop/);
-    assert.doesNotMatch(formatCommand(ops[1]), /delete cookie=/, "never a delete of our cookie that would undo the move");
+    assert.match(
+      formatCommand(ops[0]),
+      /modify_strict table=0,priority=4,cookie=0x0\/-1,cookie=0x6f7600000000abcd,in_port=1,dl_vlan=1,actions=strip_vlan,NORMAL/,
+    );
+    assert.match(
+      formatCommand(ops[1]),
+      /--bundle add-flows br-ex -[^]*modify_strict table=0,priority=4,cookie=0x6f7600000000abcd,in_port=phy-br-ex,dl_vlan=1,actions=drop/,
+    );
+    assert.doesNotMatch(
+      formatCommand(ops[1]),
+      /delete cookie=/,
+      "never a delete of our cookie that would undo the move",
+    );
   });
 
   it("never takes another ovslab resource's flow, and refuses without adopt", () => {
     const theirs = byHand.replace(" cookie=0x0, reset_counts priority=1", " cookie=0x6f76000000009999, priority=1");
-    assert.throws(() => planFlows("br-ex", seed, live(theirs), COOKIE, "FlowTable", true), /under cookie 0x6f76000000009999, which is not ours/);
+    assert.throws(
+      () => planFlows("br-ex", seed, live(theirs), COOKIE, "FlowTable", true),
+      /under cookie 0x6f76000000009999, which is not ours/,
+    );
     assert.throws(() => planFlows("br-ex", seed, live(byHand), COOKIE, "FlowTable", false), OwnershipConflict);
   });
 
   it("needs no write for flows declared under the cookie they already carry", () => {
-    assert.deepEqual(planFlows("br-ex", seed, live(byHand.replace(/cookie=0x0,/g, "cookie=0x5eed,")), "0x5eed", "FlowTable", true), []);
+    assert.deepEqual(
+      planFlows("br-ex", seed, live(byHand.replace(/cookie=0x0,/g, "cookie=0x5eed,")), "0x5eed", "FlowTable", true),
+      [],
+    );
   });
 
   it("replaces the flows in the bundle instead on a bridge that refuses OpenFlow 1.0", () => {
@@ -190,7 +236,10 @@ describe("planRouter adopting", () => {
     const ops = planRouter({ ...router, adopt: true }, byHand(), ROUTER_OWNER);
     assert.equal(ops.length, 3);
     assert.equal(formatArgv(ops[0].argv), "ip -n qrouter-1 link set dev lo up alias t/s/r1");
-    assert.equal(formatArgv(ops[1].argv), "ovs-vsctl set Port qr-a external_ids:ovslab-owner=t/s/r1 -- set Port qg-b external_ids:ovslab-owner=t/s/r1");
+    assert.equal(
+      formatArgv(ops[1].argv),
+      "ovs-vsctl set Port qr-a external_ids:ovslab-owner=t/s/r1 -- set Port qg-b external_ids:ovslab-owner=t/s/r1",
+    );
     assert.equal(formatArgv(ops[2].argv), "ip netns exec qrouter-1 iptables-restore --noflush -w");
     const restore = ops[2].stdin!;
     assert.match(restore, /^-A ovslab-POSTROUTING -s 10\.0\.0\.0\/24 -o qg-b -j SNAT --to-source 172\.24\.4\.2$/m);
@@ -200,10 +249,16 @@ describe("planRouter adopting", () => {
   });
 
   it("refuses without adopt, and a namespace another owner marked, naming the mark", () => {
-    assert.throws(() => planRouter(router, byHand(), ROUTER_OWNER), /lo alias, ovslab's mark, is <unset>\).*adopt: true/);
+    assert.throws(
+      () => planRouter(router, byHand(), ROUTER_OWNER),
+      /lo alias, ovslab's mark, is <unset>\).*adopt: true/,
+    );
     const marked = byHand();
     marked.namespace!.links.find((l) => l.name === "lo")!.alias = "other/prod/RouterNamespace/r";
-    assert.throws(() => planRouter({ ...router, adopt: true }, marked, ROUTER_OWNER), /is "other\/prod\/RouterNamespace\/r"/);
+    assert.throws(
+      () => planRouter({ ...router, adopt: true }, marked, ROUTER_OWNER),
+      /is "other\/prod\/RouterNamespace\/r"/,
+    );
   });
 
   it("plans nothing on the converged router, adopting or not", () => {

@@ -8,7 +8,11 @@ const OWNER = "lab/dev/strip-vlan-1";
 const COOKIE = derivedCookie("FlowRule", OWNER);
 const spec = (input: Record<string, unknown>): FlowRuleSpec => flowRuleSpec.parse({ bridge: "br-ex", ...input });
 const rule = spec({ priority: 4, match: "in_port=phy-br-ex,dl_vlan=1", actions: "strip_vlan,NORMAL" });
-const brEx: FlowBridge = { name: "br-ex", protocols: [], ports: { bridge: "br-ex", byNumber: new Map([[1, "phy-br-ex"]]) } };
+const brEx: FlowBridge = {
+  name: "br-ex",
+  protocols: [],
+  ports: { bridge: "br-ex", byNumber: new Map([[1, "phy-br-ex"]]) },
+};
 const host = (dump: string): LiveFlows => ({ bridge: brEx, flows: parseFlowDump(dump) });
 const ours = ` cookie=${COOKIE}, priority=4,in_port="phy-br-ex",dl_vlan=1 actions=pop_vlan,NORMAL`;
 
@@ -19,7 +23,10 @@ describe("planFlowRule", () => {
   });
 
   it("does not take another resource's flow for its own, and refuses to replace it", () => {
-    assert.throws(() => planFlowRule(rule, host(ours), "lab/dev/other"), /already has a flow with table=0, priority=4 .* which is not ours/);
+    assert.throws(
+      () => planFlowRule(rule, host(ours), "lab/dev/other"),
+      /already has a flow with table=0, priority=4 .* which is not ours/,
+    );
     assert.equal(planFlowRule(spec({ ...rule, priority: 5 }), host(ours), "lab/dev/other").length, 1);
   });
 
@@ -31,7 +38,10 @@ describe("planFlowRule", () => {
 
   it("changes the idle timeout in one bundle that deletes the old flow (strictly, ours only) and adds the new one", () => {
     const [op] = planFlowRule(spec({ ...rule, idleTimeout: 30 }), host(ours), OWNER);
-    assert.equal(op.stdin, `delete_strict table=0,priority=4,cookie=${COOKIE}/-1,in_port="phy-br-ex",dl_vlan=1\nadd table=0,priority=4,cookie=${COOKIE},idle_timeout=30,in_port=phy-br-ex,dl_vlan=1,actions=strip_vlan,NORMAL\n`);
+    assert.equal(
+      op.stdin,
+      `delete_strict table=0,priority=4,cookie=${COOKIE}/-1,in_port="phy-br-ex",dl_vlan=1\nadd table=0,priority=4,cookie=${COOKIE},idle_timeout=30,in_port=phy-br-ex,dl_vlan=1,actions=strip_vlan,NORMAL\n`,
+    );
   });
 
   it("deletes only its own cookie", () => {

@@ -11,8 +11,15 @@ const host = (dump: string): LiveFlows => ({ bridge: brEx, flows: parseFlowDump(
 
 /** N flows dropping TCP to ports 1000..1000+N-1, and the dump OVS gives for them. */
 function acl(n: number): { spec: FlowTableSpec; dump: string } {
-  const flows = Array.from({ length: n }, (_, i) => ({ table: 1, priority: 100, match: `tcp,tp_dst=${1000 + i}`, actions: "drop" }));
-  const dump = flows.map((f) => ` cookie=${COOKIE}, table=1, priority=100,tcp,tp_dst=${f.match.split("=")[1]} actions=drop`).join("\n");
+  const flows = Array.from({ length: n }, (_, i) => ({
+    table: 1,
+    priority: 100,
+    match: `tcp,tp_dst=${1000 + i}`,
+    actions: "drop",
+  }));
+  const dump = flows
+    .map((f) => ` cookie=${COOKIE}, table=1, priority=100,tcp,tp_dst=${f.match.split("=")[1]} actions=drop`)
+    .join("\n");
   return { spec: flowTableSpec.parse({ bridge: "br-ex", flows }), dump };
 }
 
@@ -31,14 +38,23 @@ describe("planFlowTable", () => {
 
   it("changes only the one flow of 2000 whose actions changed, with modify_strict (its counters stay)", () => {
     const { spec, dump } = acl(2000);
-    const ops = planFlowTable(spec, host(dump.replace("tp_dst=1500 actions=drop", "tp_dst=1500 actions=NORMAL")), OWNER);
+    const ops = planFlowTable(
+      spec,
+      host(dump.replace("tp_dst=1500 actions=drop", "tp_dst=1500 actions=NORMAL")),
+      OWNER,
+    );
     assert.equal(ops.length, 1);
-    assert.deepEqual(ops[0].stdin!.trim().split("\n"), [`modify_strict table=1,priority=100,cookie=${COOKIE},tcp,tp_dst=1500,actions=drop`]);
+    assert.deepEqual(ops[0].stdin!.trim().split("\n"), [
+      `modify_strict table=1,priority=100,cookie=${COOKIE},tcp,tp_dst=1500,actions=drop`,
+    ]);
   });
 
   it("adds one flow and deletes another without touching the 1999 unchanged ones", () => {
     const { spec, dump } = acl(2000);
-    const flows = [...spec.flows.filter((f) => f.match !== "tcp,tp_dst=1000"), { ...spec.flows[0], match: "tcp,tp_dst=9999" }];
+    const flows = [
+      ...spec.flows.filter((f) => f.match !== "tcp,tp_dst=1000"),
+      { ...spec.flows[0], match: "tcp,tp_dst=9999" },
+    ];
     const [op] = planFlowTable({ ...spec, flows }, host(dump), OWNER);
     assert.deepEqual(op.stdin!.trim().split("\n"), [
       `delete_strict table=1,priority=100,cookie=${COOKIE}/-1,tcp,tp_dst=1000`,
@@ -59,7 +75,10 @@ describe("observeFlowTable", () => {
     const { spec, dump } = acl(3);
     const live = dump.split("\n").slice(1).join("\n") + `\n cookie=${COOKIE}, priority=7,ip actions=drop`;
     const observed = observeFlowTable(host(live), spec, OWNER)!;
-    assert.deepEqual(observed.flows.map((f) => `${f.priority} ${f.match} ${f.actions}`), ["100 tcp,tp_dst=1001 drop", "100 tcp,tp_dst=1002 drop", "7 ip drop"]);
+    assert.deepEqual(
+      observed.flows.map((f) => `${f.priority} ${f.match} ${f.actions}`),
+      ["100 tcp,tp_dst=1001 drop", "100 tcp,tp_dst=1002 drop", "7 ip drop"],
+    );
   });
 
   it("is an empty table, not a gone one, after a fail_mode change flushed the bridge", () => {

@@ -12,8 +12,23 @@ import { MissingBridgeError, OwnershipConflict } from "../../../core/plan/errors
 const fixture = (name: string) => readFileSync(join(__dirname, "../../fixtures/ovs", name), "utf8");
 const flow = (input: Partial<FlowSpec> & { actions: string }): FlowSpec => flowSpec.parse(input);
 const COOKIE = "0x6f76e5b9f9ecb492";
-const brEx: FlowBridge = { name: "br-ex", protocols: [], ports: { bridge: "br-ex", byNumber: new Map([[1, "phy-br-ex"], [2, "p_1"], [3, "eth.x"], [4, "123"]]) } };
-const host = (dump: string, bridge: FlowBridge | undefined = brEx): LiveFlows => ({ bridge, flows: parseFlowDump(dump) });
+const brEx: FlowBridge = {
+  name: "br-ex",
+  protocols: [],
+  ports: {
+    bridge: "br-ex",
+    byNumber: new Map([
+      [1, "phy-br-ex"],
+      [2, "p_1"],
+      [3, "eth.x"],
+      [4, "123"],
+    ]),
+  },
+};
+const host = (dump: string, bridge: FlowBridge | undefined = brEx): LiveFlows => ({
+  bridge,
+  flows: parseFlowDump(dump),
+});
 
 /** The seed article's three br-ex flows, as a user writes them. */
 const seed = [
@@ -38,7 +53,14 @@ describe("canonicalFlow", () => {
     for (const row of rows) {
       const [written, dumped] = row.split("\t");
       const [table, priority, match, actions, idle, hard] = written.split("|");
-      const desired = flow({ table: Number(table), priority: Number(priority), match, actions, idleTimeout: Number(idle), hardTimeout: Number(hard) });
+      const desired = flow({
+        table: Number(table),
+        priority: Number(priority),
+        match,
+        actions,
+        idleTimeout: Number(idle),
+        hardTimeout: Number(hard),
+      });
       const [live] = parseFlowDump(dumped);
       assert.equal(canonicalFlow(desired, brEx.ports), canonicalFlow(live, brEx.ports), row);
     }
@@ -50,7 +72,10 @@ describe("canonicalFlow", () => {
     assert.notEqual(canonicalFlow(flow({ match: "dl_vlan=0x1", actions: "drop" })), canonicalFlow(live));
     assert.notEqual(canonicalFlow(flow({ match: "dl_vlan=2", actions: "normal" })), canonicalFlow(live));
     assert.notEqual(canonicalFlow(flow({ match: "dl_vlan=1", actions: "normal", priority: 1 })), canonicalFlow(live));
-    assert.notEqual(canonicalFlow(flow({ match: "dl_vlan=1", actions: "normal", idleTimeout: 5 })), canonicalFlow(live));
+    assert.notEqual(
+      canonicalFlow(flow({ match: "dl_vlan=1", actions: "normal", idleTimeout: 5 })),
+      canonicalFlow(live),
+    );
   });
 
   it("holds a dump with --names and one without as the same flows, given the bridge's port numbers", () => {
@@ -60,17 +85,28 @@ describe("canonicalFlow", () => {
   });
 
   it("holds port names and numbers as one port, and the bridge's own name as LOCAL", () => {
-    assert.equal(canonicalFlow(flow({ match: "in_port=1", actions: "output:br-ex" }), brEx.ports), canonicalFlow(flow({ match: "in_port=phy-br-ex", actions: "LOCAL" }), brEx.ports));
+    assert.equal(
+      canonicalFlow(flow({ match: "in_port=1", actions: "output:br-ex" }), brEx.ports),
+      canonicalFlow(flow({ match: "in_port=phy-br-ex", actions: "LOCAL" }), brEx.ports),
+    );
   });
 
   it("holds send_flow_rem as part of the flow, but not reset_counts or check_overlap, which act only when a flow_mod applies", () => {
     // OVS prints reset_counts on every flow added in OpenFlow 1.0 (a flow added by hand); a
     // modify keeps that flow's counters all the same (checked on OVS 3.1).
-    const [counted, notified] = parseFlowDump(" cookie=0x1, reset_counts priority=1 actions=NORMAL\n cookie=0x1, send_flow_rem priority=1 actions=NORMAL\n");
+    const [counted, notified] = parseFlowDump(
+      " cookie=0x1, reset_counts priority=1 actions=NORMAL\n cookie=0x1, send_flow_rem priority=1 actions=NORMAL\n",
+    );
     assert.equal(canonicalFlow(counted), canonicalFlow(flow({ priority: 1, actions: "NORMAL" })));
     assert.notEqual(canonicalFlow(notified), canonicalFlow(flow({ priority: 1, actions: "NORMAL" })));
-    assert.equal(canonicalFlow(counted), canonicalFlow(flow({ priority: 1, match: "reset_counts", actions: "NORMAL" })));
-    assert.equal(canonicalFlow(notified), canonicalFlow(flow({ priority: 1, match: "send_flow_rem,check_overlap", actions: "NORMAL" })));
+    assert.equal(
+      canonicalFlow(counted),
+      canonicalFlow(flow({ priority: 1, match: "reset_counts", actions: "NORMAL" })),
+    );
+    assert.equal(
+      canonicalFlow(notified),
+      canonicalFlow(flow({ priority: 1, match: "send_flow_rem,check_overlap", actions: "NORMAL" })),
+    );
   });
 
   it("holds a flow it cannot read as different from every flow, so it is rewritten", () => {
@@ -131,21 +167,33 @@ describe("planFlows", () => {
 
   it("refuses to add a flow that would replace a flow of another cookie with the same table, priority and match", () => {
     const theirs = ` cookie=0x1234, priority=4,in_port="phy-br-ex",dl_vlan=1 actions=drop\n`;
-    assert.throws(() => planFlows("br-ex", seed, host(theirs), COOKIE, "FlowTable"), (e: Error) => {
-      assert.ok(e instanceof OwnershipConflict);
-      assert.equal(
-        e.message,
-        'bridge br-ex already has a flow with table=0, priority=4 and match "in_port=phy-br-ex,dl_vlan=1" under cookie 0x1234, ' +
-          `which is not ours (${COOKIE}); OVS keeps one flow per table, priority and match, so adding ours would replace it. ` +
-          "Change the priority or the match, or remove that flow first.",
-      );
-      return true;
-    });
+    assert.throws(
+      () => planFlows("br-ex", seed, host(theirs), COOKIE, "FlowTable"),
+      (e: Error) => {
+        assert.ok(e instanceof OwnershipConflict);
+        assert.equal(
+          e.message,
+          'bridge br-ex already has a flow with table=0, priority=4 and match "in_port=phy-br-ex,dl_vlan=1" under cookie 0x1234, ' +
+            `which is not ours (${COOKIE}); OVS keeps one flow per table, priority and match, so adding ours would replace it. ` +
+            "Change the priority or the match, or remove that flow first.",
+        );
+        return true;
+      },
+    );
     // The same match at another priority, or another match at the same priority, is no collision.
-    assert.equal(planFlows("br-ex", seed, host(theirs.replace("priority=4", "priority=5")), COOKIE, "FlowTable").length, 1);
-    assert.equal(planFlows("br-ex", seed, host(theirs.replace("dl_vlan=1", "dl_vlan=2")), COOKIE, "FlowTable").length, 1);
+    assert.equal(
+      planFlows("br-ex", seed, host(theirs.replace("priority=4", "priority=5")), COOKIE, "FlowTable").length,
+      1,
+    );
+    assert.equal(
+      planFlows("br-ex", seed, host(theirs.replace("dl_vlan=1", "dl_vlan=2")), COOKIE, "FlowTable").length,
+      1,
+    );
     // A match with a field ovslab cannot read is not taken for ours.
-    assert.equal(planFlows("br-ex", seed, host(theirs.replace("dl_vlan=1", "dl_vlan=1,conj_id=7")), COOKIE, "FlowTable").length, 1);
+    assert.equal(
+      planFlows("br-ex", seed, host(theirs.replace("dl_vlan=1", "dl_vlan=1,conj_id=7")), COOKIE, "FlowTable").length,
+      1,
+    );
   });
 
   it("refuses a bridge whose protocols lack OpenFlow14, saying why and how to fix it", () => {
@@ -166,7 +214,10 @@ describe("planFlows", () => {
 
   it("refuses a bridge that does not exist, naming it", () => {
     assert.throws(() => planFlows("br-ex", seed, { flows: [] }, COOKIE, "FlowRule"), MissingBridgeError);
-    assert.throws(() => planFlows("br-ex", seed, { flows: [] }, COOKIE, "FlowRule"), /bridge br-ex does not exist on the host/);
+    assert.throws(
+      () => planFlows("br-ex", seed, { flows: [] }, COOKIE, "FlowRule"),
+      /bridge br-ex does not exist on the host/,
+    );
   });
 });
 
@@ -191,7 +242,9 @@ describe("observeFlows", () => {
     const dump = seedDump.replace("actions=pop_vlan,NORMAL", "actions=output:\"p_1\"");
     const observed = observeFlows(seed, host(dump), COOKIE)!;
     assert.deepEqual(observed.found, [seed[0], seed[2]]);
-    assert.deepEqual(observed.extra, [flow({ priority: 4, match: "in_port=phy-br-ex,dl_vlan=1", actions: "output:p_1" })]);
+    assert.deepEqual(observed.extra, [
+      flow({ priority: 4, match: "in_port=phy-br-ex,dl_vlan=1", actions: "output:p_1" }),
+    ]);
   });
 
   it("is undefined when the bridge is gone", () => {

@@ -10,7 +10,10 @@ const seed = { a: { bridge: "br-int", port: "int-br-ex" }, b: { bridge: "br-ex",
 
 describe("patchPairSpec", () => {
   it("accepts the seed article's pair as it is, adding only each end's peer (the other end's port)", () => {
-    assert.deepEqual(parseOrThrow(patchPairSpec, seed, "PatchPair"), { a: { ...seed.a, peer: "phy-br-ex" }, b: { ...seed.b, peer: "int-br-ex" } });
+    assert.deepEqual(parseOrThrow(patchPairSpec, seed, "PatchPair"), {
+      a: { ...seed.a, peer: "phy-br-ex" },
+      b: { ...seed.b, peer: "int-br-ex" },
+    });
   });
 
   it("always makes each end's peer the other end's port, whatever was given (state written with another name)", () => {

@@ -22,7 +22,10 @@ describe("planRouter's NAT chains", () => {
       "COMMIT",
       "",
     ]);
-    assert.ok(!op.stdin!.includes("hand-made"), "the hand-made chain and its jump are not named, so --noflush keeps them");
+    assert.ok(
+      !op.stdin!.includes("hand-made"),
+      "the hand-made chain and its jump are not named, so --noflush keeps them",
+    );
   });
 
   it("restores a lost jump and removes a doubled one", () => {
