@@ -77,7 +77,8 @@ describe("adopting a lab built by hand, through the pulumi CLI @host", function 
   after(async () => {
     try {
       await stack?.destroy([], { allowFailure: true });
-      for (const ns of [ROUTER, "vm-jack", "vm-jill", "vm-bar", "vm-foo", "vm-upstream"]) await lab?.exec(["ip", "netns", "delete", ns]);
+      for (const ns of [ROUTER, "vm-jack", "vm-jill", "vm-bar", "vm-foo", "vm-upstream"])
+        await lab?.exec(["ip", "netns", "delete", ns]);
     } finally {
       await lab?.stop();
       removeState(state);
@@ -114,16 +115,20 @@ describe("adopting a lab built by hand, through the pulumi CLI @host", function 
     const count = (k: string) => kinds.filter((x) => x === k).length;
     assert.deepEqual(
       {
-        lo: count("namespace mark"), cookies: count("flow cookies"),
-        nat: count("nat chains"), natInside: count("nat chains, inside"),
+        lo: count("namespace mark"),
+        cookies: count("flow cookies"),
+        nat: count("nat chains"),
+        natInside: count("nat chains, inside"),
       },
       { lo: 6, cookies: 1, nat: 1, natInside: 1 },
     );
     assert.ok(count("owner marks") >= 1 && count("owner marks") <= 9, `${count("owner marks")} OVSDB transactions`);
     assert.deepEqual(markedRows(writes), MARKED_ROWS);
-    console.log(`      (${writes.length} logged writes, all marks; up took ${seconds.toFixed(1)} s; ` +
-      `${pings.vlan1.answered} + ${pings.floating.answered} pings answered, ` +
-      `${pings.vlan1.lost.length + pings.floating.lost.length} lost)`);
+    console.log(
+      `      (${writes.length} logged writes, all marks; up took ${seconds.toFixed(1)} s; ` +
+        `${pings.vlan1.answered} + ${pings.floating.answered} pings answered, ` +
+        `${pings.vlan1.lost.length + pings.floating.lost.length} lost)`,
+    );
     for (const [name, ping] of Object.entries(pings)) {
       assert.deepEqual(ping.lost, [], `${name}: requests lost during the up`);
       // Sent every 10 ms; a loaded 2-core machine answers fewer (about 60 a second seen), so
@@ -155,7 +160,10 @@ describe("adopting a lab built by hand, through the pulumi CLI @host", function 
     assert.match(nat, /-A ovslab-POSTROUTING -s 10\.0\.0\.0\/24 -o qg-0c4c9d04-f0 -j SNAT --to-source 172\.24\.4\.2/);
     assert.match(nat, /-A ovslab-PREROUTING -d 172\.24\.4\.10\/32 -j DNAT --to-destination 10\.0\.0\.5/);
     assert.doesNotMatch(nat, /-A (PREROUTING|OUTPUT|POSTROUTING) -[sd] /, "no hand copy left in a built-in chain");
-    assert.equal((await lab.sh(["ovs-vsctl", "br-get-external-id", "br-int", "ovslab-owner"])).trim(), `${OWNER}/Bridge/br-int`);
+    assert.equal(
+      (await lab.sh(["ovs-vsctl", "br-get-external-id", "br-int", "ovslab-owner"])).trim(),
+      `${OWNER}/Bridge/br-int`,
+    );
     assert.equal(await neutronExtras(), extras, "the Neutron agent's flows and chains are as they were");
   });
 
@@ -165,25 +173,47 @@ describe("adopting a lab built by hand, through the pulumi CLI @host", function 
     assert.deepEqual(preview.changeSummary, { same: RESOURCES });
     assert.deepEqual(await writesSince(lab), []);
     edit(project, [["const adopt = true;", "const adopt = false;"]]);
-    assert.deepEqual(JSON.parse((await stack.preview(["--json", "--show-sames"])).stdout).changeSummary, { same: RESOURCES });
+    assert.deepEqual(JSON.parse((await stack.preview(["--json", "--show-sames"])).stdout).changeSummary, {
+      same: RESOURCES,
+    });
   });
 
   it("applies a change to the program as usual: a tag, a flow, a floating IP", async () => {
     edit(project, [
       ['name: "foo", bridge: brInt.name, tag: 4', 'name: "foo", bridge: brInt.name, tag: 5'],
-      ['{ priority: 2, match: "in_port=phy-br-ex", actions: "drop" },',
-        '{ priority: 2, match: "in_port=phy-br-ex", actions: "drop" },\n    { priority: 9, match: "arp,arp_tpa=192.0.2.9", actions: "drop" },'],
-      ['floatingIps: [{ floatingIp: "172.24.4.10", fixedIp: "10.0.0.5", interface: GATEWAY }],',
+      [
+        '{ priority: 2, match: "in_port=phy-br-ex", actions: "drop" },',
+        '{ priority: 2, match: "in_port=phy-br-ex", actions: "drop" },\n    { priority: 9, match: "arp,arp_tpa=192.0.2.9", actions: "drop" },',
+      ],
+      [
+        'floatingIps: [{ floatingIp: "172.24.4.10", fixedIp: "10.0.0.5", interface: GATEWAY }],',
         'floatingIps: [\n    { floatingIp: "172.24.4.10", fixedIp: "10.0.0.5", interface: GATEWAY },\n' +
-        '    { floatingIp: "172.24.4.11", fixedIp: "10.0.1.5", interface: GATEWAY },\n  ],'],
+          '    { floatingIp: "172.24.4.11", fixedIp: "10.0.1.5", interface: GATEWAY },\n  ],',
+      ],
     ]);
     const run = await stack.up();
     assert.match(run.stdout, /3 updated/, run.stdout);
     assert.equal((await lab.sh(["ovs-vsctl", "get", "Port", "foo", "tag"])).trim(), "5");
-    assert.match(await lab.sh(["ovs-ofctl", "--no-stats", "dump-flows", "br-ex"]), /priority=9,arp,arp_tpa=192\.0\.2\.9 actions=drop/);
-    const answered = await lab.exec(["ip", "netns", "exec", "vm-upstream", "ping", "-c", "2", "-W", "1", "172.24.4.11"]);
+    assert.match(
+      await lab.sh(["ovs-ofctl", "--no-stats", "dump-flows", "br-ex"]),
+      /priority=9,arp,arp_tpa=192\.0\.2\.9 actions=drop/,
+    );
+    const answered = await lab.exec([
+      "ip",
+      "netns",
+      "exec",
+      "vm-upstream",
+      "ping",
+      "-c",
+      "2",
+      "-W",
+      "1",
+      "172.24.4.11",
+    ]);
     assert.equal(answered.code, 0, `the new floating IP reaches bar: ${answered.stdout}`);
-    assert.deepEqual(JSON.parse((await stack.preview(["--json", "--show-sames"])).stdout).changeSummary, { same: RESOURCES });
+    assert.deepEqual(JSON.parse((await stack.preview(["--json", "--show-sames"])).stdout).changeSummary, {
+      same: RESOURCES,
+    });
     assert.equal(await neutronExtras(), extras);
   });
 
@@ -196,12 +226,17 @@ describe("adopting a lab built by hand, through the pulumi CLI @host", function 
   });
 
   it("refuses to adopt the same host into a second stack, naming the owner, and writes nothing", async () => {
-    const second = await CliStack.open({ state, projectDir: copyProject(state, "second", "adopted-twice"), stackName: "twice" });
+    const second = await CliStack.open({
+      state,
+      projectDir: copyProject(state, "second", "adopted-twice"),
+      stackName: "twice",
+    });
     await second.setConfig(hostConfig(lab.connection));
     await lab.resetCommandLog();
     const run = await second.up([], { allowFailure: true });
     assert.notEqual(run.code, 0);
-    const refusal = "bridge br-(int|ex) already exists on the host and is not owned by adopted-twice/twice/Bridge/br-(int|ex) " +
+    const refusal =
+      "bridge br-(int|ex) already exists on the host and is not owned by adopted-twice/twice/Bridge/br-(int|ex) " +
       `\\(external_ids:ovslab-owner=${OWNER}/Bridge/br-(int|ex)\\)`;
     assert.match(run.stdout + run.stderr, new RegExp(refusal));
     assert.deepEqual(await writesSince(lab), []);
@@ -211,7 +246,11 @@ describe("adopting a lab built by hand, through the pulumi CLI @host", function 
   it("destroys what it adopted and leaves the Neutron agent's flows and chains byte-identical", async () => {
     await stack.destroy();
     assert.equal(await neutronExtras(), extras);
-    assert.equal((await lab.sh(["ovs-vsctl", "br-get-external-id", "br-int", "ovslab-owner"])).trim(), "", "br-int is kept, unmarked, for the 0x77 flows");
+    assert.equal(
+      (await lab.sh(["ovs-vsctl", "br-get-external-id", "br-int", "ovslab-owner"])).trim(),
+      "",
+      "br-int is kept, unmarked, for the 0x77 flows",
+    );
     assert.equal((await lab.exec(["ovs-vsctl", "br-exists", "br-ex"])).code, 2, "br-ex went");
     const namespaces = (await lab.sh(["ip", "netns", "list"])).split("\n").map((l) => l.split(" ")[0]).filter(Boolean);
     assert.deepEqual(namespaces, [ROUTER], "the VMs went; the router stays for the neutron chains");
