@@ -89,9 +89,7 @@ export function markWrite(argv: string[]): string | undefined {
   const [command, ...args] = argv;
   const tool = path.basename(command ?? "");
   if (tool === "ovs-vsctl") {
-    const groups: string[][] = [[]];
-    for (const a of args) a === "--" ? groups.push([]) : groups[groups.length - 1].push(a);
-    const marks = groups.every(
+    const marks = vsctlCommands(args).every(
       (g) =>
         g.length === 4 && g[0] === "set" && /^(Bridge|Port)$/.test(g[1]) && /^external_ids:ovslab-owner=/.test(g[3]),
     );
@@ -106,12 +104,17 @@ export function markWrite(argv: string[]): string | undefined {
   return undefined;
 }
 
+/** An ovs-vsctl transaction's commands: its arguments split at each `--`. */
+function vsctlCommands(args: string[]): string[][] {
+  const commands: string[][] = [[]];
+  for (const a of args) a === "--" ? commands.push([]) : commands[commands.length - 1].push(a);
+  return commands;
+}
+
 /** The OVSDB rows the ownership-mark transactions set, as `Table name`, sorted (a row twice shows twice). */
 export function markedRows(writes: string[][]): string[] {
-  const rows: string[] = [];
-  for (const [command, ...args] of writes) {
-    if (path.basename(command ?? "") !== "ovs-vsctl" || markWrite([command, ...args]) !== "owner marks") continue;
-    for (let i = 0; i < args.length; i++) if (args[i] === "set") rows.push(`${args[i + 1]} ${args[i + 2]}`);
-  }
-  return rows.sort();
+  return writes
+    .filter((argv) => markWrite(argv) === "owner marks")
+    .flatMap(([, ...args]) => vsctlCommands(args).map(([, table, name]) => `${table} ${name}`))
+    .sort();
 }
