@@ -17,6 +17,8 @@ export interface Sample {
   providerMiB: number;
 }
 
+const PROVIDER_SCRIPTS = ["dynamic-provider", "pulumi-resource-pulumi-nodejs"];
+
 function parentOf(pid: number): number {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -26,7 +28,10 @@ function parentOf(pid: number): number {
   }
 }
 
-/** Descendants of this process whose command line names Pulumi's dynamic-provider script. */
+/**
+ * Descendants of this process that run Pulumi's dynamic provider: its own script, or our
+ * plugin (scripts/engine-bin), which loads that script in the same process.
+ */
 function providerPids(): number[] {
   const found: number[] = [];
   for (const entry of fs.readdirSync("/proc")) {
@@ -38,7 +43,7 @@ function providerPids(): number[] {
     } catch {
       continue;
     }
-    if (!cmdline.includes("dynamic-provider")) continue;
+    if (!PROVIDER_SCRIPTS.some((name) => cmdline.includes(name))) continue;
     for (let p = parentOf(pid), hops = 0; p > 1 && hops < 20; p = parentOf(p), hops++) {
       if (p === process.pid) {
         found.push(pid);
