@@ -67,12 +67,9 @@ function vlanOf(l: JsonLink): LiveLink["vlan"] {
   return { id, parent: l.link };
 }
 
-/** Links from `ip -json [-details] link show`, with addresses from `ip -json address show` merged in by name. */
-export function parseLinks(linkJson: string, addressJson: string): LiveLink[] {
-  const addresses = new Map(
-    parseJsonArray<JsonLink>(addressJson, "ip -json address").map((l) => [l.ifname, l.addr_info ?? []]),
-  );
-  return parseJsonArray<JsonLink>(linkJson, "ip -json link").map((l) => ({
+/** Links from `ip -json -details address show`: each link with its own addresses. */
+export function parseLinks(json: string): LiveLink[] {
+  return parseJsonArray<JsonLink>(json, "ip -json address").map((l) => ({
     name: l.ifname,
     up: (l.flags ?? []).includes("UP"),
     ...((l.flags ?? []).includes("UP") && (l.flags ?? []).includes("NO-CARRIER") ? { noCarrier: true as const } : {}),
@@ -80,7 +77,7 @@ export function parseLinks(linkJson: string, addressJson: string): LiveLink[] {
     mac: (l.address ?? "").toLowerCase(),
     ...(l.ifalias !== undefined ? { alias: l.ifalias } : {}),
     ...(vlanOf(l) ? { vlan: vlanOf(l) } : {}),
-    addresses: (addresses.get(l.ifname) ?? []).map((a) => {
+    addresses: (l.addr_info ?? []).map((a) => {
       const cidr = parseCidr(`${a.local}/${a.prefixlen}`);
       if (!cidr) throw new Error(`ip -json address: cannot read address ${a.local}/${a.prefixlen} of ${l.ifname}`);
       return { cidr: formatCidr(cidr), family: cidr.family, scope: a.scope ?? "global" };

@@ -69,18 +69,18 @@ export function parseNamespace(name: string, stdout: string): LiveNamespace | un
   if (missing.length) throw new Error(`reading namespace ${name}: output lacks section(s) ${missing.join(", ")}`);
   return {
     name,
-    links: parseLinks(parts.get("link")!, parts.get("addr")!),
+    links: parseLinks(parts.get("link")!),
     routes: [...parseRoutes(parts.get("route")!, 4), ...parseRoutes(parts.get("route6")!, 6)],
     sysctls: parseSysctl(parts.get("sysctl")!),
     nat: parseIptablesSave(parts.get("nat")!, "nat"),
   };
 }
 
-/** The names of the host's own links, from the read's first section. */
+/** The names of the host's own links, from the read's first section (one name a line). */
 export function parseHostLinks(stdout: string): string[] {
   const host = sections(stdout).get(HOST);
   if (host === undefined) throw new Error(`reading the host's links: output lacks section ${HOST}`);
-  return parseLinks(host, "").map((l) => l.name);
+  return host.split("\n").map((line) => line.trim()).filter((name) => name !== "");
 }
 
 /** The output of readNamespaceTenants; undefined when the namespace is gone. */

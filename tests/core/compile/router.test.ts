@@ -12,8 +12,7 @@ describe("compile/router readRouter", () => {
   it("reads with ip -n / ip netns exec only, so every tool it runs is a read", () => {
     const script = readRouter("r", []).argv[2];
     for (const tool of [
-      'ip -n "$ns" -json -details link show',
-      'ip -n "$ns" -json address show',
+      'ip -n "$ns" -json -details address show',
       'ip -n "$ns" -json -4 route show table main',
       'ip -n "$ns" -json -6 route show table main',
       'ip netns exec "$ns" sysctl -e "$@"',
@@ -22,5 +21,12 @@ describe("compile/router readRouter", () => {
       assert.ok(script.includes(tool), tool);
     }
     assert.ok(!/\b(add|del|replace|restore|-w)\b/.test(script.replace("iptables-save", "")), "no write verb");
+  });
+
+  it("reads the host's link names with shell builtins, starting no process", () => {
+    const script = readRouter("r", []).argv[2];
+    const host = script.slice(script.indexOf("@@ovslab host"), script.indexOf('[ -e "/var/run/netns/'));
+    assert.match(host, /<\/proc\/net\/dev/);
+    assert.doesNotMatch(host, /\bip\b|\bcat\b|\bawk\b|\bsed\b/);
   });
 });

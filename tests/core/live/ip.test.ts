@@ -6,7 +6,7 @@ import { parseLinks, parseRoutes } from "../../../core/live/ip";
 const fixture = (name: string) => readFileSync(join(__dirname, "../../fixtures/ip", name), "utf8");
 
 describe("live/ip (real `ip -json` output of a router namespace)", () => {
-  const links = parseLinks(fixture("link-router.json"), fixture("addr-router.json"));
+  const links = parseLinks(fixture("address-details-router.json"));
 
   it("reads each link's state, MTU, MAC and lo's alias (the ownership mark)", () => {
     assert.deepEqual(
@@ -22,7 +22,7 @@ describe("live/ip (real `ip -json` output of a router namespace)", () => {
     assert.equal(links[1].alias, undefined);
   });
 
-  it("merges addresses in, IPv4 and IPv6, with their scope (link-local is the kernel's)", () => {
+  it("reads each link's addresses, IPv4 and IPv6, with their scope (link-local is the kernel's)", () => {
     assert.deepEqual(links[2].addresses.map((a) => `${a.cidr} ${a.scope}`), [
       "172.24.4.2/24 global", "172.24.4.10/32 global", "2001:db8::2/64 global", "fe80::f816:3eff:fe00:2/64 link",
     ]);
@@ -84,11 +84,11 @@ describe("live/ip (real `ip -json` output of a router namespace)", () => {
     assert.deepEqual(parseRoutes("", 6), []);
   });
 
-  // The link and address lists of a trunk router captured on a lab host, with the two VLAN
+  // The links (with their addresses) of a trunk router captured on a lab host, with the two VLAN
   // devices added in iproute2's `-details` format (the test machine's kernel has no 802.1Q
   // support, CONFIG_VLAN_8021Q unset): `link` names the parent, linkinfo.info_data.id the VLAN.
-  it("reads VLAN devices from `ip -json -details link`: id and parent, with their addresses", () => {
-    const vlan = parseLinks(fixture("link-vlan.json"), fixture("addr-vlan.json"));
+  it("reads VLAN devices from `ip -json -details address`: id and parent, with their addresses", () => {
+    const vlan = parseLinks(fixture("address-details-vlan.json"));
     assert.deepEqual(
       vlan.map((l) => [l.name, l.vlan, l.addresses.filter((a) => a.scope === "global").map((a) => a.cidr)]),
       [
@@ -103,7 +103,7 @@ describe("live/ip (real `ip -json` output of a router namespace)", () => {
 
   it("says which VLAN device it cannot read", () => {
     assert.throws(
-      () => parseLinks('[{"ifname":"gw.10","mtu":1500,"linkinfo":{"info_kind":"vlan","info_data":{}}}]', "[]"),
+      () => parseLinks('[{"ifname":"gw.10","mtu":1500,"linkinfo":{"info_kind":"vlan","info_data":{}}}]'),
       /VLAN device gw\.10 lacks its id or parent/,
     );
   });
