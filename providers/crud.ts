@@ -13,7 +13,7 @@ import { OpenFlowVersionError } from "../core/plan/flows";
 import { KindDefinition } from "../core/kinds/kind";
 import { containsUnknown, sameValue, splitProps } from "./props";
 import { forgetReads, runReading, runWrites } from "./read";
-import { asFlowsFile, DigestRule, FlowsFile, FlowsFileError, withFlowsFile } from "./flowsFile";
+import { asFlowsFile, DigestRule, FlowsFile, FlowsFileError, flowsSource, withFlowsFile } from "./flowsFile";
 
 type Props = Record<string, unknown>;
 
@@ -77,11 +77,14 @@ export function specOf<Spec>(
   rules: DigestRule | "skip" = "verify",
 ): { spec: Spec; from?: FlowsFile } {
   const given = splitProps(props).spec;
-  const { spec, from } = rules === "skip" ? { spec: given, from: undefined } : withFlowsFile(given, rules);
-  // Thousands of rules from one file are validated once per process, not in every method.
-  const key = from && fileKey(kind, spec, from);
+  const source = rules === "skip" ? undefined : flowsSource(given, rules);
+  // Thousands of rules from one file are validated once per process, not in every method;
+  // once validated, the file is not parsed again (one copy of the rules, not two).
+  const key = source && fileKey(kind, source.rest, source.from);
   const known = key ? validatedFiles.get(key) : undefined;
-  if (known) return { spec: known as Spec, from };
+  if (known) return { spec: known as Spec, from: source!.from };
+  const from = source?.from;
+  const spec = source ? { ...source.rest, flows: source.rules() } : given;
   const result = validate(kind.schema, spec);
   if (!result.ok)
     throw new Error(`${kind.title}: invalid properties: ${result.problems.map(formatProblem).join("; ")}`);

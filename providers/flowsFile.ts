@@ -38,29 +38,27 @@ export function readFlowsFile(file: string): { text: string; sha256: string } {
   return { text, sha256: createHash("sha256").update(text).digest("hex") };
 }
 
-// The rules of each file content read, by digest: check, diff, create and read back of one
-// resource, and every resource naming the same file, parse it once per process.
-const parsed = new Map<string, unknown>();
-
-function rulesOf(file: string, text: string, sha256: string): unknown {
-  if (!parsed.has(sha256)) {
-    try {
-      parsed.set(sha256, JSON.parse(text));
-    } catch (error) {
-      throw new FlowsFileError(`${JSON.stringify(file)} is not JSON: ${(error as Error).message}`);
-    }
+/** The rules a file's text holds, parsed anew: what a process keeps is the rules once validated (crud.ts). */
+function rulesOf(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new FlowsFileError(`${JSON.stringify(file)} is not JSON: ${(error as Error).message}`);
   }
-  return parsed.get(sha256);
 }
 
-/**
- * The spec with the file's rules as `flows` (and without `flowsFile`/`flowsSha256`, so the
- * schema validates them as if written inline), and the file it came from; a spec without
- * `flowsFile` comes back as it is. `verify`: the content must be what the digest says.
- */
-export function withFlowsFile(spec: Props, rule: DigestRule = "verify"): { spec: Props; from?: FlowsFile } {
+/** A spec's `flowsFile` read (its digest checked as `rule` says), before its rules are parsed; undefined without one. */
+export interface FlowsSource {
+  /** The spec without `flowsFile`/`flowsSha256` (and without rules). */
+  rest: Props;
+  from: FlowsFile;
+  /** The file's rules, parsed on each call. */
+  rules(): unknown;
+}
+
+export function flowsSource(spec: Props, rule: DigestRule = "verify"): FlowsSource | undefined {
   const { flowsFile: file, flowsSha256: given, ...rest } = spec;
-  if (typeof file !== "string" || file === "") return { spec };
+  if (typeof file !== "string" || file === "") return undefined;
   if (rest.flows !== undefined && !(Array.isArray(rest.flows) && rest.flows.length === 0))
     throw new FlowsFileError("give the rules as flows or as flowsFile, not both");
   const { text, sha256 } = readFlowsFile(file);
@@ -69,7 +67,18 @@ export function withFlowsFile(spec: Props, rule: DigestRule = "verify"): { spec:
       `${JSON.stringify(file)} does not match flowsSha256 (${given.slice(0, 12)}..., the file's is ` +
         `${sha256.slice(0, 12)}...): it changed after the program read it; run the operation again`,
     );
-  return { spec: { ...rest, flows: rulesOf(file, text, sha256) }, from: { file, sha256 } };
+  return { rest, from: { file, sha256 }, rules: () => rulesOf(file, text) };
+}
+
+/**
+ * The spec with the file's rules as `flows` (and without `flowsFile`/`flowsSha256`, so the
+ * schema validates them as if written inline), and the file it came from; a spec without
+ * `flowsFile` comes back as it is. `verify`: the content must be what the digest says.
+ */
+export function withFlowsFile(spec: Props, rule: DigestRule = "verify"): { spec: Props; from?: FlowsFile } {
+  const source = flowsSource(spec, rule);
+  if (!source) return { spec };
+  return { spec: { ...source.rest, flows: source.rules() }, from: source.from };
 }
 
 /**

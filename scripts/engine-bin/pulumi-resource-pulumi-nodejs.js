@@ -48,5 +48,33 @@ grpc.Server.prototype.addService = function (service, implementation) {
   return addService.call(this, service, implementation);
 };
 
+/**
+ * `typescript` as a module that loads on first use. @pulumi/pulumi requires it when loaded
+ * (through its typescript-shim, for serializing closures: what a program does, not this
+ * plugin, which only runs providers), and it costs ~40 MiB of this process's memory.
+ */
+function lazyTypeScript() {
+  const Module = require("node:module");
+  const load = Module._load;
+  Module._load = function (request, parent, isMain) {
+    if (request !== "typescript" || !/typescript-shim\.js$/.test(parent?.filename ?? "")) return load.apply(this, arguments);
+    let real;
+    const ts = () => (real ??= load.call(this, request, parent, isMain));
+    return new Proxy(
+      {},
+      {
+        get: (_, key) => ts()[key],
+        has: (_, key) => key in ts(),
+        ownKeys: () => Reflect.ownKeys(ts()),
+        getOwnPropertyDescriptor: (_, key) => {
+          const found = Object.getOwnPropertyDescriptor(ts(), key);
+          return found && { ...found, configurable: true };
+        },
+      },
+    );
+  };
+}
+
+lazyTypeScript();
 process.argv.splice(1, 1, script); // as if run as `node SCRIPT ARGS...` (providers/read.ts looks at argv[1])
 require(script);

@@ -82,6 +82,7 @@ const UNMIRRORED: Record<string, string> = {
   "tests/engine/twoStacks.test.ts": "the real Pulumi engine: two stacks sharing a bridge",
   "tests/engine/datapath.test.ts": "the real Pulumi engine: the system datapath without its kernel module, then netdev",
   "tests/engine/import.test.ts": "the real Pulumi engine: `pulumi import` refused by scripts/engine-bin's plugin",
+  "tests/engine/providerPlugin.test.ts": "scripts/engine-bin's dynamic-provider plugin: what it loads, its V8 flags",
   "tests/engine/tsconfig.test.ts": "a node16 TypeScript project through tsc, loadLab and the real Pulumi engine",
   "tests/engine/adopt.test.ts": "the real Pulumi engine taking over a lab built by hand (adopt: true)",
   "tests/engine/inline.test.ts": "the real Pulumi engine driving every kind",
