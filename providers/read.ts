@@ -8,7 +8,7 @@ import { isReading, Query, Reading } from "../core/kinds/reading";
 import { overlaps, readScope, Scope, writeScopes } from "../core/kinds/scopes";
 import { formatCommand, formatScript, Op } from "../core/shell";
 import { runChecked, Transport } from "../transport/types";
-import { TransactionQueue } from "./transactions";
+import { JoinQueue } from "./joins";
 
 interface Entry {
   scope: Scope;
@@ -21,11 +21,11 @@ class HostCache {
   private readonly written: Scope[] = [];
   private writing = 0;
   private generation = 0;
-  /** OVSDB writes issued while another runs go as one transaction (transactions.ts). */
-  private readonly transactions: TransactionQueue;
+  /** Commands of a family issued while another of it runs go as one (joins.ts). */
+  private readonly joins: JoinQueue;
 
-  constructor(private readonly host: Transport) {
-    this.transactions = new TransactionQueue(host);
+  constructor(host: Transport) {
+    this.joins = new JoinQueue(host);
   }
 
   /** The parsed output of `q`, run once and shared until a write of ours makes it stale. */
@@ -59,7 +59,7 @@ class HostCache {
     this.forget(scopes);
     this.writing++;
     try {
-      await this.transactions.run(op);
+      await this.joins.run(op);
     } finally {
       this.writing--;
       this.forget(scopes);
@@ -77,7 +77,7 @@ class HostCache {
   }
 
   private async run<T>(q: Query<T>): Promise<T> {
-    return q.parse((await runChecked(this.host, q.op)).stdout);
+    return q.parse(await this.joins.run(q.op));
   }
 }
 
@@ -129,9 +129,8 @@ export async function runReading<Live>(
           continue;
         }
       }
-      const results: unknown[] = [];
-      for (const q of round.queries) results.push(await cache.read(q));
-      step = round.next(results);
+      // A round's queries do not depend on each other: they run side by side.
+      step = round.next(await Promise.all(round.queries.map((q) => cache.read(q))));
     } catch (error) {
       // What the core refuses after reading (an OpenFlow version) names the host, as a command's failure does.
       if (error instanceof Error && !error.message.startsWith(host.label))

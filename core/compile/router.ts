@@ -54,6 +54,38 @@ export function readRouter(ns: string, sysctlKeys: readonly string[]): Op {
   };
 }
 
+export const isNamespaceRead = (op: Op): boolean => op.argv[0] === "sh" && op.argv[2] === SCRIPT && !op.stdin;
+
+// Several `readRouter`s as one: the host's links once, then each namespace as `readRouter`
+// reads it, with its own sysctl keys (one parameter, a key a line: POSIX sh has no arrays).
+const JOINED = `${HOST_LINKS}
+while [ $# -gt 1 ]; do ns=$1; keys=$2; shift 2
+echo "${NAMESPACE}$ns"; ( IFS='
+'; set -f; set -- $keys; ${BODY} ) || exit; done`;
+
+/**
+ * Several namespace reads (`readRouter` ops) as ONE command, and how to cut its output back
+ * into each read's own, as if it ran alone: a command is a process and a round trip, and
+ * every router of a deployment reads its namespace at about the same moment.
+ */
+export function joinNamespaceReads(ops: readonly Op[]): { op: Op; split(stdout: string): string[] } {
+  const args = ops.flatMap((op) => {
+    const [ns, ...keys] = op.argv.slice(4);
+    if (keys.some((k) => k.includes("\n"))) throw new Error(`sysctl key ${JSON.stringify(keys)} holds a newline`);
+    return [ns, keys.join("\n")];
+  });
+  return {
+    op: { argv: ["sh", "-c", JOINED, "sh", ...args], why: ops.map((op) => op.why).join("; ") },
+    split: (stdout) => {
+      const [host, ...parts] = stdout.split(`\n${NAMESPACE}`);
+      if (parts.length !== ops.length)
+        throw new Error(`joined namespace read: ${parts.length} namespace(s) in the output, ${ops.length} read`);
+      // Each part as readRouter prints it: the host's section, then the namespace's, newline-ended.
+      return parts.map((part, i) => `${host}\n${part.slice(part.indexOf("\n") + 1)}${i < parts.length - 1 ? "\n" : ""}`);
+    },
+  };
+}
+
 /** Starts the sections of readNamespaceTenants' output. */
 export const TENANT_SECTIONS = ["iptables", "pids"] as const;
 

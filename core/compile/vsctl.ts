@@ -117,10 +117,13 @@ export function readBridges(names: readonly string[]): Op {
 
 /**
  * The Port rows a router needs, not every port on the host: every bridge (names and the
- * ports column), the ports carrying `owner`'s mark, and the ports of the given names. One
- * `ovsdb-client transact` of selects, filtered by the server: ovs-vsctl would fetch every
- * Port and Interface row of the host to run a `find` (312 against 84 ms at 1,000 ports).
- * Prints one result per select (`parseSelects`, core/live/ovsdb.ts).
+ * ports column), the ports carrying `owner`'s mark, the ports of the given names and the
+ * interfaces of those names (a router's port and its interface share the name, so one
+ * round trip usually reads all). One `ovsdb-client transact` of selects, filtered by the
+ * server: ovs-vsctl would fetch every Port and Interface row of the host to run a `find`
+ * (312 against 84 ms at 1,000 ports). Prints one result per select (`parseSelects`,
+ * core/live/ovsdb.ts): the bridges, the marked ports, then a port and an interface result
+ * per name.
  */
 export function readMarkedPorts(ownerKey: string, owner: string, names: readonly string[]): Op {
   const port = (where: unknown[]) => select("Port", [where], PORT_COLUMNS);
@@ -129,6 +132,7 @@ export function readMarkedPorts(ownerKey: string, owner: string, names: readonly
       select("Bridge", [], BRIDGE_COLUMNS),
       port(["external_ids", "includes", ["map", [[ownerKey, owner]]]]),
       ...names.map((n) => port(["name", "==", n])),
+      ...names.map((n) => select("Interface", [["name", "==", n]], INTERFACE_COLUMNS)),
     ],
     `read the bridges and the ports of ${owner}`,
   );
@@ -161,4 +165,36 @@ const select = (table: string, where: unknown[][], columns: string[]): Select =>
 /** Read-only OVSDB operations (selects) as one `ovsdb-client transact` on the Open_vSwitch database. */
 function selects(operations: readonly Select[], why: string): Op {
   return { argv: ["ovsdb-client", "transact", JSON.stringify(["Open_vSwitch", ...operations])], why };
+}
+
+/** The selects of an `ovsdb-client transact` that only selects (what `selects` builds), or undefined. */
+function selectsOf(op: Op): Select[] | undefined {
+  if (op.argv.length !== 3 || op.argv[0] !== "ovsdb-client" || op.argv[1] !== "transact" || op.stdin) return undefined;
+  const [db, ...operations] = JSON.parse(op.argv[2]) as [string, ...Select[]];
+  return db === "Open_vSwitch" && operations.every((o) => o.op === "select") ? operations : undefined;
+}
+
+export const isSelectRead = (op: Op): boolean => selectsOf(op) !== undefined;
+
+/**
+ * Several select reads as ONE transaction, each distinct select once (every router asks for
+ * every bridge), and how to cut its output back into each read's own, as if it ran alone.
+ */
+export function joinSelects(ops: readonly Op[]): { op: Op; split(stdout: string): string[] } {
+  const distinct = new Map<string, number>();
+  const indexes = ops.map((op) =>
+    selectsOf(op)!.map((o) => {
+      const key = JSON.stringify(o);
+      if (!distinct.has(key)) distinct.set(key, distinct.size);
+      return distinct.get(key)!;
+    }),
+  );
+  const operations = [...distinct.keys()].map((key) => JSON.parse(key) as Select);
+  return {
+    op: selects(operations, ops.map((op) => op.why).join("; ")),
+    split: (stdout) => {
+      const results = JSON.parse(stdout) as unknown[];
+      return indexes.map((at) => JSON.stringify(at.map((i) => results[i] ?? null)) + "\n"); // as ovsdb-client prints
+    },
+  };
 }

@@ -34,14 +34,15 @@ export function readOvs<Live>(
 }
 
 // ovsdb-client and ovs-vsctl list rows in orders of their own: a router sees bridges by name.
-const byName = <B extends { name: string }>(bridges: B[]) => [...bridges].sort((a, b) => a.name.localeCompare(b.name));
+const sortedByName = <B extends { name: string }>(bridges: B[]) =>
+  [...bridges].sort((a, b) => a.name.localeCompare(b.name));
 
 /** Only the ports `keep` names (and their bridges' entries in portBridge). */
 function keepPorts(
   whole: LiveBridges,
   keep: (port: { name: string; externalIds: Record<string, string> }) => boolean,
 ): LiveBridges {
-  const bridges = byName(whole.bridges.map((b) => ({ ...b, ports: b.ports.filter(keep) })));
+  const bridges = sortedByName(whole.bridges.map((b) => ({ ...b, ports: b.ports.filter(keep) })));
   const kept = new Set(bridges.flatMap((b) => b.ports.map((p) => p.name)));
   return { bridges, portBridge: new Map([...whole.portBridge].filter(([port]) => kept.has(port))) };
 }
@@ -59,14 +60,21 @@ export function readOwnPorts<Live>(
   const wanted = new Set(names);
   const keep = (p: { name: string; externalIds: Record<string, string> }) =>
     p.externalIds[OWNER_KEY] === owner || wanted.has(p.name);
-  const scoped = reading([query(readMarkedPorts(OWNER_KEY, owner, names), parseSelects)], ([bridgeRows, ...found]) => {
+  const scoped = reading([query(readMarkedPorts(OWNER_KEY, owner, names), parseSelects)], (results) => {
+    const [bridgeRows, marked, ...byName] = results;
+    const found = [marked ?? [], ...byName.slice(0, names.length)];
     const ports = new Map<string, Row>(found.flat().map((r) => [r._uuid as string, r]));
+    const named = byName.slice(names.length).flat();
     const uuids = [...ports.values()].map((p) => listOf<string>(p.interfaces)[0]).filter((u) => u !== undefined);
     const build = (ifaces: Row[]) => {
-      const ovs = bridgesOf(bridgeRows ?? [], [...ports.values()], ifaces);
-      return then({ ...ovs, bridges: byName(ovs.bridges) });
+      const ovs = bridgesOf(bridgeRows ?? [], [...ports.values()], [...named, ...ifaces]);
+      return then({ ...ovs, bridges: sortedByName(ovs.bridges) });
     };
-    return uuids.length ? reading([query(readInterfaces(uuids), (s) => parseSelects(s).flat())], build) : build([]);
+    // A second round only for interfaces not named like their port (another's port, renamed).
+    const missing = uuids.filter((u) => !named.some((i) => i._uuid === u));
+    return missing.length
+      ? reading([query(readInterfaces(missing), (s) => parseSelects(s).flat())], build)
+      : build([]);
   });
   return sharedReading(everyBridge, (whole) => then(keepPorts(whole, keep)), scoped);
 }

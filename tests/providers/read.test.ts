@@ -7,7 +7,7 @@ import { runReading, runWrites, shareReads } from "../../providers/read";
 const echo = (word: string) => ({ argv: ["echo", word], why: `say ${word}` });
 
 describe("runReading", () => {
-  it("runs each round's queries in order on the host and hands their parsed results to the next round", async () => {
+  it("runs each round's queries side by side and hands their parsed results, in order, to the next round", async () => {
     const host = new RecordingTransport((c) => ({ stdout: `${c.argv[1]}\n` }));
     const live = await runReading(
       host,
@@ -19,11 +19,12 @@ describe("runReading", () => {
     assert.deepEqual(host.lines(), ["echo a", "echo b", "echo aB"]);
   });
 
-  it("stops at a failed query with the command's error, running nothing after it", async () => {
+  it("fails with a failed query's error and reads no further round", async () => {
     const host = new RecordingTransport((c) => (c.argv[1] === "b" ? { code: 1, stderr: "no" } : {}));
-    const three = reading([query(echo("a"), String), query(echo("b"), String), query(echo("c"), String)], () => 0);
+    const next = reading([query(echo("never"), String)], () => 0);
+    const three = reading([query(echo("a"), String), query(echo("b"), String), query(echo("c"), String)], () => next);
     await assert.rejects(runReading(host, three), /echo b failed \(exit 1\)/);
-    assert.deepEqual(host.lines(), ["echo a", "echo b"]);
+    assert.deepEqual(host.lines(), ["echo a", "echo b", "echo c"]);
   });
 
   it("names the host in what the core refuses after reading, keeping the error's class", async () => {
