@@ -94,3 +94,33 @@ export function comment(text: string): string {
 export function formatScript(ops: readonly Op[]): string {
   return ops.map((op) => `${comment(op.why)}\n${formatStep(op)}\n`).join("");
 }
+
+/** Starts each step's output in a chained command, on stdout and stderr; never a line a tool prints. */
+export const STEP = "@@ovslab-step ";
+
+/**
+ * Commands run one after another as ONE command, stopping at the first that fails with its
+ * exit status: one round trip for several. Each step's output starts with a marker line, so
+ * a failure can be told as the failing step's own (`stepOutput`).
+ */
+export function chainCommands(commands: readonly Command[]): Command {
+  const steps = commands.map(
+    (c, i) => `echo '${STEP}${i}'; echo '${STEP}${i}' >&2; ${formatPipedCommand(c)} || exit`,
+  );
+  return { argv: ["sh", "-c", steps.join("\n")] };
+}
+
+/** The last step a chained command reached (the failing one, when it failed) and that step's own output. */
+export function stepOutput(stdout: string, stderr: string): { step: number; stdout: string; stderr: string } | undefined {
+  const last = (text: string) => {
+    const at = `\n${text}`.lastIndexOf(`\n${STEP}`); // where the last marker line starts in text
+    if (at < 0) return undefined;
+    const end = text.indexOf("\n", at);
+    const step = Number(text.slice(at + STEP.length, end < 0 ? undefined : end));
+    return Number.isInteger(step) ? { step, rest: end < 0 ? "" : text.slice(end + 1) } : undefined;
+  };
+  const err = last(stderr);
+  const out = last(stdout);
+  if (!err || !out || err.step !== out.step) return undefined;
+  return { step: err.step, stdout: out.rest, stderr: err.rest };
+}

@@ -9,7 +9,7 @@
 // and each resource gets its own error. A transport failure is not retried: the joined
 // command may have run.
 import { joinFamily, joinOps } from "../core/kinds/joining";
-import { Op } from "../core/shell";
+import { chainCommands, Op, stepOutput } from "../core/shell";
 import { CommandError, runChecked, Transport } from "../transport/types";
 
 /** Bounds one command line (about 20 words per router's transaction or read). */
@@ -86,3 +86,19 @@ export class JoinQueue {
 
 /** A joined command's output could not be cut back into each one's: they run alone instead. */
 class JoinedOutputError extends Error {}
+
+/**
+ * A resource's consecutive writes as ONE command (core/kinds/joining.ts `chains`), stopping at
+ * the first that fails; its failure is told as that write's own, as if it had run alone.
+ */
+export async function runChain(host: Transport, ops: readonly Op[]): Promise<void> {
+  if (ops.length === 1) return void (await runChecked(host, ops[0]));
+  try {
+    await runChecked(host, chainCommands(ops));
+  } catch (error) {
+    if (!(error instanceof CommandError)) throw error;
+    const failed = stepOutput(error.result.stdout, error.result.stderr);
+    if (!failed || !ops[failed.step]) throw error;
+    throw new CommandError(host.label, ops[failed.step].argv, { ...failed, code: error.result.code });
+  }
+}

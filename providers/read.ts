@@ -6,9 +6,10 @@
 // seen, since nothing outlives the process.
 import { isReading, Query, Reading } from "../core/kinds/reading";
 import { overlaps, readScope, Scope, writeScopes } from "../core/kinds/scopes";
+import { chains } from "../core/kinds/joining";
 import { formatCommand, formatScript, Op } from "../core/shell";
-import { runChecked, Transport } from "../transport/types";
-import { JoinQueue } from "./joins";
+import { Transport } from "../transport/types";
+import { JoinQueue, runChain } from "./joins";
 
 interface Entry {
   scope: Scope;
@@ -24,7 +25,7 @@ class HostCache {
   /** Commands of a family issued while another of it runs go as one (joins.ts). */
   private readonly joins: JoinQueue;
 
-  constructor(host: Transport) {
+  constructor(private readonly host: Transport) {
     this.joins = new JoinQueue(host);
   }
 
@@ -54,12 +55,14 @@ class HostCache {
     return !this.written.some((w) => overlaps(scope, w));
   }
 
-  async write(op: Op): Promise<void> {
-    const scopes = writeScopes(op);
+  /** Runs ops that go as one command: one op (joined with other resources' when its family joins), or a chain. */
+  async write(ops: readonly Op[]): Promise<void> {
+    const scopes = [...new Set(ops.flatMap(writeScopes))];
     this.forget(scopes);
     this.writing++;
     try {
-      await this.joins.run(op);
+      if (ops.length === 1) await this.joins.run(ops[0]);
+      else await runChain(this.host, ops);
     } finally {
       this.writing--;
       this.forget(scopes);
@@ -146,14 +149,17 @@ export function forgetReads(host: Transport): void {
   caches.get(host)?.forgetAll();
 }
 
-/** Runs ops in order; each makes the host's cached reads it may change stale. */
+/**
+ * Runs ops in order, consecutive namespace commands as one (a chain); each makes the host's
+ * cached reads it may change stale.
+ */
 export async function runWrites(host: Transport, ops: readonly Op[]): Promise<void> {
   const cache = cacheOf(host);
   // OVSLAB_SHOW_COMMANDS=1 pulumi up: each command, as `ovslab plan` prints it, on the
   // provider's stderr (the engine shows it). Commands never hold the connection's secrets.
   const show = Boolean(process.env.OVSLAB_SHOW_COMMANDS);
-  for (const op of ops) {
-    if (show) process.stderr.write(formatScript([op]));
-    await cache.write(op);
+  for (const group of chains(ops)) {
+    if (show) process.stderr.write(formatScript(group));
+    await cache.write(group);
   }
 }

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
-import { formatArgv, formatCommand, formatScript, quote } from "../../core/shell";
+import { spawnSync } from "child_process";
+import { chainCommands, formatArgv, formatCommand, formatScript, quote, STEP, stepOutput } from "../../core/shell";
 
 describe("quote", () => {
   it("leaves plain words bare so printed commands read naturally", () => {
@@ -76,5 +77,42 @@ describe("formatScript", () => {
     const command = text.split("\n").slice(1).join("\n").trimEnd();
     const words = execFileSync("bash", ["-c", `set -- ${command}\nprintf '%s\\0' "$@"`]).toString();
     assert.deepEqual(words.split("\0").slice(0, -1), argv, "bash reads back the same words");
+  });
+});
+
+describe("chainCommands", () => {
+  const run = (argv: string[]) => spawnSync(argv[0], argv.slice(1), { encoding: "utf8" });
+
+  it("runs the steps in order as one command, each with its own stdin, a marker line before each step's output", () => {
+    const chained = chainCommands([
+      { argv: ["echo", "one"] },
+      { argv: ["cat"], stdin: "it's $HOME\nsecond line" },
+      { argv: ["echo", "three"] },
+    ]);
+    assert.equal(chained.argv[0], "sh");
+    const result = run(chained.argv);
+    assert.equal(result.status, 0);
+    assert.equal(result.stdout, `${STEP}0\none\n${STEP}1\nit's $HOME\nsecond line\n${STEP}2\nthree\n`);
+  });
+
+  it("stops at the first step that fails, with its exit status; stepOutput names it and gives its own output", () => {
+    const chained = chainCommands([
+      { argv: ["echo", "done"] },
+      { argv: ["sh", "-c", "echo partial; echo 'RTNETLINK answers: File exists' >&2; exit 2"] },
+      { argv: ["touch", "/nonexistent-dir/never"] },
+    ]);
+    const result = run(chained.argv);
+    assert.equal(result.status, 2);
+    assert.deepEqual(stepOutput(result.stdout, result.stderr), {
+      step: 1,
+      stdout: "partial\n",
+      stderr: "RTNETLINK answers: File exists\n",
+    });
+    assert.doesNotMatch(result.stdout + result.stderr, /nonexistent|@@ovslab-step 2/, "the step after the failing one never ran");
+  });
+
+  it("tells no step when the output carries no markers or disagreeing ones", () => {
+    assert.equal(stepOutput("plain\n", "error\n"), undefined);
+    assert.equal(stepOutput(`${STEP}1\n`, `${STEP}0\n`), undefined);
   });
 });

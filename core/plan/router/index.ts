@@ -1,6 +1,6 @@
 // Desired router vs the host's -> the ordered ops that converge it, none when they agree:
-// namespace, OVS ports (one transaction), moves into the namespace, sysctls, links,
-// addresses and routes (one `ip -batch`), NAT (one `iptables-restore`).
+// OVS ports (one transaction), the namespace, moves into it, sysctls, links, addresses and
+// routes (one `ip -batch`), NAT (one `iptables-restore`).
 import { Op } from "../../shell";
 import { OWNER_KEY } from "../../schema/common";
 import { PortSpec } from "../../schema/bridge";
@@ -162,9 +162,8 @@ export function planRouter(
   const ownership = namespaceOwnership(live.namespace, owner, desired.adopt);
   const ns = ownership === "absent" ? undefined : live.namespace;
   const ops: Array<Op | undefined> = [];
-  if (ownership === "absent") ops.push(netnsAdd(name));
-  if (ownership !== "ours") ops.push(markNamespace(name, owner));
-
+  // The OVS ports first: the namespace commands after them then run as one chain (a round
+  // trip, not one each), and OVSDB transactions join other routers' (providers/joins.ts).
   const ports = planPorts(desired, live, owner, previous);
   ops.push(
     transaction(
@@ -173,6 +172,8 @@ export function planRouter(
     ),
   );
   ops.push(transaction(ports.commands, `converge the OVS ports of router ${name}`));
+  if (ownership === "absent") ops.push(netnsAdd(name));
+  if (ownership !== "ours") ops.push(markNamespace(name, owner));
   const inside = new Set((ns?.links ?? []).map((l) => l.name));
   // A device in the host's own namespace is one OVS made (again): it moves in, and a copy
   // of that name in the namespace, dead since the OVS that made it went away, goes first.

@@ -114,7 +114,7 @@ describe("the seed's router on a real lab host over SSH, with real packets @host
     const writes = writesIn(await lab.commandLog());
     // Seven commands; the log also shows the tools `ip netns exec` runs inside the namespace.
     assert.deepEqual(writes.map((w) => w.slice(0, 3).join(" ")), [
-      "ip netns add", `ip -n ${NS}`, "ovs-vsctl --may-exist add-port", "ip -batch -",
+      "ovs-vsctl --may-exist add-port", "ip netns add", `ip -n ${NS}`, "ip -batch -",
       "ip netns exec", "sysctl -q -w", `ip -n ${NS}`, "ip netns exec", "iptables-restore --noflush -w",
     ]);
     for (const w of writes) {

@@ -235,11 +235,11 @@ describe("planRouter adopting", () => {
   it("marks lo and the ports, and moves the hand NAT rules into our chains in one iptables-restore", () => {
     const ops = planRouter({ ...router, adopt: true }, byHand(), ROUTER_OWNER);
     assert.equal(ops.length, 3);
-    assert.equal(formatArgv(ops[0].argv), "ip -n qrouter-1 link set dev lo up alias t/s/r1");
     assert.equal(
-      formatArgv(ops[1].argv),
+      formatArgv(ops[0].argv),
       "ovs-vsctl set Port qr-a external_ids:ovslab-owner=t/s/r1 -- set Port qg-b external_ids:ovslab-owner=t/s/r1",
     );
+    assert.equal(formatArgv(ops[1].argv), "ip -n qrouter-1 link set dev lo up alias t/s/r1");
     assert.equal(formatArgv(ops[2].argv), "ip netns exec qrouter-1 iptables-restore --noflush -w");
     const restore = ops[2].stdin!;
     assert.match(restore, /^-A ovslab-POSTROUTING -s 10\.0\.0\.0\/24 -o qg-b -j SNAT --to-source 172\.24\.4\.2$/m);

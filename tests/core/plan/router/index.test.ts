@@ -17,12 +17,12 @@ describe("planRouter", () => {
     );
   });
 
-  it("builds a router from nothing: namespace, one OVS transaction, moves, sysctls, one ip batch, one iptables-restore", () => {
+  it("builds a router from nothing: one OVS transaction, namespace, moves, sysctls, one ip batch, one iptables-restore", () => {
     assert.deepEqual(script(planRouter(desired, empty(), OWNER)), [
-      "ip netns add qrouter-1",
-      "ip -n qrouter-1 link set dev lo up alias t/s/r1",
       "ovs-vsctl --may-exist add-port br-int qr-a -- set Port qr-a tag=5 external_ids:ovslab-owner=t/s/r1 -- set Interface qr-a type=internal" +
         " -- --may-exist add-port br-ex qg-b -- set Port qg-b external_ids:ovslab-owner=t/s/r1 -- set Interface qg-b type=internal",
+      "ip netns add qrouter-1",
+      "ip -n qrouter-1 link set dev lo up alias t/s/r1",
       "ip -batch - <<'OVSLAB_EOF'\nlink set dev qr-a netns qrouter-1\nlink set dev qg-b netns qrouter-1\nOVSLAB_EOF",
       "ip netns exec qrouter-1 sysctl -q -w net.ipv4.ip_forward=1 net.ipv4.conf.all.promote_secondaries=1 net.ipv4.conf.all.arp_ignore=1" +
         " net.ipv4.conf.all.arp_announce=2 net.ipv4.conf.all.arp_notify=1 net.ipv6.conf.all.forwarding=1",
@@ -234,7 +234,8 @@ describe("planRouter", () => {
     const live = empty();
     live.namespace = parseNamespace("qrouter-1", fixture("read-fresh.txt"));
     const ops = script(planRouter(desired, live, OWNER));
-    assert.equal(ops[0], "ip -n qrouter-1 link set dev lo up alias t/s/r1");
+    assert.match(ops[0], /^ovs-vsctl --may-exist add-port br-int qr-a /);
+    assert.equal(ops[1], "ip -n qrouter-1 link set dev lo up alias t/s/r1");
     assert.ok(!ops.some((o) => o.startsWith("ip netns add")));
   });
 
@@ -243,13 +244,13 @@ describe("planRouter", () => {
     assert.deepEqual(planRouter(desired, live, OWNER), []);
   });
 
-  it("recreates the OVS ports of a namespace deleted by hand: del-port in a transaction of its own, then add-port, move, addresses", () => {
+  it("recreates the OVS ports of a namespace deleted by hand: del-port in a transaction of its own, then add-port, the namespace, move, addresses", () => {
     // `ip netns delete` destroyed the devices; OVS still lists the ports, with an ofport.
     const live: LiveRouter = { ovs: converged().ovs, hostLinks: ["lo", "br-int", "br-ex"] };
     const ops = script(planRouter(desired, live, OWNER));
-    assert.equal(ops[0], "ip netns add qrouter-1");
-    assert.equal(ops[2], "ovs-vsctl --if-exists del-port br-int qr-a -- --if-exists del-port br-ex qg-b");
-    assert.match(ops[3], /^ovs-vsctl --may-exist add-port br-int qr-a .* -- --may-exist add-port br-ex qg-b /);
+    assert.equal(ops[0], "ovs-vsctl --if-exists del-port br-int qr-a -- --if-exists del-port br-ex qg-b");
+    assert.match(ops[1], /^ovs-vsctl --may-exist add-port br-int qr-a .* -- --may-exist add-port br-ex qg-b /);
+    assert.equal(ops[2], "ip netns add qrouter-1");
     assert.equal(
       ops[4],
       "ip -batch - <<'OVSLAB_EOF'\nlink set dev qr-a netns qrouter-1\nlink set dev qg-b netns qrouter-1\nOVSLAB_EOF",
