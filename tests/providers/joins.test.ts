@@ -1,6 +1,10 @@
 import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { RecordingTransport } from "../../transport/recording";
-import { JoinQueue } from "../../providers/joins";
+import { LocalTransport } from "../../transport/local";
+import { JoinQueue, runChain } from "../../providers/joins";
 import { CommandError } from "../../transport/types";
 import { readMarkedPorts } from "../../core/compile/vsctl";
 import { readRouter } from "../../core/compile/router";
@@ -140,3 +144,33 @@ describe("reads of several resources on one host (JoinQueue)", () => {
   });
 });
 
+
+describe("a resource's writes as one chain (runChain)", () => {
+  // Real `sh` runs the chain; each step writes a file, so what ran is on disk.
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "ovslab-chain-"))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const touch = (name: string) => ({ argv: ["touch", path.join(dir, name)], why: `make ${name}` });
+
+  it("runs every op in order as ONE command", async () => {
+    const host = new RecordingTransport((c) => new LocalTransport().run(c));
+    await runChain(host, [touch("a"), touch("b"), { argv: ["sh", "-c", "echo it > \"$0\"", path.join(dir, "c")] }]);
+    assert.equal(host.commands.length, 1);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ["a", "b", "c"]);
+    assert.equal(fs.readFileSync(path.join(dir, "c"), "utf8"), "it\n");
+  });
+
+  it("stops at the first failing op and fails as that op would alone: its argv, output and code", async () => {
+    const host = new RecordingTransport((c) => new LocalTransport().run(c));
+    const failing = { argv: ["sh", "-c", "echo partial; echo 'no such device' >&2; exit 3"], why: "fail" };
+    await assert.rejects(runChain(host, [touch("a"), failing, touch("b")]), (error: unknown) => {
+      assert.ok(error instanceof CommandError);
+      assert.deepEqual(error.argv, failing.argv);
+      assert.equal(error.result.code, 3);
+      assert.equal(error.result.stdout, "partial\n");
+      assert.equal(error.result.stderr, "no such device\n");
+      return true;
+    });
+    assert.deepEqual(fs.readdirSync(dir), ["a"], "nothing after the failing op ran");
+  });
+});
