@@ -80,7 +80,8 @@ class HostCache {
   }
 
   private async run<T>(q: Query<T>): Promise<T> {
-    return q.parse(await this.joins.run(q.op));
+    if (!q.parts) return q.parse(await this.joins.run(q.op));
+    return q.parse((await Promise.all(q.parts.map((op) => this.joins.run(op)))).join(""));
   }
 }
 

@@ -54,6 +54,31 @@ export function readRouters(sysctlKeys: readonly string[]): Op {
   };
 }
 
+/** Starts the line where one part of a split `readRouters` lists every namespace it saw. */
+export const SEEN = "@@ovslab-netns-seen";
+
+// One of `parts` commands that together read what ALL reads, side by side: one command
+// reads its namespaces one after another, on one core. The first part prints the host's
+// links; each lists every namespace it sees (the parts must agree: a namespace made or
+// deleted meanwhile would be missed or read twice) and reads every parts-th of them.
+const PART = `part=$1 parts=$2; shift 2
+if [ "$part" -eq 0 ]; then
+${HOST_LINKS}
+fi
+seen=; for f in /var/run/netns/*; do [ -e "$f" ] && seen="$seen \${f##*/}"; done
+echo "${SEEN}$seen"
+i=0; for f in /var/run/netns/*; do [ -e "$f" ] || continue; ns=\${f##*/}; i=$((i + 1))
+[ $((i % parts)) -eq "$part" ] || continue
+echo "${NAMESPACE}$ns"; ( ${BODY} ) || exit; done`;
+
+/** `readRouters` as `parts` commands to run side by side; their outputs, concatenated in order, read as its. */
+export function readRoutersInParts(sysctlKeys: readonly string[], parts: number): Op[] {
+  return Array.from({ length: parts }, (_, part) => ({
+    argv: ["sh", "-c", PART, "sh", String(part), String(parts), ...sysctlKeys],
+    why: `read every namespace, part ${part + 1} of ${parts}: links, addresses, routes, sysctls, nat rules`,
+  }));
+}
+
 export function readRouter(ns: string, sysctlKeys: readonly string[]): Op {
   return {
     argv: ["sh", "-c", SCRIPT, "sh", ns, ...sysctlKeys],

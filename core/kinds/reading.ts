@@ -10,6 +10,11 @@ export interface Query<T> {
   parse(stdout: string): T;
   /** What the read depends on (scopes.ts), when its argv does not say (a script). */
   scope?: string;
+  /**
+   * Commands to run side by side instead of `op` (a long host-wide read), whose outputs,
+   * concatenated in order, `parse` reads as `op`'s. `op` still names the read.
+   */
+  parts?: readonly Op[];
 }
 
 const READING: unique symbol = Symbol("ovslab.reading");
@@ -30,8 +35,8 @@ export interface Reading<Live> {
   readonly shared?: { query: Query<unknown>; pick(whole: unknown): Live | Reading<Live> | undefined };
 }
 
-export function query<T>(op: Op, parse: (stdout: string) => T, scope?: string): Query<T> {
-  return { op, parse, ...(scope ? { scope } : {}) };
+export function query<T>(op: Op, parse: (stdout: string) => T, scope?: string, parts?: readonly Op[]): Query<T> {
+  return { op, parse, ...(scope ? { scope } : {}), ...(parts ? { parts } : {}) };
 }
 
 

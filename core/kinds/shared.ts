@@ -4,7 +4,7 @@
 // one ran. The providers run the shared read once per host and operation, while no write of
 // ours has touched what it covers (providers/read.ts).
 import { dumpBridge, dumpFlows, dumpTable } from "../compile/ofctl";
-import { ABSENT, NAMESPACE, readRouter, readRouters, SECTION } from "../compile/router";
+import { ABSENT, NAMESPACE, readRouter, readRouters, readRoutersInParts, SECTION, SEEN } from "../compile/router";
 import { readBridges, readInterfaces, readMarkedPorts } from "../compile/vsctl";
 import { bridgesOf, LiveBridges, parseBridges } from "../live/bridge";
 import { listOf, parseSelects, Row } from "../live/ovsdb";
@@ -104,15 +104,43 @@ export function readFlowDumps<Live>(
   return sharedReading(query(dumpBridge(bridge), parseFlowDump), pick, scoped);
 }
 
-/** `readRouters` output as the host's links section and each namespace's sections, as text. */
-export function splitNamespaces(stdout: string): { host: string; namespaces: Map<string, string> } {
+/** How many commands read every namespace side by side (as many as a transport's shells). */
+export const NAMESPACE_READ_PARTS = 4;
+
+/**
+ * `readRouters` output (or its parts', concatenated) as the host's links section and each
+ * namespace's sections, as text; `complete` unless the parts saw different namespaces.
+ */
+export function splitNamespaces(stdout: string): { host: string; namespaces: Map<string, string>; complete: boolean } {
+  const lists: string[] = [];
+  // A part's list of what it saw comes first in its output, so after the previous part's last section.
+  const cut = (text: string) => {
+    const at = `\n${text}`.indexOf(`\n${SEEN}`);
+    if (at < 0) return text;
+    lists.push(...text.slice(at).split("\n").filter((line) => line.startsWith(SEEN)));
+    return text.slice(0, at);
+  };
   const parts = stdout.split(`\n${NAMESPACE}`);
   const namespaces = new Map<string, string>();
+  let twice = false;
   for (const part of parts.slice(1)) {
     const eol = part.indexOf("\n");
-    namespaces.set(eol < 0 ? part : part.slice(0, eol), eol < 0 ? "" : part.slice(eol + 1));
+    const name = eol < 0 ? part : part.slice(0, eol);
+    twice ||= namespaces.has(name);
+    namespaces.set(name, eol < 0 ? "" : cut(part.slice(eol + 1)));
   }
-  return { host: parts[0] + "\n", namespaces };
+  const host = cut(parts[0] + "\n");
+  const seen = (list: string) => list.slice(SEEN.length).split(" ").filter(Boolean).sort().join(" ");
+  const complete =
+    lists.length === 0 ||
+    (!twice && lists.every((l) => l === lists[0]) && seen(lists[0]) === [...namespaces.keys()].sort().join(" "));
+  return { host, namespaces, complete };
+}
+
+/** Every namespace on the host, read in parts side by side. */
+export function everyNamespace(sysctlKeys: readonly string[]): Query<ReturnType<typeof splitNamespaces>> {
+  const parts = readRoutersInParts(sysctlKeys, NAMESPACE_READ_PARTS);
+  return query(readRouters(sysctlKeys), splitNamespaces, "netns:*", parts);
 }
 
 /**
@@ -127,7 +155,7 @@ export function readNamespace<Live>(
   const keys = [...sysctlKeys].sort();
   const scoped = reading([query(readRouter(ns, sysctlKeys), (stdout) => stdout, `netns:${ns}`)], then);
   const pick = (all: ReturnType<typeof splitNamespaces>) =>
-    then(all.host + (all.namespaces.get(ns) ?? `${SECTION}${ABSENT}\n`));
+    all.complete ? then(all.host + (all.namespaces.get(ns) ?? `${SECTION}${ABSENT}\n`)) : undefined;
   // The host's links are in it too: any namespace write (a device moved) makes it stale.
-  return sharedReading(query(readRouters(keys), splitNamespaces, "netns:*"), pick, scoped);
+  return sharedReading(everyNamespace(keys), pick, scoped);
 }

@@ -154,7 +154,7 @@ describe("a resource's writes as one chain (runChain)", () => {
 
   it("runs every op in order as ONE command", async () => {
     const host = new RecordingTransport((c) => new LocalTransport().run(c));
-    await runChain(host, [touch("a"), touch("b"), { argv: ["sh", "-c", "echo it > \"$0\"", path.join(dir, "c")] }]);
+    await runChain(host, [touch("a"), touch("b"), { argv: ["sh", "-c", "echo it > \"$0\"", path.join(dir, "c")], why: "write c" }]);
     assert.equal(host.commands.length, 1);
     assert.deepEqual(fs.readdirSync(dir).sort(), ["a", "b", "c"]);
     assert.equal(fs.readFileSync(path.join(dir, "c"), "utf8"), "it\n");

@@ -137,5 +137,8 @@ describe("shared host-wide reads equal each resource's scoped read @host", funct
     const dumps = log.filter((argv) => argv.includes("dump-flows"));
     assert.equal(vsctl.length, 1, JSON.stringify(vsctl));
     assert.deepEqual(dumps.map((argv) => argv[argv.indexOf("dump-flows") + 1]).sort(), ["br-ex", "br-int"]);
+    // Every namespace on the host (ours and someone else's) read once, by the parts side by side.
+    const namespaceReads = log.filter((argv) => argv[0].endsWith("ip") && argv.includes("-details"));
+    assert.deepEqual(namespaceReads.map((argv) => argv[argv.indexOf("-n") + 1]).sort(), ["qr-a", "someone-else", "vm-b"]);
   });
 });
