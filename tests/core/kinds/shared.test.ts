@@ -1,12 +1,20 @@
 // The host-wide reads that resources share give each resource exactly what its own scoped
 // read gives: proven on a real lab host, for every kind, with other owners' things around.
+// Every namespace read as parts side by side (readRoutersInParts): their outputs,
+// concatenated, split into the same sections as one serial read; parts that saw different
+// namespaces (one made or deleted meanwhile) make the read incomplete, and no resource
+// takes its namespace from it.
 import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { startLabHost, LabHost } from "../../../lab";
 import { call } from "../../../providers/entry";
 import { runReading, shareReads } from "../../../providers/read";
 import { closeAll, transportFor } from "../../../transport/pool";
 import { kinds } from "../../../core/kinds";
 import { KindDefinition } from "../../../core/kinds/kind";
+import { NAMESPACE, SEEN } from "../../../core/compile/router";
+import { readNamespace, splitNamespaces } from "../../../core/kinds/shared";
 
 describe("shared host-wide reads equal each resource's scoped read @host", function () {
   this.timeout(180_000);
@@ -140,5 +148,45 @@ describe("shared host-wide reads equal each resource's scoped read @host", funct
     // Every namespace on the host (ours and someone else's) read once, by the parts side by side.
     const namespaceReads = log.filter((argv) => argv[0].endsWith("ip") && argv.includes("-details"));
     assert.deepEqual(namespaceReads.map((argv) => argv[argv.indexOf("-n") + 1]).sort(), ["qr-a", "someone-else", "vm-b"]);
+  });
+});
+
+const serial = fs.readFileSync(path.resolve(__dirname, "../../fixtures/adopt/hand-built/namespaces.txt"), "utf8");
+const whole = splitNamespaces(serial);
+const names = [...whole.namespaces.keys()];
+
+/** What `parts` part commands print for `read` (name -> its sections), each having seen `seen[part]`. */
+function partsOutput(read: string[], seen: string[][]): string {
+  return seen
+    .map((list, part) => {
+      const mine = read.filter((_, i) => (i + 1) % seen.length === part);
+      const body = mine.map((ns) => `${NAMESPACE}${ns}\n${(whole.namespaces.get(ns) ?? "@@ovslab absent").replace(/\n?$/, "\n")}`).join("");
+      return `${part === 0 ? whole.host : ""}${SEEN}${list.map((n) => ` ${n}`).join("")}\n${body}`;
+    })
+    .join("");
+}
+
+describe("splitNamespaces over a read in parts", () => {
+  it("gives the host's links and every namespace's sections as the serial read does", () => {
+    assert.equal(names.length, 6);
+    for (const parts of [1, 2, 4, 8]) {
+      const split = splitNamespaces(partsOutput(names, Array(parts).fill(names)));
+      assert.equal(split.complete, true, `${parts} parts`);
+      assert.equal(split.host, whole.host);
+      assert.deepEqual([...split.namespaces.keys()].sort(), [...names].sort());
+      for (const ns of names)
+        assert.equal(split.namespaces.get(ns)!.trimEnd(), whole.namespaces.get(ns)!.trimEnd(), `${ns}, ${parts} parts`);
+    }
+  });
+
+  it("is incomplete when the parts saw different namespaces, and no resource takes its namespace from it", () => {
+    const later = [...names.slice(0, 2), "vm-new", ...names.slice(2)];
+    const shifted = splitNamespaces(partsOutput(later, [names, later, later, later]));
+    assert.equal(shifted.complete, false);
+    const twice = splitNamespaces(partsOutput(names, [names, names]) + `${NAMESPACE}${names[0]}\n@@ovslab absent\n`);
+    assert.equal(twice.complete, false);
+    const pick = readNamespace(names[0], [], (text) => text).shared!.pick;
+    assert.equal(pick(shifted), undefined);
+    assert.match(String(pick(splitNamespaces(partsOutput(names, [names, names])))), /@@ovslab link/);
   });
 });
