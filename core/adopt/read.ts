@@ -77,7 +77,8 @@ export function readHost(options: AdoptOptions): Reading<HostState> {
   return reading(
     [query(readBridges([]), parseBridges), everyNamespace(keys)],
     (ovs, split) => {
-      if (!split.complete) throw new Error("namespaces were made or deleted while ovslab read them (its side-by-side reads disagree): run adopt again");
+      if (!split.complete)
+        throw new Error("namespaces were made or deleted while ovslab read them (its side-by-side reads disagree): run adopt again");
       const namespaces = [...split.namespaces].flatMap(([name, text]) => {
         const ns = parseNamespace(name, text);
         return ns ? [ns] : [];

@@ -40,27 +40,14 @@ ${BODY}`;
 /** Starts each namespace's part of `readRouters`' output, followed by its name. */
 export const NAMESPACE = "@@ovslab-netns ";
 
-// The host's links once, then every namespace as `readRouter` reads one (each in a
-// subshell, so its `exit` ends only it).
-const ALL = `${HOST_LINKS}
-for f in /var/run/netns/*; do [ -e "$f" ] || continue; ns=\${f##*/}
-echo "${NAMESPACE}$ns"; ( ${BODY} ) || exit; done`;
-
-/** Every namespace on the host in one command, as `readRouter` reads each; the sysctl keys as parameters. */
-export function readRouters(sysctlKeys: readonly string[]): Op {
-  return {
-    argv: ["sh", "-c", ALL, "sh", ...sysctlKeys],
-    why: "read every namespace: links, addresses, routes, sysctls, nat rules",
-  };
-}
-
-/** Starts the line where one part of a split `readRouters` lists every namespace it saw. */
+/** Starts the line where one part of `readRouters` lists every namespace it saw. */
 export const SEEN = "@@ovslab-netns-seen";
 
-// One of `parts` commands that together read what ALL reads, side by side: one command
-// reads its namespaces one after another, on one core. The first part prints the host's
-// links; each lists every namespace it sees (the parts must agree: a namespace made or
-// deleted meanwhile would be missed or read twice) and reads every parts-th of them.
+// Every namespace as `readRouter` reads one (each in a subshell, so its `exit` ends only
+// it), in `parts` commands to run side by side: one command reads its namespaces one after
+// another, on one core. The first part prints the host's links; each lists every namespace
+// it sees (the parts must agree: a namespace made or deleted meanwhile would be missed or
+// read twice) and reads every parts-th of them.
 const PART = `part=$1 parts=$2; shift 2
 if [ "$part" -eq 0 ]; then
 ${HOST_LINKS}
@@ -71,12 +58,21 @@ i=0; for f in /var/run/netns/*; do [ -e "$f" ] || continue; ns=\${f##*/}; i=$((i
 [ $((i % parts)) -eq "$part" ] || continue
 echo "${NAMESPACE}$ns"; ( ${BODY} ) || exit; done`;
 
+const WHAT = "links, addresses, routes, sysctls, nat rules";
+
+function readRoutersPart(sysctlKeys: readonly string[], part: number, parts: number): Op {
+  return {
+    argv: ["sh", "-c", PART, "sh", String(part), String(parts), ...sysctlKeys],
+    why: parts === 1 ? `read every namespace: ${WHAT}` : `read every namespace, part ${part + 1} of ${parts}: ${WHAT}`,
+  };
+}
+
+/** Every namespace on the host in one command, as `readRouter` reads each; the sysctl keys as parameters. */
+export const readRouters = (sysctlKeys: readonly string[]): Op => readRoutersPart(sysctlKeys, 0, 1);
+
 /** `readRouters` as `parts` commands to run side by side; their outputs, concatenated in order, read as its. */
 export function readRoutersInParts(sysctlKeys: readonly string[], parts: number): Op[] {
-  return Array.from({ length: parts }, (_, part) => ({
-    argv: ["sh", "-c", PART, "sh", String(part), String(parts), ...sysctlKeys],
-    why: `read every namespace, part ${part + 1} of ${parts}: links, addresses, routes, sysctls, nat rules`,
-  }));
+  return Array.from({ length: parts }, (_, part) => readRoutersPart(sysctlKeys, part, parts));
 }
 
 export function readRouter(ns: string, sysctlKeys: readonly string[]): Op {

@@ -52,6 +52,8 @@ export const chainable = (op: Op): boolean => op.argv[0] === "ip" && textSize(op
  */
 export const CHAIN_BYTES = 32 * 1024;
 
+// About the op's text in the chain: stdin goes in single-quoted (a quote takes four
+// characters), so it counts twice.
 const textSize = (op: Op) => op.argv.reduce((n, word) => n + word.length + 3, 0) + (op.stdin?.length ?? 0) * 2;
 
 /** `ops` in order, consecutive chainable ones grouped: each group runs as one command. */
