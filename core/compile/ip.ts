@@ -13,22 +13,37 @@ const BATCH_WORD = /^[A-Za-z0-9_.:\/-]+$/;
 /** Where iproute2 keeps named namespaces (NETNS_RUN_DIR). */
 const NETNS_RUN_DIR = "/var/run/netns";
 
-/** `unless` (for scripts, see Op): `ip netns add` fails when the namespace exists. */
-export function netnsAdd(ns: string): Op {
-  return {
-    argv: ["ip", "netns", "add", ns],
-    why: `create network namespace ${ns}`,
-    unless: ["test", "-e", `${NETNS_RUN_DIR}/${ns}`],
-  };
+/**
+ * `ip netns add` as a line of the host's own `ip -batch` (iproute2 returns to the host's
+ * namespace after it), so the moves into the namespace come in the same run.
+ */
+export function netnsAddLine(ns: string): IpLine {
+  return ["netns", "add", ns];
+}
+
+/** `unless` (for scripts, see Op): a batch that makes the namespace fails when it exists. */
+export function namespaceExists(ns: string): string[] {
+  return ["test", "-e", `${NETNS_RUN_DIR}/${ns}`];
 }
 
 export function netnsDelete(ns: string): Op {
   return { argv: ["ip", "netns", "delete", ns], why: `delete network namespace ${ns}` };
 }
 
-/** Runs a command inside the namespace (sysctl, iptables need its /proc/sys and netfilter). */
+/**
+ * Runs a command inside the namespace (sysctl, iptables need its /proc/sys and netfilter).
+ * `nsenter --net` enters only the network namespace: `ip netns exec` also makes a mount
+ * namespace and mounts /sys for every command, which neither tool needs, and is a second
+ * process started through `ip`.
+ */
 export function netnsExec(ns: string, argv: string[]): string[] {
-  return ["ip", "netns", "exec", ns, ...argv];
+  return ["nsenter", `--net=${NETNS_RUN_DIR}/${ns}`, ...argv];
+}
+
+/** The namespace a `netnsExec` command runs in, if `argv` is one. */
+export function netnsOfExec(argv: readonly string[]): string | undefined {
+  const prefix = `--net=${NETNS_RUN_DIR}/`;
+  return argv[0] === "nsenter" && argv[1]?.startsWith(prefix) ? argv[1].slice(prefix.length) : undefined;
 }
 
 const IFALIAS_MAX = 255; // IFALIASZ - 1: the kernel refuses a longer alias
@@ -49,10 +64,19 @@ export function namespaceMark(owner: string): string {
  * carries no metadata of its own, and the alias lives and dies with it.
  */
 export function markNamespace(ns: string, owner: string): Op {
-  return {
-    argv: ["ip", "-n", ns, "link", "set", "dev", "lo", "up", "alias", namespaceMark(owner)],
-    why: `mark namespace ${ns} as owned by ${owner}`,
-  };
+  return { argv: ["ip", "-n", ns, ...markLine(owner)], why: `mark namespace ${ns} as owned by ${owner}` };
+}
+
+function markLine(owner: string): IpLine {
+  return ["link", "set", "dev", "lo", "up", "alias", namespaceMark(owner)];
+}
+
+/**
+ * The mark as a line of the namespace's own `ip -batch`, when the batch reader keeps it
+ * one word (it splits on blanks and cuts at `#`); otherwise it runs alone (`markNamespace`).
+ */
+export function markBatchLine(owner: string): IpLine | undefined {
+  return BATCH_WORD.test(namespaceMark(owner)) ? markLine(owner) : undefined;
 }
 
 /** Takes our mark off `lo` (an empty alias deletes it): the namespace stays, for whoever else lives there. */

@@ -4,7 +4,7 @@ import { Op } from "../shell";
 
 /** Starts each section of the read's output; never a line `ip`, sysctl or iptables-save prints. */
 export const SECTION = "@@ovslab ";
-export const SECTIONS = ["link", "route", "route6", "sysctl", "nat"] as const;
+export const SECTIONS = ["link", "route", "sysctl", "nat"] as const;
 export const ABSENT = "absent";
 /** The host's own namespace's links: where OVS makes a port's device (again, after a restart). */
 export const HOST = "host";
@@ -18,20 +18,26 @@ export const HOST = "host";
 // namespace is entered once (`nsenter --net`: only the network namespace, where `ip netns
 // exec` also makes a mount namespace and mounts /sys, for each tool), and inside it one
 // shell runs every tool. `address show` lists every link with its addresses, and
-// `-details` adds linkinfo (which links are VLAN devices, their ids and parents). The tools
-// run on their own, so a command log shows reads.
+// `-details` adds linkinfo (which links are VLAN devices, their ids and parents); `route
+// show table all` lists both families' routes in one run (live/ip.ts keeps the main
+// table's). The sysctl values are read from /proc/sys by bash's own `read` (what sysctl(8)
+// does, without a process): a key's dots are the path's slashes, a slash stands for a dot
+// in a device's name (eth0/100 is eth0.100), as sysctl(8) has it; a key the kernel lacks
+// prints nothing, as with `sysctl -e`. dash's `read` would not do: it reads a byte at a
+// time, and a /proc/sys number read from past its start says nothing more. The tools run
+// on their own, so a command log shows reads.
 const HOST_LINKS = `echo '${SECTION}${HOST}'
 while read -r line; do case $line in *:*) echo "\${line%%:*}";; esac; done </proc/net/dev || exit`;
-// Inside the namespace; in double quotes only, as it sits in the outer script's single
-// quotes. `ip -n` there enters the namespace again (~2 ms), but names it in a command log.
+// Inside the namespace, in bash; in double quotes only, as it sits in the outer script's
+// single quotes. `ip -n` there enters the namespace again (~2 ms), but names it in a command log.
 const INSIDE = `ns=$1; shift
 echo "${SECTION}link"; ip -n "$ns" -json -details address show || exit
-echo "${SECTION}route"; ip -n "$ns" -json -4 route show table main || exit
-echo "${SECTION}route6"; ip -n "$ns" -json -6 route show table main || exit
-echo "${SECTION}sysctl"; if [ $# -gt 0 ]; then sysctl -e "$@" || exit; fi
+echo "${SECTION}route"; ip -n "$ns" -json route show table all || exit
+echo "${SECTION}sysctl"; for key; do path=\${key//./:}; path=\${path//\\//.}; path=\${path//:/\\/}
+read -r value 2>/dev/null <"/proc/sys/$path" && echo "$key = $value"; done
 echo "${SECTION}nat"; iptables-save -t nat`;
 const BODY = `[ -e "/var/run/netns/$ns" ] || { echo '${SECTION}${ABSENT}'; exit 0; }
-nsenter --net="/var/run/netns/$ns" sh -c '${INSIDE}' sh "$ns" "$@"`;
+nsenter --net="/var/run/netns/$ns" bash -c '${INSIDE}' bash "$ns" "$@"`;
 
 const SCRIPT = `ns=$1; shift
 ${HOST_LINKS}
@@ -120,7 +126,7 @@ export const TENANT_SECTIONS = ["iptables", "pids"] as const;
 // Every iptables table (a Neutron l3-agent's filter and nat chains) and every process.
 const TENANTS_SCRIPT = `ns=$1
 [ -e "/var/run/netns/$ns" ] || exit 0
-echo '${SECTION}iptables'; ip netns exec "$ns" iptables-save || exit
+echo '${SECTION}iptables'; nsenter --net="/var/run/netns/$ns" iptables-save || exit
 echo '${SECTION}pids'; ip netns pids "$ns"`;
 
 /** What else may live in a namespace, read before deleting it: what is not ours keeps it. */

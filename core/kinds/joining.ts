@@ -6,6 +6,7 @@
 import { Op } from "../shell";
 import { isSelectRead, isTransaction, joinSelects, joinTransactions } from "../compile/vsctl";
 import { isNamespaceRead, joinNamespaceReads } from "../compile/router";
+import { netnsOfExec } from "../compile/ip";
 
 /** One command for several, and each one's stdout from its stdout. */
 export interface Joined {
@@ -40,11 +41,12 @@ export function joinOps(family: string, ops: readonly Op[]): Joined {
 
 /**
  * Whether a write may run chained with the same resource's writes next to it: namespace
- * commands (`ip ...`, `ip netns exec NS tool`), each small and quick, five in a row in a
- * router's create. OVSDB transactions join other resources' instead; flow bundles can be
+ * commands (`ip ...`, `nsenter --net=NS tool`), each small and quick, several in a row in
+ * a router's create. OVSDB transactions join other resources' instead; flow bundles can be
  * large and run alone, each within its own time limit.
  */
-export const chainable = (op: Op): boolean => op.argv[0] === "ip" && textSize(op) <= CHAIN_BYTES;
+export const chainable = (op: Op): boolean =>
+  (op.argv[0] === "ip" || netnsOfExec(op.argv) !== undefined) && textSize(op) <= CHAIN_BYTES;
 
 /**
  * Bounds a chain's text: it reaches the host as ONE argument of `sh -c`, which Linux caps

@@ -4,6 +4,7 @@
 // A `*` suffix covers every scope of its family; `*` alone covers all. Unknown commands are
 // taken to write everything, so the cache errs on the side of reading again.
 import { Op } from "../shell";
+import { netnsOfExec } from "../compile/ip";
 
 export type Scope = string;
 
@@ -43,6 +44,8 @@ export function writeScopes(op: Op): Scope[] {
   if (tool === "ovs-vsctl") return ["ovsdb", "flows:*", "netns:*"];
   if (tool === "ovs-ofctl") return [ofctlScope(args)];
   if (tool === "ip") return ipScopes(args);
+  const ns = netnsOfExec(op.argv);
+  if (ns !== undefined) return [`netns:${ns}`]; // sysctl, iptables-restore inside it
   return ["*"];
 }
 

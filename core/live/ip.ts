@@ -92,25 +92,37 @@ interface JsonRoute {
   dev?: string;
   protocol?: string;
   metric?: number;
+  table?: string;
+  pref?: string;
 }
 
-/** Routes of one family from `ip -json [-6] route show table main`. */
-export function parseRoutes(json: string, family: 4 | 6): LiveRoute[] {
-  return parseJsonArray<JsonRoute>(json, "ip -json route").map((r) => {
-    let destination = r.dst;
-    if (destination !== "default") {
-      const cidr = parseCidr(destination.includes("/") ? destination : `${destination}/${family === 4 ? 32 : 128}`);
-      if (!cidr) throw new Error(`ip -json route: cannot read destination ${r.dst}`);
-      destination = formatCidr(cidr);
-    }
-    return {
-      family,
-      destination,
-      ...(r.gateway !== undefined ? { via: r.gateway } : {}),
-      ...(r.dev !== undefined ? { device: r.dev } : {}),
-      protocol: r.protocol ?? "boot",
-      type: r.type ?? "unicast",
-      metric: r.metric ?? 0,
-    };
-  });
+/**
+ * The main table's routes, both families, from `ip -json route show table all` (one run
+ * instead of one per family). `ip` names every table but main (a route without `table` is
+ * main's). Its JSON names no family: an IPv6 route always carries `pref` (the kernel sends
+ * RTA_PREF with every one), an IPv4 route never; a `:` in the destination or gateway says
+ * the same where there is one.
+ */
+export function parseMainRoutes(json: string): LiveRoute[] {
+  return parseJsonArray<JsonRoute>(json, "ip -json route")
+    .filter((r) => r.table === undefined || r.table === "main")
+    .map((r) => routeOf(r, r.pref !== undefined || r.dst.includes(":") || r.gateway?.includes(":") ? 6 : 4));
+}
+
+function routeOf(r: JsonRoute, family: 4 | 6): LiveRoute {
+  let destination = r.dst;
+  if (destination !== "default") {
+    const cidr = parseCidr(destination.includes("/") ? destination : `${destination}/${family === 4 ? 32 : 128}`);
+    if (!cidr) throw new Error(`ip -json route: cannot read destination ${r.dst}`);
+    destination = formatCidr(cidr);
+  }
+  return {
+    family,
+    destination,
+    ...(r.gateway !== undefined ? { via: r.gateway } : {}),
+    ...(r.dev !== undefined ? { device: r.dev } : {}),
+    protocol: r.protocol ?? "boot",
+    type: r.type ?? "unicast",
+    metric: r.metric ?? 0,
+  };
 }

@@ -2,7 +2,7 @@
 // output) and compile/vsctl `readBridges` (the OVS ports behind its interfaces).
 import { ABSENT, HOST, SECTION, SECTIONS } from "../compile/router";
 import { LiveBridges } from "./bridge";
-import { LiveLink, LiveRoute, parseLinks, parseRoutes } from "./ip";
+import { LiveLink, LiveRoute, parseLinks, parseMainRoutes } from "./ip";
 import { LiveTable, parseIptablesSave } from "./iptables";
 
 export interface LiveNamespace {
@@ -70,7 +70,7 @@ export function parseNamespace(name: string, stdout: string): LiveNamespace | un
   return {
     name,
     links: parseLinks(parts.get("link")!),
-    routes: [...parseRoutes(parts.get("route")!, 4), ...parseRoutes(parts.get("route6")!, 6)],
+    routes: parseMainRoutes(parts.get("route")!),
     sysctls: parseSysctl(parts.get("sysctl")!),
     nat: parseIptablesSave(parts.get("nat")!, "nat"),
   };

@@ -98,9 +98,8 @@ export function markWrite(argv: string[]): string | undefined {
   if (tool === "ip" && args[0] === "-n" && args.slice(2, 8).join(" ") === "link set dev lo up alias")
     return "namespace mark";
   if (tool === "ovs-ofctl" && args.join(" ") === "-O OpenFlow10 add-flows br-ex -") return "flow cookies";
-  if (tool === "ip" && args.join(" ") === `netns exec ${ROUTER} iptables-restore --noflush -w`) return "nat chains";
-  // The same command as the shim inside the namespace logs it again.
-  if (tool === "iptables-restore" && args.join(" ") === "--noflush -w") return "nat chains, inside";
+  // Run inside the namespace by `nsenter`, which the log does not show: the tool it runs.
+  if (tool === "iptables-restore" && args.join(" ") === "--noflush -w") return "nat chains";
   return undefined;
 }
 

@@ -90,7 +90,7 @@ describe("OVSDB writes joined into one transaction, on a lab host @host", functi
       assert.match(alone[3], /"jr-p"/);
       const log = await lab.commandLog();
       assert.equal(log.filter((argv) => argv[0].endsWith("ovsdb-client")).length, 2, "the first alone, then one for four");
-      assert.equal(log.filter((argv) => argv.includes("-6")).length, 2, "jr-a, once for each of its two reads");
+      assert.equal(log.filter((argv) => argv.includes("-details")).length, 2, "jr-a, once for each of its two reads");
     } finally {
       await lab.sh(["ip", "netns", "delete", "jr-a"]);
       await lab.sh(["ovs-vsctl", "--if-exists", "del-port", "jr-p"]);

@@ -1,6 +1,6 @@
 // Deleting a router: our OVS ports go (their devices are in our namespace), then the
-// namespace with everything in it, but only when it carries our mark and holds nothing
-// of anyone else's. `ip netns delete` takes all with it (a Neutron l3-agent's iptables
+// namespace with everything in it, but only when it carries our mark (or, unmarked, holds
+// our devices: a create cut before its mark) and holds nothing of anyone else's. `ip netns delete` takes all with it (a Neutron l3-agent's iptables
 // chains, its devices, its processes' network), so when someone else lives there we
 // remove only ours and leave the namespace, unmarked, to them.
 import { Op } from "../../shell";
@@ -64,12 +64,15 @@ export function planRouterDelete(name: string, live: LiveRouter, owner: string):
     ),
   ];
   const ns = live.namespace;
-  if (ns?.links.find((l) => l.name === "lo")?.alias !== namespaceMark(owner))
-    return ops.filter((op): op is Op => op !== undefined);
+  const alias = ns?.links.find((l) => l.name === "lo")?.alias;
+  const marked = alias === namespaceMark(owner);
+  // Unmarked but holding our devices: a create cut before its mark (it comes after the moves).
+  const cut = alias === undefined && ours.some((p) => ns?.links.some((l) => l.name === p.name));
+  if (!ns || !(marked || cut)) return ops.filter((op): op is Op => op !== undefined);
   const foreign = ns.tenants ? foreignInNamespace(live, owner, ns.tenants) : [];
   if (foreign.length === 0) {
     ops.push(netnsDelete(name));
-  } else {
+  } else if (marked) {
     // Our devices went with our ports, our routes with our devices; sysctls stay as they are.
     ops.push(removeOurNat(name, ns.nat));
     ops.push(unmarkNamespace(name, `keep namespace ${name}, unmarked, for what we do not own (${foreign.join(", ")})`));

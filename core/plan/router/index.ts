@@ -13,9 +13,11 @@ import {
   ipBatch,
   linkDel,
   linkSetNetns,
+  markBatchLine,
   markNamespace,
+  namespaceExists,
   namespaceMark,
-  netnsAdd,
+  netnsAddLine,
   sysctlWrite,
 } from "../../compile/ip";
 import { planPort } from "../bridge";
@@ -52,16 +54,22 @@ type Ownership = "absent" | "ours" | "bare";
 
 /**
  * Whose namespace this is: ours when `lo` carries our mark; "bare" when unmarked and holding
- * nothing (e.g. an apply cut between `ip netns add` and the mark), which is safe to take, or
- * unmarked and `adopt`ed (built by hand): then it is planned like ours, mark first.
+ * nothing but `ourDevices` (an apply cut before the mark, which comes with the links batch,
+ * after the moves, VLAN devices and sysctls), which is safe to take, or unmarked and `adopt`ed
+ * (built by hand): then it is planned like ours, mark first.
  */
-export function namespaceOwnership(ns: LiveNamespace | undefined, owner: string, adopt?: boolean): Ownership {
+export function namespaceOwnership(
+  ns: LiveNamespace | undefined,
+  owner: string,
+  adopt?: boolean,
+  ourDevices: ReadonlySet<string> = new Set(),
+): Ownership {
   if (!ns) return "absent";
   const alias = ns.links.find((l) => l.name === "lo")?.alias;
   if (alias === namespaceMark(owner)) return "ours";
   const bare =
     alias === undefined &&
-    ns.links.every((l) => l.name === "lo") &&
+    ns.links.every((l) => l.name === "lo" || ourDevices.has(l.name) || (l.vlan && ourDevices.has(l.vlan.parent))) &&
     ns.routes.length === 0 &&
     ns.nat.rules.length === 0;
   if (bare || (adopt === true && alias === undefined)) return "bare";
@@ -70,6 +78,16 @@ export function namespaceOwnership(ns: LiveNamespace | undefined, owner: string,
       `(its lo alias, ovslab's mark, is ${alias === undefined ? "<unset>" : JSON.stringify(alias)}); ` +
       "remove it or pick another name" +
       (alias === undefined ? ", or declare it with adopt: true to take it over" : ""),
+  );
+}
+
+/** This router's interfaces whose OVS port carries our mark: their devices in the namespace are ours. */
+export function ownDevices(spec: RouterNamespaceSpec, live: LiveRouter, owner: string): Set<string> {
+  const named = new Set(spec.interfaces.map((i) => i.name));
+  return new Set(
+    allPorts(live)
+      .filter((p) => p.externalIds[OWNER_KEY] === owner && named.has(p.name))
+      .map((p) => p.name),
   );
 }
 
@@ -159,7 +177,7 @@ export function planRouter(
   previous?: RouterNamespaceSpec,
 ): Op[] {
   const name = desired.name;
-  const ownership = namespaceOwnership(live.namespace, owner, desired.adopt);
+  const ownership = namespaceOwnership(live.namespace, owner, desired.adopt, ownDevices(desired, live, owner));
   const ns = ownership === "absent" ? undefined : live.namespace;
   const ops: Array<Op | undefined> = [];
   // The OVS ports first: the namespace commands after them then run as one chain (a round
@@ -172,8 +190,6 @@ export function planRouter(
     ),
   );
   ops.push(transaction(ports.commands, `converge the OVS ports of router ${name}`));
-  if (ownership === "absent") ops.push(netnsAdd(name));
-  if (ownership !== "ours") ops.push(markNamespace(name, owner));
   const inside = new Set((ns?.links ?? []).map((l) => l.name));
   // A device in the host's own namespace is one OVS made (again): it moves in, and a copy
   // of that name in the namespace, dead since the OVS that made it went away, goes first.
@@ -184,14 +200,16 @@ export function planRouter(
   const stale = entering.filter((dev) => inside.has(dev) && (outside.has(dev) || ports.lost.has(dev)));
   for (const dev of stale) ports.vanishing.add(dev);
   ops.push(ipBatch(stale.map(linkDel), `delete the dead copies of ${stale.join(", ")} in ${name}`, { netns: name }));
+  // The namespace is made in the run that moves the devices in: one process, not two.
+  const adding = ownership === "absent";
+  const moving = entering.length ? `move ${entering.join(", ")} into namespace ${name}` : "";
   ops.push(
     ipBatch(
-      entering.map((dev) => linkSetNetns(dev, name)),
-      `move ${entering.join(", ")} into namespace ${name}`,
-      { unless: devicesIn(name, entering) },
+      [...(adding ? [netnsAddLine(name)] : []), ...entering.map((dev) => linkSetNetns(dev, name))],
+      adding ? `create network namespace ${name}${moving && `, ${moving}`}` : moving,
+      { unless: adding && !entering.length ? namespaceExists(name) : devicesIn(name, entering) },
     ),
   );
-
   // VLAN devices need their parent in the namespace. Only a batch that just adds can be
   // skipped when its devices exist (`ip link add` fails on a second script run).
   const vlans = planVlanDevices(desired, ns, new Set([...entering, ...ports.vanishing]));
@@ -217,7 +235,19 @@ export function planRouter(
   const orphans = (ns?.links ?? []).filter((l) => l.vlan && ports.vanishing.has(l.vlan.parent)).map((l) => l.name);
   const vanishing = new Set([...ports.vanishing, ...vlans.deleted, ...orphans]);
   const lines = planLinks(desired, ns, new Set([...entering, ...vlans.created]), vanishing, loUp);
-  ops.push(ipBatch(lines, `converge links, addresses and routes in ${name}`, { netns: name }));
+  // The mark rides as the first line of the links batch (one process less), and runs alone
+  // when there is no batch (adopting a namespace that already matches) or when the batch
+  // reader would split the owner. Until then an apply cut short leaves a "bare" namespace.
+  const mark = ownership === "ours" ? undefined : markBatchLine(owner);
+  if (ownership !== "ours" && (!mark || lines.length === 0)) ops.push(markNamespace(name, owner));
+  const marked = mark !== undefined && lines.length > 0;
+  ops.push(
+    ipBatch(
+      marked ? [mark, ...lines] : lines,
+      `${marked ? `mark namespace ${name} as owned by ${owner}, ` : ""}converge links, addresses and routes in ${name}`,
+      { netns: name },
+    ),
+  );
   ops.push(...planNat(name, desired, ns?.nat ?? { chains: [], rules: [] }, desired.adopt));
   return ops.filter((op): op is Op => op !== undefined);
 }

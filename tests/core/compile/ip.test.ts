@@ -6,7 +6,9 @@ import {
   linkSetNetns,
   markNamespace,
   namespaceMark,
-  netnsAdd,
+  markBatchLine,
+  netnsAddLine,
+  netnsOfExec,
   routeDel,
   routeReplace,
   sysctlWrite,
@@ -77,7 +79,15 @@ describe("compile/ip", () => {
   it("marks a namespace through lo's alias, as one argv word whatever the owner holds", () => {
     const op = markNamespace("qrouter-1", "my proj/dev/r 1");
     assert.deepEqual(op.argv, ["ip", "-n", "qrouter-1", "link", "set", "dev", "lo", "up", "alias", "my proj/dev/r 1"]);
-    assert.equal(netnsAdd("qrouter-1").argv.join(" "), "ip netns add qrouter-1");
+    assert.deepEqual(netnsAddLine("qrouter-1"), ["netns", "add", "qrouter-1"]);
+  });
+
+  it("puts the mark in a batch only when the batch reader keeps it one word", () => {
+    assert.deepEqual(markBatchLine("proj/dev/RouterNamespace/r1"), [
+      "link", "set", "dev", "lo", "up", "alias", "proj/dev/RouterNamespace/r1",
+    ]);
+    assert.equal(markBatchLine("my proj/dev/r 1"), undefined); // `ip -batch` splits on the blank
+    assert.equal(markBatchLine("proj/dev/RouterNamespace/r#1"), undefined); // and cuts at `#`
   });
 
   it("keeps an over-long owner within the kernel's 255-byte alias, distinct per owner", () => {
@@ -91,10 +101,8 @@ describe("compile/ip", () => {
     assert.deepEqual(
       sysctlWrite("qrouter-1", { "net.ipv4.ip_forward": "1", "net.ipv4.ip_local_port_range": "1024 65000" })!.argv,
       [
-        "ip",
-        "netns",
-        "exec",
-        "qrouter-1",
+        "nsenter",
+        "--net=/var/run/netns/qrouter-1",
         "sysctl",
         "-q",
         "-w",
@@ -103,5 +111,7 @@ describe("compile/ip", () => {
       ],
     );
     assert.equal(sysctlWrite("qrouter-1", {}), undefined);
+    assert.equal(netnsOfExec(sysctlWrite("qrouter-1", { "net.ipv4.ip_forward": "1" })!.argv), "qrouter-1");
+    assert.equal(netnsOfExec(["nsenter", "--net=/proc/1/ns/net", "sysctl"]), undefined); // not a named namespace
   });
 });

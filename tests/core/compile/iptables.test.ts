@@ -34,7 +34,7 @@ describe("compile/iptables", () => {
       "nat",
     );
     assert.equal(formatCommand(op!), [
-      "ip netns exec qrouter-1 iptables-restore --noflush -w <<'OVSLAB_EOF'",
+      "nsenter --net=/var/run/netns/qrouter-1 iptables-restore --noflush -w <<'OVSLAB_EOF'",
       "*nat",
       ":ovslab-OUTPUT - [0:0]",
       "-A ovslab-OUTPUT -d 172.24.4.10/32 -j DNAT --to-destination 10.0.0.6",

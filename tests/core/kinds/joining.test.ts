@@ -41,19 +41,20 @@ describe("kinds/joining: which commands of several resources run as one", () => 
 
 describe("kinds/joining: which of one resource's writes run as one chain", () => {
   const ip = (...words: string[]) => ({ argv: ["ip", ...words], why: "" });
+  const inside = (tool: string) => ({ argv: ["nsenter", "--net=/var/run/netns/r", tool], why: "" });
   const vsctl = { argv: ["ovs-vsctl", "add-port", "br-int", "p"], why: "" };
 
   it("groups consecutive namespace commands, in order; an OVSDB transaction or a bundle stands alone between them", () => {
     const bundle = { argv: ["ovs-ofctl", "--bundle", "add-flows", "br-int", "-"], stdin: "priority=1,actions=drop\n", why: "" };
-    const ops = [vsctl, ip("netns", "add", "r"), ip("-n", "r", "link", "set", "lo", "up"), bundle, ip("-batch", "-"), ip("netns", "exec", "r", "sysctl")];
+    const ops = [vsctl, ip("netns", "add", "r"), ip("-n", "r", "link", "set", "lo", "up"), bundle, ip("-batch", "-"), inside("sysctl")];
     assert.deepEqual(chains(ops), [[vsctl], [ops[1], ops[2]], [bundle], [ops[4], ops[5]]]);
   });
 
   it("keeps a chain's text under what one `sh -c` argument may hold: a big namespace command runs alone", () => {
     const rules = "-A ovslab-PREROUTING -d 172.24.4.10/32 -j DNAT --to-destination 10.0.0.6\n".repeat(2_000);
-    const restore = { argv: ["ip", "netns", "exec", "r", "iptables-restore", "--noflush", "-w"], stdin: rules, why: "" };
+    const restore = { argv: [...inside("iptables-restore").argv, "--noflush", "-w"], stdin: rules, why: "" };
     assert.ok(!chainable(restore));
-    assert.deepEqual(chains([ip("-batch", "-"), restore, ip("netns", "exec", "r", "sysctl")]).map((g) => g.length), [1, 1, 1]);
+    assert.deepEqual(chains([ip("-batch", "-"), restore, inside("sysctl")]).map((g) => g.length), [1, 1, 1]);
     const medium = { ...restore, stdin: rules.slice(0, (CHAIN_BYTES / 2) * 0.9) };
     assert.deepEqual(chains([medium, medium, medium]).map((g) => g.length), [1, 1, 1], "two of them would pass the bound");
   });

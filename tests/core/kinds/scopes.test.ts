@@ -28,6 +28,10 @@ describe("scopes", () => {
     assert.deepEqual(writeScopes(op("ip", "netns", "exec", "qr1", "iptables-restore", "--noflush", "-w")), [
       "netns:qr1",
     ]);
+    assert.deepEqual(writeScopes(op("nsenter", "--net=/var/run/netns/qr1", "sysctl", "-q", "-w", "net.ipv4.ip_forward=1")), [
+      "netns:qr1",
+    ]);
+    assert.deepEqual(writeScopes(op("nsenter", "--mount=/proc/1/ns/mnt", "rm", "-rf", "/x")), ["*"]);
     assert.deepEqual(writeScopes(op("ip", "-n", "qr1", "-batch", "-")), ["netns:qr1"]);
     assert.deepEqual(writeScopes(op("ip", "-batch", "-")), ["netns:*", "ovsdb"]);
     assert.deepEqual(writeScopes(op("rm", "-rf", "/x")), ["*"]);

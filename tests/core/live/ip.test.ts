@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { readFileSync } from "fs";
 import { join } from "path";
-import { parseLinks, parseRoutes } from "../../../core/live/ip";
+import { parseLinks, parseMainRoutes } from "../../../core/live/ip";
 
 const fixture = (name: string) => readFileSync(join(__dirname, "../../fixtures/ip", name), "utf8");
 
@@ -29,7 +29,7 @@ describe("live/ip (real `ip -json` output of a router namespace)", () => {
   });
 
   it("reads IPv4 routes: protocol boot when ip omits it, blackhole as a type", () => {
-    assert.deepEqual(parseRoutes(fixture("route-router.json"), 4), [
+    assert.deepEqual(parseMainRoutes(fixture("route-router.json")), [
       {
         family: 4,
         destination: "default",
@@ -55,7 +55,7 @@ describe("live/ip (real `ip -json` output of a router namespace)", () => {
   });
 
   it("reads IPv6 routes with their metrics", () => {
-    const routes = parseRoutes(fixture("route6-router.json"), 6);
+    const routes = parseMainRoutes(fixture("route6-router.json"));
     assert.deepEqual(routes.at(-1), {
       family: 6,
       destination: "default",
@@ -68,20 +68,38 @@ describe("live/ip (real `ip -json` output of a router namespace)", () => {
     assert.ok(routes.slice(0, -1).every((r) => r.protocol === "kernel"));
   });
 
+  // `ip -json route show table all` in a namespace holding only lo (10.9.0.1/24, fd09::1/64,
+  // a default route of each family, 10.8.0.0/16 via 10.9.0.254 metric 5, a blackhole),
+  // captured with iproute2 6.1: main's routes carry no `table`, the local table's do; no
+  // route names its family, IPv6's carry `pref`.
+  it("keeps the main table's routes of both families from one `table all` read", () => {
+    const routes = parseMainRoutes(fixture("route-all-lo.json"));
+    assert.deepEqual(
+      routes.map((r) => `${r.family} ${r.type} ${r.destination}${r.via ? ` via ${r.via}` : ""} metric ${r.metric}`),
+      [
+        "4 unicast default metric 0",
+        "4 unicast 10.8.0.0/16 via 10.9.0.254 metric 5",
+        "4 blackhole 192.0.2.0/24 metric 0",
+        "6 unicast fd09::/64 metric 256",
+        "6 unicast default metric 100",
+      ],
+    );
+  });
+
   it("writes host routes as /32 and /128, as the spec does", () => {
     assert.equal(
-      parseRoutes('[{"dst":"10.0.0.6","dev":"qr-a","scope":"link","flags":[]}]', 4)[0].destination,
+      parseMainRoutes('[{"dst":"10.0.0.6","dev":"qr-a","scope":"link","flags":[]}]')[0].destination,
       "10.0.0.6/32",
     );
     assert.equal(
-      parseRoutes('[{"dst":"fd00::6","dev":"qr-a","metric":1024,"flags":[]}]', 6)[0].destination,
+      parseMainRoutes('[{"dst":"fd00::6","dev":"qr-a","metric":1024,"flags":[]}]')[0].destination,
       "fd00::6/128",
     );
   });
 
   it("reads an empty answer as no links or routes", () => {
-    assert.deepEqual(parseRoutes("[]", 4), []);
-    assert.deepEqual(parseRoutes("", 6), []);
+    assert.deepEqual(parseMainRoutes("[]"), []);
+    assert.deepEqual(parseMainRoutes(""), []);
   });
 
   // The links (with their addresses) of a trunk router captured on a lab host, with the two VLAN

@@ -240,7 +240,7 @@ describe("planRouter adopting", () => {
       "ovs-vsctl set Port qr-a external_ids:ovslab-owner=t/s/r1 -- set Port qg-b external_ids:ovslab-owner=t/s/r1",
     );
     assert.equal(formatArgv(ops[1].argv), "ip -n qrouter-1 link set dev lo up alias t/s/r1");
-    assert.equal(formatArgv(ops[2].argv), "ip netns exec qrouter-1 iptables-restore --noflush -w");
+    assert.equal(formatArgv(ops[2].argv), "nsenter --net=/var/run/netns/qrouter-1 iptables-restore --noflush -w");
     const restore = ops[2].stdin!;
     assert.match(restore, /^-A ovslab-POSTROUTING -s 10\.0\.0\.0\/24 -o qg-b -j SNAT --to-source 172\.24\.4\.2$/m);
     assert.match(restore, /^-D POSTROUTING -s 10\.0\.0\.0\/24 -o qg-b -j SNAT --to-source 172\.24\.4\.2$/m);

@@ -40,7 +40,7 @@ describe("planRouterDelete with what else lives in the namespace", () => {
     );
     const ops = planRouterDelete("qrouter-1", live, OWNER);
     assert.deepEqual(script(ops).slice(1), [
-      "ip netns exec qrouter-1 iptables-restore --noflush -w <<'OVSLAB_EOF'\n*nat\n" +
+      "nsenter --net=/var/run/netns/qrouter-1 iptables-restore --noflush -w <<'OVSLAB_EOF'\n*nat\n" +
         "-D PREROUTING -j ovslab-PREROUTING\n-D OUTPUT -j ovslab-OUTPUT\n-D POSTROUTING -j ovslab-POSTROUTING\n" +
         "-F ovslab-OUTPUT\n-F ovslab-POSTROUTING\n-F ovslab-PREROUTING\n-X ovslab-OUTPUT\n-X ovslab-POSTROUTING\n-X ovslab-PREROUTING\nCOMMIT\nOVSLAB_EOF",
       "ip -n qrouter-1 link set dev lo alias ''",
@@ -80,5 +80,20 @@ describe("planRouterDelete", () => {
     const live = empty();
     live.namespace = parseNamespace("qrouter-1", fixture("read-fresh.txt"));
     assert.deepEqual(planRouterDelete("qrouter-1", live, OWNER), []);
+  });
+
+  it("deletes an unmarked namespace holding our devices and nothing else (a create cut before its mark)", () => {
+    const cut = converged();
+    delete link(cut, "lo").alias;
+    cut.namespace!.tenants = tenants([], []);
+    assert.deepEqual(script(planRouterDelete("qrouter-1", cut, OWNER)), [
+      "ovs-vsctl --if-exists del-port br-ex qg-b -- --if-exists del-port br-int qr-a",
+      "ip netns delete qrouter-1",
+    ]);
+    // Someone else's device there too: only our ports go, and the namespace, never marked, stays as it is.
+    cut.namespace!.links.push({ name: "ha-1234", up: true, mtu: 1500, mac: "fa:16:3e:00:00:09", addresses: [] });
+    assert.deepEqual(script(planRouterDelete("qrouter-1", cut, OWNER)), [
+      "ovs-vsctl --if-exists del-port br-ex qg-b -- --if-exists del-port br-int qr-a",
+    ]);
   });
 });

@@ -17,17 +17,16 @@ describe("planRouter", () => {
     );
   });
 
-  it("builds a router from nothing: one OVS transaction, namespace, moves, sysctls, one ip batch, one iptables-restore", () => {
+  it("builds a router from nothing: one OVS transaction, one host batch that makes the namespace and moves the devices in, sysctls, one namespace batch that marks it, one iptables-restore", () => {
     assert.deepEqual(script(planRouter(desired, empty(), OWNER)), [
       "ovs-vsctl --may-exist add-port br-int qr-a -- set Port qr-a tag=5 external_ids:ovslab-owner=t/s/r1 -- set Interface qr-a type=internal" +
         " -- --may-exist add-port br-ex qg-b -- set Port qg-b external_ids:ovslab-owner=t/s/r1 -- set Interface qg-b type=internal",
-      "ip netns add qrouter-1",
-      "ip -n qrouter-1 link set dev lo up alias t/s/r1",
-      "ip -batch - <<'OVSLAB_EOF'\nlink set dev qr-a netns qrouter-1\nlink set dev qg-b netns qrouter-1\nOVSLAB_EOF",
-      "ip netns exec qrouter-1 sysctl -q -w net.ipv4.ip_forward=1 net.ipv4.conf.all.promote_secondaries=1 net.ipv4.conf.all.arp_ignore=1" +
+      "ip -batch - <<'OVSLAB_EOF'\nnetns add qrouter-1\nlink set dev qr-a netns qrouter-1\nlink set dev qg-b netns qrouter-1\nOVSLAB_EOF",
+      "nsenter --net=/var/run/netns/qrouter-1 sysctl -q -w net.ipv4.ip_forward=1 net.ipv4.conf.all.promote_secondaries=1 net.ipv4.conf.all.arp_ignore=1" +
         " net.ipv4.conf.all.arp_announce=2 net.ipv4.conf.all.arp_notify=1 net.ipv6.conf.all.forwarding=1",
       [
         "ip -n qrouter-1 -batch - <<'OVSLAB_EOF'",
+        "link set dev lo up alias t/s/r1",
         "link set dev qr-a mtu 1450",
         "address replace 10.0.0.1/24 dev qr-a",
         "address replace fd00::1/64 dev qr-a",
@@ -43,7 +42,7 @@ describe("planRouter", () => {
         "OVSLAB_EOF",
       ].join("\n"),
       [
-        "ip netns exec qrouter-1 iptables-restore --noflush -w <<'OVSLAB_EOF'",
+        "nsenter --net=/var/run/netns/qrouter-1 iptables-restore --noflush -w <<'OVSLAB_EOF'",
         "*nat",
         ":ovslab-PREROUTING - [0:0]",
         ":ovslab-OUTPUT - [0:0]",
@@ -139,7 +138,7 @@ describe("planRouter", () => {
       (l) => {
         l.namespace!.sysctls["net.ipv4.ip_forward"] = "0";
       },
-      ["ip netns exec qrouter-1 sysctl -q -w net.ipv4.ip_forward=1"],
+      ["nsenter --net=/var/run/netns/qrouter-1 sysctl -q -w net.ipv4.ip_forward=1"],
     ],
     [
       "the VLAN tag changed",
@@ -235,8 +234,29 @@ describe("planRouter", () => {
     live.namespace = parseNamespace("qrouter-1", fixture("read-fresh.txt"));
     const ops = script(planRouter(desired, live, OWNER));
     assert.match(ops[0], /^ovs-vsctl --may-exist add-port br-int qr-a /);
-    assert.equal(ops[1], "ip -n qrouter-1 link set dev lo up alias t/s/r1");
-    assert.ok(!ops.some((o) => o.startsWith("ip netns add")));
+    assert.equal(
+      ops[1],
+      "ip -batch - <<'OVSLAB_EOF'\nlink set dev qr-a netns qrouter-1\nlink set dev qg-b netns qrouter-1\nOVSLAB_EOF",
+    );
+    assert.ok(!ops.some((o) => o.includes("netns add")));
+    assert.ok(ops.some((o) => o.startsWith("ip -n qrouter-1 -batch - <<'OVSLAB_EOF'\nlink set dev lo up alias t/s/r1\n")));
+  });
+
+  it("takes an unmarked namespace holding only this router's own devices (a create cut before its mark), not one holding another's", () => {
+    const cut = converged();
+    delete link(cut, "lo").alias;
+    cut.namespace!.routes = [];
+    cut.namespace!.nat.rules = [];
+    const ops = script(planRouter(desired, cut, OWNER));
+    assert.ok(!ops.some((o) => o.includes("netns add") || o.includes("netns qrouter-1\n")), ops.join("\n"));
+    assert.match(ops.find((o) => o.startsWith("ip -n qrouter-1 -batch"))!, /^ip -n qrouter-1 -batch - <<'OVSLAB_EOF'\nlink set dev lo up alias t\/s\/r1\n/);
+
+    const crowded = converged();
+    delete link(crowded, "lo").alias;
+    crowded.namespace!.routes = [];
+    crowded.namespace!.nat.rules = [];
+    crowded.namespace!.links.push({ ...link(crowded, "qr-a"), name: "tap-other" });
+    assert.throws(() => planRouter(desired, crowded, OWNER), OwnershipConflict);
   });
 
   it("plans nothing when the host's own namespace holds none of our devices (they are all inside)", () => {
@@ -250,10 +270,9 @@ describe("planRouter", () => {
     const ops = script(planRouter(desired, live, OWNER));
     assert.equal(ops[0], "ovs-vsctl --if-exists del-port br-int qr-a -- --if-exists del-port br-ex qg-b");
     assert.match(ops[1], /^ovs-vsctl --may-exist add-port br-int qr-a .* -- --may-exist add-port br-ex qg-b /);
-    assert.equal(ops[2], "ip netns add qrouter-1");
     assert.equal(
-      ops[4],
-      "ip -batch - <<'OVSLAB_EOF'\nlink set dev qr-a netns qrouter-1\nlink set dev qg-b netns qrouter-1\nOVSLAB_EOF",
+      ops[2],
+      "ip -batch - <<'OVSLAB_EOF'\nnetns add qrouter-1\nlink set dev qr-a netns qrouter-1\nlink set dev qg-b netns qrouter-1\nOVSLAB_EOF",
     );
   });
 

@@ -32,13 +32,11 @@ describe("planRouter with a trunk port and VLAN devices", () => {
 
   it("builds it from nothing: a trunk port, then `ip link add ... type vlan` in the namespace, then addresses and links up", () => {
     const ops = planRouter(trunk, bare(), VLAN_OWNER);
-    assert.deepEqual(script(ops).filter((o) => !o.startsWith("ip netns exec")), [
+    assert.deepEqual(script(ops).filter((o) => !o.startsWith("nsenter ")), [
       "ovs-vsctl --may-exist add-port br-core gw -- set Port gw 'trunks=[10,20]' external_ids:ovslab-owner=t/s/vlan-gw -- set Interface gw type=internal",
-      "ip netns add vlan-gw",
-      "ip -n vlan-gw link set dev lo up alias t/s/vlan-gw",
-      "ip -batch - <<'OVSLAB_EOF'\nlink set dev gw netns vlan-gw\nOVSLAB_EOF",
+      "ip -batch - <<'OVSLAB_EOF'\nnetns add vlan-gw\nlink set dev gw netns vlan-gw\nOVSLAB_EOF",
       batch("link add link gw name gw.10 type vlan id 10", "link add link gw name gw.20 type vlan id 20"),
-      batch("link set dev gw up", "address replace 10.0.10.1/24 dev gw.10", "link set dev gw.10 up", "address replace 10.0.20.1/24 dev gw.20", "link set dev gw.20 up"),
+      batch("link set dev lo up alias t/s/vlan-gw", "link set dev gw up", "address replace 10.0.10.1/24 dev gw.10", "link set dev gw.10 up", "address replace 10.0.20.1/24 dev gw.20", "link set dev gw.20 up"),
     ]);
   });
 

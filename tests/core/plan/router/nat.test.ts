@@ -9,7 +9,7 @@ describe("planRouter's NAT chains", () => {
     live.namespace!.nat.rules = live.namespace!.nat.rules.filter((r) => r.chain !== "ovslab-POSTROUTING");
     const [op, ...rest] = planRouter(desired, live, OWNER);
     assert.equal(rest.length, 0);
-    assert.deepEqual(op.argv, ["ip", "netns", "exec", "qrouter-1", "iptables-restore", "--noflush", "-w"]);
+    assert.deepEqual(op.argv, ["nsenter", "--net=/var/run/netns/qrouter-1", "iptables-restore", "--noflush", "-w"]);
     assert.deepEqual(op.stdin!.split("\n"), [
       "*nat",
       ":ovslab-PREROUTING - [0:0]",
