@@ -4,7 +4,7 @@ import { Op } from "../shell";
 
 /** Starts each section of the read's output; never a line `ip`, sysctl or iptables-save prints. */
 export const SECTION = "@@ovslab ";
-export const SECTIONS = ["link", "route", "sysctl", "nat"] as const;
+export const SECTIONS = ["ip", "sysctl", "nat"] as const;
 export const ABSENT = "absent";
 /** The host's own namespace's links: where OVS makes a port's device (again, after a restart). */
 export const HOST = "host";
@@ -17,22 +17,22 @@ export const HOST = "host";
 // (the reading shell's own namespace) through shell builtins, one name a line; the
 // namespace is entered once (`nsenter --net`: only the network namespace, where `ip netns
 // exec` also makes a mount namespace and mounts /sys, for each tool), and inside it one
-// shell runs every tool. `address show` lists every link with its addresses, and
-// `-details` adds linkinfo (which links are VLAN devices, their ids and parents); `route
-// show table all` lists both families' routes in one run (live/ip.ts keeps the main
-// table's). The sysctl values are read from /proc/sys by bash's own `read` (what sysctl(8)
+// shell runs every tool. One `ip -json -batch` prints two JSON arrays, one a line:
+// `address show` lists every link with its addresses (`-details` adds linkinfo: which links
+// are VLAN devices, their ids and parents), `route show table all` both families' routes
+// (live/ip.ts keeps the main table's). The sysctl values are read from /proc/sys by bash's own `read` (what sysctl(8)
 // does, without a process): a key's dots are the path's slashes, a slash stands for a dot
 // in a device's name (eth0/100 is eth0.100), as sysctl(8) has it; a key the kernel lacks
 // prints nothing, as with `sysctl -e`. dash's `read` would not do: it reads a byte at a
-// time, and a /proc/sys number read from past its start says nothing more. The tools run
-// on their own, so a command log shows reads.
+// time, and a /proc/sys number read from past its start says nothing more. ovslab's
+// writes never ask for JSON, so a command log tells this batch for a read by its `-json`.
 const HOST_LINKS = `echo '${SECTION}${HOST}'
 while read -r line; do case $line in *:*) echo "\${line%%:*}";; esac; done </proc/net/dev || exit`;
 // Inside the namespace, in bash; in double quotes only, as it sits in the outer script's
 // single quotes. `ip -n` there enters the namespace again (~2 ms), but names it in a command log.
 const INSIDE = `ns=$1; shift
-echo "${SECTION}link"; ip -n "$ns" -json -details address show || exit
-echo "${SECTION}route"; ip -n "$ns" -json route show table all || exit
+echo "${SECTION}ip"; ip -n "$ns" -json -details -batch - <<<"address show
+route show table all" || exit
 echo "${SECTION}sysctl"; for key; do path=\${key//./:}; path=\${path//\\//.}; path=\${path//:/\\/}
 read -r value 2>/dev/null <"/proc/sys/$path" && echo "$key = $value"; done
 echo "${SECTION}nat"; iptables-save -t nat`;

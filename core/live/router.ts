@@ -67,10 +67,14 @@ export function parseNamespace(name: string, stdout: string): LiveNamespace | un
   if (parts.has(ABSENT)) return undefined;
   const missing = SECTIONS.filter((s) => !parts.has(s));
   if (missing.length) throw new Error(`reading namespace ${name}: output lacks section(s) ${missing.join(", ")}`);
+  // The ip batch's two answers, one JSON array a line: links, then routes.
+  const answers = parts.get("ip")!.split("\n").filter((l) => l.trim() !== "");
+  if (answers.length !== 2)
+    throw new Error(`reading namespace ${name}: ip printed ${answers.length} JSON line(s), not 2 (links, routes)`);
   return {
     name,
-    links: parseLinks(parts.get("link")!),
-    routes: parseMainRoutes(parts.get("route")!),
+    links: parseLinks(answers[0]),
+    routes: parseMainRoutes(answers[1]),
     sysctls: parseSysctl(parts.get("sysctl")!),
     nat: parseIptablesSave(parts.get("nat")!, "nat"),
   };

@@ -12,6 +12,7 @@ describe("isWrite", () => {
     [["ip", "-n", "qrouter-x", "-json", "addr", "show"], false],
     [["ip", "-json", "route"], false],
     [["ip", "-n", "qrouter-x", "-batch", "-"], true],
+    [["ip", "-n", "qrouter-x", "-json", "-details", "-batch", "-"], false],
     [["ip", "netns", "add", "x"], true],
     [["ip", "netns", "list"], false],
     [["ip", "netns", "exec", "x", "sysctl", "-e", "net.ipv4.ip_forward"], false],

@@ -26,7 +26,9 @@ const IP_VALUE_OPTIONS = new Set(["-n", "-netns", "-b", "-batch", "-f", "-family
 const IP_READ_COMMANDS = new Set(["show", "list", "ls", "lst", "get", "list-id", "identify"]);
 
 function ipIsWrite(args: string[]): boolean {
-  if (args.includes("-b") || args.includes("-batch")) return true; // its commands come on stdin, unseen
+  // A batch's commands come on stdin, unseen: a write, unless it asks for JSON (ovslab's
+  // namespace read; its writes never print JSON).
+  if (args.includes("-b") || args.includes("-batch")) return !(args.includes("-json") || args.includes("-j"));
   const words = wordsOf(args, IP_VALUE_OPTIONS);
   const [object, command] = words;
   // `ip netns exec NS cmd...` is judged by the command it runs, options and all.

@@ -13,8 +13,7 @@ describe("compile/router readRouter", () => {
     const script = readRouter("r", []).argv[2];
     for (const tool of [
       'nsenter --net="/var/run/netns/$ns" bash -c',
-      'ip -n "$ns" -json -details address show',
-      'ip -n "$ns" -json route show table all',
+      'ip -n "$ns" -json -details -batch - <<<"address show\nroute show table all"',
       'read -r value 2>/dev/null <"/proc/sys/$path"',
       "iptables-save -t nat",
     ]) {

@@ -187,6 +187,6 @@ describe("splitNamespaces over a read in parts", () => {
     assert.equal(twice.complete, false);
     const pick = readNamespace(names[0], [], (text) => text).shared!.pick;
     assert.equal(pick(shifted), undefined);
-    assert.match(String(pick(splitNamespaces(partsOutput(names, [names, names])))), /@@ovslab link/);
+    assert.match(String(pick(splitNamespaces(partsOutput(names, [names, names])))), /@@ovslab ip/);
   });
 });

@@ -35,6 +35,11 @@ describe("live/router parseNamespace (real output of compile/router readRouter)"
     assert.throws(() => parseNamespace("qrouter-1", cut), /lacks section\(s\) sysctl, nat/);
   });
 
+  it("says so when ip's batch printed other than its two answers (links, routes)", () => {
+    const oneAnswer = fixture("read-router.txt").replace(/^(@@ovslab ip\n.*\n).*\n/m, "$1");
+    assert.throws(() => parseNamespace("qrouter-1", oneAnswer), /ip printed 1 JSON line\(s\), not 2 \(links, routes\)/);
+  });
+
   it("keeps a multi-value sysctl's words, single-spaced", () => {
     assert.deepEqual(parseSysctl("net.ipv4.ip_local_port_range = 32768\t60999\n"), {
       "net.ipv4.ip_local_port_range": "32768 60999",
