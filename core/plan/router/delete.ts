@@ -1,8 +1,9 @@
 // Deleting a router: our OVS ports go (their devices are in our namespace), then the
 // namespace with everything in it, but only when it carries our mark (or, unmarked, holds
 // our devices: a create cut before its mark) and holds nothing of anyone else's. `ip netns
-// delete` takes all with it (a Neutron l3-agent's iptables chains, its devices, its processes' network), so when someone else lives there we
-// remove only ours and leave the namespace, unmarked, to them.
+// delete` takes all with it (a Neutron l3-agent's iptables chains, its devices, its
+// processes' network), so when someone else lives there we remove only ours and leave the
+// namespace, unmarked, to them.
 import { Op } from "../../shell";
 import { OWNER_KEY } from "../../schema/common";
 import { LiveRouter, NamespaceTenants } from "../../live/router";
