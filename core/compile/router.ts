@@ -23,9 +23,10 @@ export const HOST = "host";
 // (live/ip.ts keeps the main table's). The sysctl values are read from /proc/sys by bash's
 // own `read` (what sysctl(8) does, without a process): a key's dots are the path's slashes,
 // a slash stands for a dot in a device's name (eth0/100 is eth0.100), as sysctl(8) has it;
-// a key the kernel lacks prints nothing, as with `sysctl -e`. dash's `read` would not do: it reads a byte at a
-// time, and a /proc/sys number read from past its start says nothing more. ovslab's
-// writes never ask for JSON, so a command log tells this batch for a read by its `-json`.
+// a key the kernel lacks prints nothing, as with `sysctl -e`. dash's `read` would not do:
+// it reads a byte at a time, and a /proc/sys number read from past its start says nothing
+// more. ovslab's writes never ask for JSON, so a command log tells this batch for a read by
+// its `-json`.
 const HOST_LINKS = `echo '${SECTION}${HOST}'
 while read -r line; do case $line in *:*) echo "\${line%%:*}";; esac; done </proc/net/dev || exit`;
 // Inside the namespace, in bash; in double quotes only, as it sits in the outer script's

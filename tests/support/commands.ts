@@ -86,19 +86,16 @@ export function isWrite(argv: string[]): boolean {
 export const writesIn = (log: string[][]) => log.filter(isWrite);
 
 /**
- * A log's reads sorted by what ran them: the namespace read script's tools (`ip -n NS`,
- * `ip netns exec NS ...`, and the tool itself, which `ip netns exec` runs through PATH),
- * counted once per namespace read by its `-details` link read; every other read apart.
+ * A log's reads sorted by what ran them: the namespace read script's tools (`ip -n NS`, and
+ * `iptables-save`, which `nsenter` runs through PATH; nsenter itself is not logged), counted
+ * once per namespace read by its `-details` ip batch; every other read apart.
  */
 export function sortReads(log: string[][]): { namespaces: Map<string, number>; others: string[][] } {
   const namespaces = new Map<string, number>();
   const others: string[][] = [];
   for (const argv of log.filter((a) => !isWrite(a))) {
     const [tool, a1, a2] = argv;
-    const inside =
-      (tool === "ip" && (a1 === "-n" || (a1 === "netns" && a2 === "exec"))) ||
-      (tool === "sysctl" && a1 === "-e") ||
-      tool === "iptables-save";
+    const inside = (tool === "ip" && a1 === "-n") || tool === "iptables-save";
     if (inside && argv.includes("-details")) namespaces.set(a2, (namespaces.get(a2) ?? 0) + 1);
     else if (!inside) others.push(argv);
   }

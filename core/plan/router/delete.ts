@@ -5,13 +5,12 @@
 // processes' network), so when someone else lives there we remove only ours and leave the
 // namespace, unmarked, to them.
 import { Op } from "../../shell";
-import { OWNER_KEY } from "../../schema/common";
 import { LiveRouter, NamespaceTenants } from "../../live/router";
 import { LiveTable } from "../../live/iptables";
 import { delPort, transaction } from "../../compile/vsctl";
 import { deleteChain, deleteRule, HOOKS, jumpRule, OUR_CHAINS, restoreNat } from "../../compile/iptables";
 import { namespaceMark, netnsDelete, unmarkNamespace } from "../../compile/ip";
-import { allPorts } from "./index";
+import { isOurLink, ownPorts } from "./index";
 
 const BUILT_IN = new Set(["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"]);
 const OURS = new Set<string>(Object.values(OUR_CHAINS));
@@ -35,10 +34,8 @@ function foreignRules(name: string, table: LiveTable): string[] {
 
 /** Everything in the namespace that is not ours, in words; empty when it is all ours. */
 export function foreignInNamespace(live: LiveRouter, owner: string, tenants: NamespaceTenants): string[] {
-  const ourDevices = new Set(allPorts(live).filter((p) => p.externalIds[OWNER_KEY] === owner).map((p) => p.name));
-  const links = (live.namespace?.links ?? []).filter(
-    (l) => l.name !== "lo" && !ourDevices.has(l.name) && !(l.vlan && ourDevices.has(l.vlan.parent)),
-  );
+  const ourDevices = new Set(ownPorts(live, owner).map((p) => p.name));
+  const links = (live.namespace?.links ?? []).filter((l) => !isOurLink(l, ourDevices));
   return [
     ...links.map((l) => `device ${l.name}`),
     ...Object.entries(tenants.tables).flatMap(([name, table]) => foreignRules(name, table)),
@@ -57,7 +54,7 @@ function removeOurNat(name: string, nat: LiveTable): Op | undefined {
 }
 
 export function planRouterDelete(name: string, live: LiveRouter, owner: string): Op[] {
-  const ours = allPorts(live).filter((p) => p.externalIds[OWNER_KEY] === owner);
+  const ours = ownPorts(live, owner);
   const ops: Array<Op | undefined> = [
     transaction(
       ours.map((p) => delPort(p.bridge, p.name, { ifExists: true })),

@@ -7,6 +7,7 @@ import { PortSpec } from "../../schema/bridge";
 import { RouterInterfaceSpec, RouterNamespaceSpec } from "../../schema/router";
 import { LivePort } from "../../live/bridge";
 import { LiveNamespace, LiveRouter } from "../../live/router";
+import { LiveLink } from "../../live/ip";
 import { delPort, transaction, VsctlCommand } from "../../compile/vsctl";
 import {
   devicesIn,
@@ -36,6 +37,16 @@ export function allPorts(live: LiveRouter): PlacedPort[] {
   return live.ovs.bridges
     .flatMap((b) => b.ports.map((p) => ({ ...p, bridge: b.name })))
     .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The ports carrying this resource's owner mark: their devices in the namespace are ours. */
+export function ownPorts(live: LiveRouter, owner: string): PlacedPort[] {
+  return allPorts(live).filter((p) => p.externalIds[OWNER_KEY] === owner);
+}
+
+/** Whether a namespace's link is ours to hold: `lo`, one of `ourDevices`, or a VLAN device on one. */
+export function isOurLink(link: LiveLink, ourDevices: ReadonlySet<string>): boolean {
+  return link.name === "lo" || ourDevices.has(link.name) || (link.vlan !== undefined && ourDevices.has(link.vlan.parent));
 }
 
 /** The OVS side of a router interface: an internal port, optionally tagged or a trunk. */
@@ -69,7 +80,7 @@ export function namespaceOwnership(
   if (alias === namespaceMark(owner)) return "ours";
   const bare =
     alias === undefined &&
-    ns.links.every((l) => l.name === "lo" || ourDevices.has(l.name) || (l.vlan && ourDevices.has(l.vlan.parent))) &&
+    ns.links.every((l) => isOurLink(l, ourDevices)) &&
     ns.routes.length === 0 &&
     ns.nat.rules.length === 0;
   if (bare || (adopt === true && alias === undefined)) return "bare";
@@ -81,14 +92,10 @@ export function namespaceOwnership(
   );
 }
 
-/** This router's interfaces whose OVS port carries our mark: their devices in the namespace are ours. */
+/** This router's declared interfaces whose OVS port carries our mark. */
 export function ownDevices(spec: RouterNamespaceSpec, live: LiveRouter, owner: string): Set<string> {
   const named = new Set(spec.interfaces.map((i) => i.name));
-  return new Set(
-    allPorts(live)
-      .filter((p) => p.externalIds[OWNER_KEY] === owner && named.has(p.name))
-      .map((p) => p.name),
-  );
+  return new Set(ownPorts(live, owner).filter((p) => named.has(p.name)).map((p) => p.name));
 }
 
 interface PortPlan {

@@ -1,6 +1,5 @@
 // The host's router in the spec's shape (for read, refresh and diff): what is there and
 // agrees with `reference` reads back exactly as declared; anything else ours is appended.
-import { OWNER_KEY } from "../../schema/common";
 import { namespaceMark } from "../../compile/ip";
 import {
   RouteSpec,
@@ -13,7 +12,7 @@ import {
 import { LiveLink, LiveRoute } from "../../live/ip";
 import { LiveRouter } from "../../live/router";
 import { pickKeys } from "../maps";
-import { allPorts, deviceLost, PlacedPort } from "./index";
+import { deviceLost, ownPorts, PlacedPort } from "./index";
 import { managedAddresses, ownedRoutes } from "./links";
 import { observeNat } from "./nat";
 
@@ -91,7 +90,7 @@ export function observeRouter(
 ): RouterNamespaceSpec | undefined {
   const ns = live.namespace;
   if (!ns || ns.links.find((l) => l.name === "lo")?.alias !== namespaceMark(owner)) return undefined;
-  const ports = allPorts(live).filter((p) => p.externalIds[OWNER_KEY] === owner);
+  const ports = ownPorts(live, owner);
   const interfaces = inReferenceOrder(ports, (p) => rankIn(reference.interfaces, (i) => i.name === p.name)).map((p) =>
     observeInterface(live, p, reference),
   );
