@@ -5,6 +5,8 @@
 // 1,000 / 20,000 / 50 (its rules as files), and 200 VM namespaces on one br-int. Env:
 // OVSLAB_BENCH_SIZES (small,large,vms), OVSLAB_BENCH_INLINE_FLOWS (the large size's rules as
 // inputs, not files), OVSLAB_BENCH_RUNS (default 1), OVSLAB_BENCH_A_SAMPLE (default 10).
+// Besides seconds, the CPU seconds of each `up` by place (lab host's commands, its OVS
+// daemons, the client side): on two busy cores, time is CPU, and this says whose.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { startLabHost, LabHost } from "../lab";
@@ -37,6 +39,7 @@ interface Result {
   ovslab: Record<"up" | "preview" | "destroy", Sample>;
   floor: Record<"up" | "preview" | "destroy", Sample>;
   bMs: number;
+  b: Sample;
   aMs: number;
   aSampled: number;
 }
@@ -46,6 +49,11 @@ const medianSample = (xs: Sample[]): Sample => ({
   ms: median(xs.map((s) => s.ms)), logins: median(xs.map((s) => s.logins)), reads: median(xs.map((s) => s.reads)),
   writes: median(xs.map((s) => s.writes)), commands: median(xs.map((s) => s.commands)),
   namespaceReads: median(xs.map((s) => s.namespaceReads)), providerMiB: Math.max(...xs.map((s) => s.providerMiB)),
+  cpu: {
+    hostTools: median(xs.map((s) => s.cpu.hostTools)),
+    ovsDaemons: median(xs.map((s) => s.cpu.ovsDaemons)),
+    client: median(xs.map((s) => s.cpu.client)),
+  },
 });
 
 async function cleanHost(lab: LabHost): Promise<void> {
@@ -107,9 +115,9 @@ async function runSize(
   await ovslabStack.setConfig(hostConfig(lab.connection));
   const ovslab = await cycle(ovslabStack, runs, lab);
   await cleanHost(lab);
-  const bRuns: number[] = [];
+  const bRuns: Sample[] = [];
   for (let i = 0; i < runs; i++) {
-    bRuns.push((await measure(() => runSsh(lab.sshCommand("bash", "-s"), handScript(shape)))).ms);
+    bRuns.push(await measure(() => runSsh(lab.sshCommand("bash", "-s"), handScript(shape)), lab));
     await cleanHost(lab);
   }
   const a = await perCommand(lab, shape, sample);
@@ -121,7 +129,7 @@ async function runSize(
     shape.routers.length +
     (shape.routers.some((r) => r.interfaces?.some((i) => i.bridge === "br-ex")) ? 1 : 0);
   const elementary = Object.values(elementaryCommands(shape)).reduce((n, c) => n + c.length, 0);
-  return { lab: shape, resources, elementary, ovslab, floor, bMs: median(bRuns), aMs: a.ms, aSampled: a.sampled };
+  return { lab: shape, resources, elementary, ovslab, floor, bMs: median(bRuns.map((b) => b.ms)), b: medianSample(bRuns), aMs: a.ms, aSampled: a.sampled };
 }
 
 const sec = (ms: number) => (ms / 1000).toFixed(ms < 10_000 ? 2 : 1);
@@ -178,8 +186,14 @@ function report(results: Result[], runs: number, sample: number): void {
         `  ${r.lab.label}: ${op.padEnd(7)} ${sec(s.ms).padStart(6)} s  logins ${s.logins}  reads ${s.reads} (${s.commands} commands + ${s.namespaceReads} namespace reads)  writes ${s.writes}  provider ${s.providerMiB.toFixed(0)} MiB  (floor ${sec(r.floor[op].ms)} s, ${r.floor[op].providerMiB.toFixed(0)} MiB)`,
       );
     }
+    const cpu = (s: Sample) =>
+      `host tools ${s.cpu.hostTools.toFixed(1)}, OVS daemons ${s.cpu.ovsDaemons.toFixed(1)}, ` +
+      `client ${s.cpu.client.toFixed(1)}`;
     console.log(
-      `  ${r.lab.label}: B one session ${sec(r.bMs)} s; A ${r.elementary} commands, ${r.aSampled} run, ~${sec(r.aMs)} s extrapolated`,
+      `  ${r.lab.label}: CPU seconds of the up: ovslab ${cpu(r.ovslab.up)}; floor ${cpu(r.floor.up)}; B ${cpu(r.b)}`,
+    );
+    console.log(
+      `  ${r.lab.label}: B one session ${sec(r.bMs)} s, ${r.b.reads + r.b.writes} tool runs; A ${r.elementary} commands, ${r.aSampled} run, ~${sec(r.aMs)} s extrapolated`,
     );
   }
   console.log("\ntargets (printed, not asserted):");

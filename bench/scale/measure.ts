@@ -15,7 +15,65 @@ export interface Sample {
   namespaceReads: number;
   /** Peak RSS (VmHWM) of the provider processes, MiB; 0 when none was seen. */
   providerMiB: number;
+  /** CPU seconds (user + system) spent meanwhile: where the time goes on a machine whose cores are all busy. */
+  cpu: CpuSeconds;
 }
+
+/**
+ * CPU seconds by place: the lab host's processes (its commands with their shells, sshd, the
+ * relay) apart from its OVS daemons; and this process's children (pulumi with its language
+ * host and providers, or B's ssh).
+ */
+export interface CpuSeconds {
+  hostTools: number;
+  ovsDaemons: number;
+  client: number;
+}
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/**
+ * utime + stime + cutime + cstime of a process (its reaped children included), or only its
+ * children's, in ticks; 0 once it is gone.
+ */
+function ticksOf(pid: number | "self", childrenOnly = false): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (childrenOnly ? [13, 14] : [11, 12, 13, 14]).reduce((sum, i) => sum + Number(fields[i]), 0);
+  } catch {
+    return 0;
+  }
+}
+
+function commOf(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * Ticks so far, by where they were spent. A finished command's time is in the children
+ * fields of whoever reaped it (its shell, or the lab's init for an orphan), so summing the
+ * live processes counts it once.
+ */
+function cpuNow(lab?: LabHost): CpuSeconds {
+  let hostTools = 0;
+  let ovsDaemons = 0;
+  for (const pid of lab?.processIds() ?? []) {
+    if (/^ovs(-vswitchd|db-server)$/.test(commOf(pid))) ovsDaemons += ticksOf(pid);
+    else hostTools += ticksOf(pid);
+  }
+  return { hostTools, ovsDaemons, client: ticksOf("self", true) };
+}
+
+const cpuSince = (before: CpuSeconds, after: CpuSeconds): CpuSeconds => ({
+  hostTools: (after.hostTools - before.hostTools) / TICKS_PER_SECOND,
+  ovsDaemons: (after.ovsDaemons - before.ovsDaemons) / TICKS_PER_SECOND,
+  client: (after.client - before.client) / TICKS_PER_SECOND,
+});
 
 const PROVIDER_SCRIPTS = ["dynamic-provider", "pulumi-resource-pulumi-nodejs"];
 
@@ -74,6 +132,7 @@ export async function measure(work: () => Promise<unknown>, lab?: LabHost): Prom
     peak = Math.max(peak, ...seen.values(), 0);
   };
   const timer = setInterval(poll, 150);
+  const cpuBefore = cpuNow(lab);
   const start = process.hrtime.bigint();
   try {
     await work();
@@ -81,7 +140,8 @@ export async function measure(work: () => Promise<unknown>, lab?: LabHost): Prom
     clearInterval(timer);
   }
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (!lab) return { ms, logins: 0, reads: 0, writes: 0, commands: 0, namespaceReads: 0, providerMiB: peak };
+  const cpu = cpuSince(cpuBefore, cpuNow(lab));
+  if (!lab) return { ms, logins: 0, reads: 0, writes: 0, commands: 0, namespaceReads: 0, providerMiB: peak, cpu };
   const log = await lab.commandLog();
   const writes = log.filter(isWrite).length;
   const sorted = sortReads(log);
@@ -95,6 +155,7 @@ export async function measure(work: () => Promise<unknown>, lab?: LabHost): Prom
     commands: sorted.others.length,
     namespaceReads,
     providerMiB: peak,
+    cpu,
   };
 }
 

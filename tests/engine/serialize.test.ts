@@ -20,3 +20,12 @@ describe("the serialized dynamic provider", () => {
     });
   }
 });
+
+describe("dynamicProvider", () => {
+  // The SDK caches a provider's serialization by object: a new object per resource would
+  // serialize it again for every resource.
+  it("returns one object per kind, so Pulumi serializes each kind's provider once", () => {
+    for (const kind of KINDS) assert.equal(dynamicProvider(kind), dynamicProvider(kind));
+    assert.notEqual(dynamicProvider(KINDS[0]), dynamicProvider(KINDS[1]));
+  });
+});
