@@ -110,6 +110,7 @@ async function runSize(
     return stack;
   };
   const floorStack = await open("floor");
+  await floorStack.setConfig(hostConfig(lab.connection)); // the same connection input, a secret
   const floor = await cycle(floorStack, runs);
   const ovslabStack = await open("ovslab");
   await ovslabStack.setConfig(hostConfig(lab.connection));

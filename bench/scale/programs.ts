@@ -1,8 +1,11 @@
 // The two Pulumi programs `npm run bench:scale` runs on a lab shape: ovslab's resources, and
 // the floor, the same resources with the same inputs as dynamic resources whose methods do
-// nothing (what Pulumi itself costs for them). Both read the shape from lab.json beside them;
-// a shape with `flowsFiles` gives each FlowTable its rules as a file (flows-N.json), and the
-// floor the same inputs (the path and the digest).
+// nothing (what Pulumi itself costs for them). The same inputs include the connection, a
+// secret read from the same stack config, and the owner: the engine encrypts and
+// checkpoints them for every resource, which is Pulumi's cost, not ovslab's (ovslab's own
+// defaults and its larger serialized provider stay in its share). Both read the shape from
+// lab.json beside them; a shape with `flowsFiles` gives each FlowTable its rules as a file
+// (flows-N.json), and the floor the same inputs (the path and the digest).
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LabShape } from "./shape";
@@ -33,14 +36,21 @@ const noop: pulumi.dynamic.ResourceProvider = {
   async diff() { return { changes: false }; },
   async delete() {},
 };
-const brInt = new pulumi.dynamic.Resource(noop, "br-int", { name: "br-int", failMode: "secure", datapathType: "netdev", ports: lab.ports });
-const brEx = new pulumi.dynamic.Resource(noop, "br-ex", { name: "br-ex", datapathType: "netdev" });
+const config = new pulumi.Config("ovslab");
+const connection = config.requireSecret("privateKey").apply((privateKey) => ({ host: config.require("host"),
+  port: config.getNumber("port") ?? 22, user: config.get("user") ?? "root", privateKey, hostKey: config.get("hostKey") }));
+const secretOutputs = { additionalSecretOutputs: ["connection"] };
+const resource = (type: string, name: string, inputs: Record<string, unknown>) =>
+  new pulumi.dynamic.Resource(noop, name,
+    { connection, owner: \`\${pulumi.getProject()}/\${pulumi.getStack()}/\${type}/\${name}\`, ...inputs }, secretOutputs);
+const brInt = resource("Bridge", "br-int", { name: "br-int", failMode: "secure", datapathType: "netdev", ports: lab.ports });
+const brEx = resource("Bridge", "br-ex", { name: "br-ex", datapathType: "netdev" });
 const bridges: Record<string, any> = { "br-int": brInt.id, "br-ex": brEx.id };
 const sha256 = (file: string) => createHash("sha256").update(fs.readFileSync(file)).digest("hex");
-lab.tables.forEach((flows: any[], i: number) => new pulumi.dynamic.Resource(noop, \`flows-\${i}\`, { bridge: brInt.id,
+lab.tables.forEach((flows: any[], i: number) => resource("FlowTable", \`flows-\${i}\`, { bridge: brInt.id,
   ...(lab.flowsFiles ? { flowsFile: \`flows-\${i}.json\`, flowsSha256: sha256(\`flows-\${i}.json\`) } : { flows }) }));
 for (const r of lab.routers) {
-  new pulumi.dynamic.Resource(noop, r.name, { ...r, interfaces: r.interfaces.map((i: any) => ({ ...i, bridge: bridges[i.bridge] })) });
+  resource("RouterNamespace", r.name, { ...r, interfaces: r.interfaces.map((i: any) => ({ ...i, bridge: bridges[i.bridge] })) });
 }
 `;
 
