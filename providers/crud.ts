@@ -148,16 +148,20 @@ function withoutAdopt(spec: Props): Props {
 /** How long an apply waits for a bridge that is missing: another deployment may be creating it right now. */
 export const BRIDGE_WAIT_MS = 20_000;
 
-/** The plan, read again every half second while the bridge it needs is missing, for at most BRIDGE_WAIT_MS. */
+/**
+ * The plan and the host it was made from, read again every half second while the bridge
+ * it needs is missing, for at most BRIDGE_WAIT_MS.
+ */
 async function planWhenBridgeExists<Spec, Live>(
   kind: KindDefinition<Spec, Live>,
   p: Parsed<Spec>,
   previous?: Spec,
-): Promise<Op[]> {
+): Promise<{ ops: Op[]; before: Live }> {
   const deadline = Date.now() + BRIDGE_WAIT_MS;
   for (;;) {
     try {
-      return kind.plan(p.spec, await runReading(p.host, kind.read(p.spec, p.owner)), p.owner, previous);
+      const before = await runReading(p.host, kind.read(p.spec, p.owner));
+      return { ops: kind.plan(p.spec, before, p.owner, previous), before };
     } catch (error) {
       // Also missing: a bridge in OVSDB whose OpenFlow socket ovs-vswitchd has not made yet.
       if (!(error instanceof MissingBridgeError || bridgeNotRunning(error))) throw error;
@@ -178,11 +182,15 @@ async function planWhenBridgeExists<Spec, Live>(
  */
 const PROBLEM_SETTLE_MS = 6_000;
 
-/** The host after an apply, and what it reports wrong, read again while problems may be stale. */
-async function readBack<Spec, Live>(kind: KindDefinition<Spec, Live>, p: Parsed<Spec>) {
+/**
+ * The host after `ops` ran on it as `before`, and what it reports wrong, read again while
+ * problems may be stale.
+ */
+async function readBack<Spec, Live>(kind: KindDefinition<Spec, Live>, p: Parsed<Spec>, ops: Op[], before: Live) {
   const deadline = Date.now() + PROBLEM_SETTLE_MS;
   for (;;) {
-    const after = await runReading(p.host, kind.read(p.spec, p.owner));
+    const reading = kind.readAfter?.(p.spec, p.owner, ops, before) ?? kind.read(p.spec, p.owner);
+    const after = await runReading(p.host, reading);
     const problems = kind.verify?.(p.spec, after) ?? [];
     if (!problems.length || Date.now() >= deadline) return { after, problems };
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -195,8 +203,9 @@ async function converge<Spec, Live>(
   p: Parsed<Spec>,
   previous?: Spec,
 ): Promise<Props> {
-  await runWrites(p.host, await planWhenBridgeExists(kind, p, previous));
-  const { after, problems } = await readBack(kind, p);
+  const { ops, before } = await planWhenBridgeExists(kind, p, previous);
+  await runWrites(p.host, ops);
+  const { after, problems } = await readBack(kind, p, ops, before);
   const where = `${connectionLabel(p.connection)}: ${kind.title} ${kind.idOf(p.spec, p.owner)}`;
   if (problems.length) throw new Error(`${where}: applied, but the host reports: ${problems.join("; ")}`);
   const left = kind.plan(p.spec, after, p.owner, previous);

@@ -8,6 +8,9 @@ export const SECTIONS = ["ip", "sysctl", "nat"] as const;
 export const ABSENT = "absent";
 /** The host's own namespace's links: where OVS makes a port's device (again, after a restart). */
 export const HOST = "host";
+/** A read's parameter: with the nat table, or without. */
+const WITH_NAT = "nat";
+const WITHOUT_NAT = "-";
 
 // A fixed script, in two parts: the host's own links (a device OVS made anew is there),
 // then the namespace. The namespace and sysctl keys arrive as positional parameters, never
@@ -31,16 +34,19 @@ const HOST_LINKS = `echo '${SECTION}${HOST}'
 while read -r line; do case $line in *:*) echo "\${line%%:*}";; esac; done </proc/net/dev || exit`;
 // Inside the namespace, in bash; in double quotes only, as it sits in the outer script's
 // single quotes. `ip -n` there enters the namespace again (~2 ms), but names it in a command log.
-const INSIDE = `ns=$1; shift
+// The nat table only when asked (`nat`): a read back after writes that left it alone keeps
+// what the read before them saw, without an iptables-save.
+const INSIDE = `ns=$1 nat=$2; shift 2
 echo "${SECTION}ip"; ip -n "$ns" -json -details -batch - <<<"address show
 route show table all" || exit
 echo "${SECTION}sysctl"; for key; do path=\${key//./:}; path=\${path//\\//.}; path=\${path//:/\\/}
 read -r value 2>/dev/null <"/proc/sys/$path" && echo "$key = $value"; done
+[ "$nat" = ${WITH_NAT} ] || exit 0
 echo "${SECTION}nat"; iptables-save -t nat`;
 const BODY = `[ -e "/var/run/netns/$ns" ] || { echo '${SECTION}${ABSENT}'; exit 0; }
-nsenter --net="/var/run/netns/$ns" bash -c '${INSIDE}' bash "$ns" "$@"`;
+nsenter --net="/var/run/netns/$ns" bash -c '${INSIDE}' bash "$ns" "$nat" "$@"`;
 
-const SCRIPT = `ns=$1; shift
+const SCRIPT = `ns=$1 nat=$2; shift 2
 ${HOST_LINKS}
 ${BODY}`;
 
@@ -55,7 +61,7 @@ export const SEEN = "@@ovslab-netns-seen";
 // another, on one core. The first part prints the host's links; each lists every namespace
 // it sees (the parts must agree: a namespace made or deleted meanwhile would be missed or
 // read twice) and reads every parts-th of them.
-const PART = `part=$1 parts=$2; shift 2
+const PART = `part=$1 parts=$2 nat=${WITH_NAT}; shift 2
 if [ "$part" -eq 0 ]; then
 ${HOST_LINKS}
 fi
@@ -82,19 +88,21 @@ export function readRoutersInParts(sysctlKeys: readonly string[], parts: number)
   return Array.from({ length: parts }, (_, part) => readRoutersPart(sysctlKeys, part, parts));
 }
 
-export function readRouter(ns: string, sysctlKeys: readonly string[]): Op {
+/** One namespace; without its nat table when `nat` is false (its output then lacks that section). */
+export function readRouter(ns: string, sysctlKeys: readonly string[], nat = true): Op {
   return {
-    argv: ["sh", "-c", SCRIPT, "sh", ns, ...sysctlKeys],
-    why: `read namespace ${ns}: links, addresses, routes, sysctls, nat rules`,
+    argv: ["sh", "-c", SCRIPT, "sh", ns, nat ? WITH_NAT : WITHOUT_NAT, ...sysctlKeys],
+    why: `read namespace ${ns}: links, addresses, routes, sysctls${nat ? ", nat rules" : ""}`,
   };
 }
 
 export const isNamespaceRead = (op: Op): boolean => op.argv[0] === "sh" && op.argv[2] === SCRIPT && !op.stdin;
 
 // Several `readRouter`s as one: the host's links once, then each namespace as `readRouter`
-// reads it, with its own sysctl keys (one parameter, a key a line: POSIX sh has no arrays).
+// reads it, with or without its nat table, with its own sysctl keys (one parameter, a key a
+// line: POSIX sh has no arrays).
 const JOINED = `${HOST_LINKS}
-while [ $# -gt 1 ]; do ns=$1; keys=$2; shift 2
+while [ $# -gt 2 ]; do ns=$1 nat=$2 keys=$3; shift 3
 echo "${NAMESPACE}$ns"; ( IFS='
 '; set -f; set -- $keys; ${BODY} ) || exit; done`;
 
@@ -105,9 +113,9 @@ echo "${NAMESPACE}$ns"; ( IFS='
  */
 export function joinNamespaceReads(ops: readonly Op[]): { op: Op; split(stdout: string): string[] } {
   const args = ops.flatMap((op) => {
-    const [ns, ...keys] = op.argv.slice(4);
+    const [ns, nat, ...keys] = op.argv.slice(4);
     if (keys.some((k) => k.includes("\n"))) throw new Error(`sysctl key ${JSON.stringify(keys)} holds a newline`);
-    return [ns, keys.join("\n")];
+    return [ns, nat, keys.join("\n")];
   });
   return {
     op: { argv: ["sh", "-c", JOINED, "sh", ...args], why: ops.map((op) => op.why).join("; ") },

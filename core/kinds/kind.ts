@@ -69,6 +69,11 @@ export interface KindDefinition<Spec, Live, Key extends string = string> {
   plan(desired: Spec, live: Live, owner: string, previous?: Spec): Op[];
   /** What delete needs, when it is more than `read` (a bridge's flows of other owners). */
   readForDelete?(spec: Spec, owner: string): Reading<Live>;
+  /**
+   * The read back after `ops` ran on a host that `read` found as `before`, when it can be
+   * less than `read`: what no op touched is kept from `before` (a router's nat table).
+   */
+  readAfter?(spec: Spec, owner: string, ops: readonly Op[], before: Live): Reading<Live>;
   /** The ops that remove what this resource owns, and nothing else. */
   planDelete(spec: Spec, live: Live, owner: string): Op[];
   /** The host's state in the spec's shape; undefined when the resource is gone. */

@@ -4,6 +4,8 @@ import { documented } from "../schema/documented";
 import { readNamespaceTenants } from "../compile/router";
 import { interfaceProblem, LiveBridges } from "../live/bridge";
 import { LiveRouter, parseHostLinks, parseNamespace, parseTenants } from "../live/router";
+import { LiveTable, parseIptablesSave } from "../live/iptables";
+import { Op } from "../shell";
 import { allPorts, planRouter } from "../plan/router";
 import { planRouterDelete } from "../plan/router/delete";
 import { observeRouter } from "../plan/router/observe";
@@ -12,16 +14,30 @@ import { query, reading } from "./reading";
 import { readNamespace, readOwnPorts } from "./shared";
 
 /** The router from its read: the host's links and the namespace (one command), and every OVS port. */
-function routerOf(spec: RouterNamespaceSpec, stdout: string, ovs: LiveBridges): LiveRouter {
-  return { namespace: parseNamespace(spec.name, stdout), hostLinks: parseHostLinks(stdout), ovs };
+function routerOf(spec: RouterNamespaceSpec, stdout: string, ovs: LiveBridges, natKept?: LiveTable): LiveRouter {
+  return { namespace: parseNamespace(spec.name, stdout, natKept), hostLinks: parseHostLinks(stdout), ovs };
 }
 
-// The host's links and the namespace's whole state, and the OVS ports we own or name
-// (ours may be on any bridge); each shared host-wide when it can be (shared.ts).
-const readLive = (spec: RouterNamespaceSpec, owner: string) =>
-  readNamespace(spec.name, Object.keys(spec.sysctls), (stdout) =>
-    readOwnPorts(owner, spec.interfaces.map((i) => i.name), (ovs) => routerOf(spec, stdout, ovs)),
+// The host's links and the namespace's whole state (its nat table kept from `natKept` when
+// given, not read), and the OVS ports we own or name (ours may be on any bridge); each
+// shared host-wide when it can be (shared.ts).
+const readLive = (spec: RouterNamespaceSpec, owner: string, natKept?: LiveTable) =>
+  readNamespace(
+    spec.name,
+    Object.keys(spec.sysctls),
+    (stdout) => readOwnPorts(owner, spec.interfaces.map((i) => i.name), (ovs) => routerOf(spec, stdout, ovs, natKept)),
+    natKept === undefined,
   );
+
+/** Whether an op may change a namespace's nat table: iptables, or a namespace deleted (and made anew). */
+const touchesNat = (op: Op) =>
+  op.argv.some((word) => word.startsWith("iptables")) || /\bnetns del/.test(`${op.argv.join(" ")}\n${op.stdin ?? ""}`);
+
+/** The nat table of a namespace made by this apply, as iptables-save prints it there. */
+const NO_NAT = parseIptablesSave(
+  "*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\nCOMMIT\n",
+  "nat",
+);
 
 export const routerNamespaceKind: KindDefinition<RouterNamespaceSpec, LiveRouter, "routerNamespace"> = {
   key: "routerNamespace",
@@ -44,6 +60,10 @@ export const routerNamespaceKind: KindDefinition<RouterNamespaceSpec, LiveRouter
         }));
       }),
     ),
+  // After writes that left NAT alone (a VM's namespace has none), the nat table is as the
+  // plan's read saw it: one iptables-save fewer per router create.
+  readAfter: (spec, owner, ops, before) =>
+    ops.some(touchesNat) ? readLive(spec, owner) : readLive(spec, owner, before.namespace?.nat ?? NO_NAT),
   plan: planRouter,
   planDelete: (spec, live, owner) => planRouterDelete(spec.name, live, owner),
   observe: observeRouter,

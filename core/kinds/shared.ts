@@ -145,15 +145,17 @@ export function everyNamespace(sysctlKeys: readonly string[]): Query<ReturnType<
 
 /**
  * Namespace `ns` read with the values of `sysctlKeys`, as `readRouter` prints it (the
- * host's links, then the namespace's sections, or `absent`), then `then`.
+ * host's links, then the namespace's sections, or `absent`), then `then`; without its nat
+ * table when `nat` is false (the shared read, when still fresh, has it all the same).
  */
 export function readNamespace<Live>(
   ns: string,
   sysctlKeys: readonly string[],
   then: (stdout: string) => Live | Reading<Live>,
+  nat = true,
 ): Reading<Live> {
   const keys = [...sysctlKeys].sort();
-  const scoped = reading([query(readRouter(ns, sysctlKeys), (stdout) => stdout, `netns:${ns}`)], then);
+  const scoped = reading([query(readRouter(ns, sysctlKeys, nat), (stdout) => stdout, `netns:${ns}`)], then);
   const pick = (all: ReturnType<typeof splitNamespaces>) =>
     all.complete ? then(all.host + (all.namespaces.get(ns) ?? `${SECTION}${ABSENT}\n`)) : undefined;
   // The host's links are in it too: any namespace write (a device moved) makes it stale.

@@ -61,11 +61,14 @@ function sections(stdout: string): Map<string, string> {
   return found;
 }
 
-/** The namespace read, or undefined when it does not exist. */
-export function parseNamespace(name: string, stdout: string): LiveNamespace | undefined {
+/**
+ * The namespace read, or undefined when it does not exist. `natKept`: the nat table as an
+ * earlier read saw it, for a read made without it (compile/router `readRouter`).
+ */
+export function parseNamespace(name: string, stdout: string, natKept?: LiveTable): LiveNamespace | undefined {
   const parts = sections(stdout);
   if (parts.has(ABSENT)) return undefined;
-  const missing = SECTIONS.filter((s) => !parts.has(s));
+  const missing = SECTIONS.filter((s) => !parts.has(s) && !(s === "nat" && natKept));
   if (missing.length) throw new Error(`reading namespace ${name}: output lacks section(s) ${missing.join(", ")}`);
   // The ip batch's two answers, one JSON array a line: links, then routes.
   const answers = parts.get("ip")!.split("\n").filter((l) => l.trim() !== "");
@@ -76,7 +79,7 @@ export function parseNamespace(name: string, stdout: string): LiveNamespace | un
     links: parseLinks(answers[0]),
     routes: parseMainRoutes(answers[1]),
     sysctls: parseSysctl(parts.get("sysctl")!),
-    nat: parseIptablesSave(parts.get("nat")!, "nat"),
+    nat: parts.has("nat") ? parseIptablesSave(parts.get("nat")!, "nat") : natKept!,
   };
 }
 

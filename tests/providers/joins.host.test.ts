@@ -73,7 +73,7 @@ describe("OVSDB writes joined into one transaction, on a lab host @host", functi
       const reads: Op[] = [
         readRouter("jr-a", ["net.ipv4.ip_forward", "net.ipv4.conf.all.arp_ignore"]),
         readRouter("jr-absent", []),
-        readRouter("jr-a", []),
+        readRouter("jr-a", [], false),
         readMarkedPorts("ovslab-owner", "o/s/r", ["jr-p"]),
         readMarkedPorts("ovslab-owner", "o/s/other", ["a", "nothing"]),
       ];
@@ -87,10 +87,14 @@ describe("OVSDB writes joined into one transaction, on a lab host @host", functi
       const joined = await Promise.all([...first, ...reads.map((op) => queue.run(op))]);
       assert.deepEqual(joined.slice(2).map(unstamped), alone);
       assert.match(alone[0], /"ifname":"jr-p"/);
+      assert.match(alone[0], /@@ovslab nat\n\*nat/);
+      assert.doesNotMatch(alone[2], /@@ovslab nat/, "the read without its nat table");
+      assert.match(alone[2], /@@ovslab sysctl/);
       assert.match(alone[3], /"jr-p"/);
       const log = await lab.commandLog();
       assert.equal(log.filter((argv) => argv[0].endsWith("ovsdb-client")).length, 2, "the first alone, then one for four");
       assert.equal(log.filter((argv) => argv.includes("-details")).length, 2, "jr-a, once for each of its two reads");
+      assert.equal(log.filter((argv) => argv[0].endsWith("iptables-save")).length, 1, "jr-a's nat table, for one read");
     } finally {
       await lab.sh(["ip", "netns", "delete", "jr-a"]);
       await lab.sh(["ovs-vsctl", "--if-exists", "del-port", "jr-p"]);

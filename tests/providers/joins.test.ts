@@ -107,7 +107,7 @@ describe("reads of several resources on one host (JoinQueue)", () => {
 
   it("sends namespace reads issued meanwhile as ONE script, and cuts its output back into each read's own", async () => {
     const { host, release } = slowHost((argv) => {
-      const names = argv.slice(4).filter((_, i) => i % 2 === 0);
+      const names = argv.slice(4).filter((_, i) => i % 3 === 0);
       const parts = names.map((n) => `@@ovslab-netns ${n}\n@@ovslab absent\n`).join("");
       return { stdout: `@@ovslab host\nlo\n${parts}` };
     });
@@ -115,14 +115,15 @@ describe("reads of several resources on one host (JoinQueue)", () => {
     const done = [
       queue.run(readRouter("first", [])),
       queue.run(readRouter("r1", ["net.ipv4.ip_forward", "net.ipv4.conf.all.arp_ignore"])),
-      queue.run(readRouter("r2", [])),
+      queue.run(readRouter("r2", [], false)),
     ];
     await release();
     await release();
     const [, r1, r2] = await Promise.all(done);
     assert.equal(host.commands.length, 2);
+    // Each namespace with its nat choice and its own keys.
     assert.deepEqual(host.commands[1].argv.slice(4), [
-      "r1", "net.ipv4.ip_forward\nnet.ipv4.conf.all.arp_ignore", "r2", "",
+      "r1", "nat", "net.ipv4.ip_forward\nnet.ipv4.conf.all.arp_ignore", "r2", "-", "",
     ]);
     assert.equal(r1, "@@ovslab host\nlo\n@@ovslab absent\n");
     assert.equal(r2, "@@ovslab host\nlo\n@@ovslab absent\n");

@@ -5,8 +5,15 @@ describe("compile/router readRouter", () => {
   it("reads the whole namespace in one command, names only as positional parameters", () => {
     const op = readRouter("qrouter-1;reboot", ["net.ipv4.ip_forward"]);
     assert.deepEqual(op.argv.slice(0, 2), ["sh", "-c"]);
-    assert.deepEqual(op.argv.slice(3), ["sh", "qrouter-1;reboot", "net.ipv4.ip_forward"]);
+    assert.deepEqual(op.argv.slice(3), ["sh", "qrouter-1;reboot", "nat", "net.ipv4.ip_forward"]);
     assert.ok(!op.argv[2].includes("qrouter"), "the script text holds no name");
+  });
+
+  it("leaves the nat table out when asked, in the same script", () => {
+    const op = readRouter("r", ["net.ipv4.ip_forward"], false);
+    assert.deepEqual(op.argv.slice(3), ["sh", "r", "-", "net.ipv4.ip_forward"]);
+    assert.equal(op.argv[2], readRouter("r", []).argv[2]);
+    assert.doesNotMatch(op.why, /nat/);
   });
 
   it("reads inside the namespace entered once, with read-only tools", () => {

@@ -3,6 +3,14 @@ import { startLabHost, LabHost } from "../../../lab";
 import { call } from "../../../providers/entry";
 import { closeAll } from "../../../transport/pool";
 import { writesIn } from "../../support/commands";
+import { readFileSync } from "fs";
+import { join } from "path";
+import { kinds } from "../../../core/kinds";
+import { Reading } from "../../../core/kinds/reading";
+import { LiveRouter, parseNamespace } from "../../../core/live/router";
+
+const fixture = (name: string) => readFileSync(join(__dirname, "../../fixtures/router", name), "utf8");
+const EMPTY = { bridges: [], portBridge: new Map() };
 
 const OWNER = "test/stack/r1";
 const NS = "qrouter-8f3c2a1e-4b5d-4c6e-9f70-1a2b3c4d5e6f";
@@ -40,6 +48,35 @@ describe("RouterNamespace check (through the provider entry point)", () => {
       assert.ok(result.failures?.some((f: { reason: string }) => f.reason.startsWith(reason)), JSON.stringify(result.failures));
     });
   }
+});
+
+describe("RouterNamespace readAfter (the read back after an apply)", () => {
+  const kind = kinds.routerNamespace;
+  const desired = kind.schema.parse({ name: "vm-1" });
+  const fresh = parseNamespace("vm-1", fixture("read-fresh.txt"))!;
+  const router = parseNamespace("vm-1", fixture("read-router.txt"))!;
+  const namespaceRead = (r: Reading<LiveRouter>) => r.queries[0].op.argv;
+  const netnsAdd = { argv: ["ip", "-batch", "-"], stdin: "netns add vm-1\n", why: "make it" };
+  const natWrite = { argv: ["nsenter", "--net=/var/run/netns/vm-1", "iptables-restore", "--noflush"], stdin: "*nat\n", why: "nat" };
+  const netnsDelete = { argv: ["ip", "netns", "delete", "vm-1"], why: "gone" };
+
+  it("reads the nat table again only when an op may have changed it", () => {
+    assert.equal(namespaceRead(kind.readAfter!(desired, OWNER, [netnsAdd], { ovs: EMPTY }))[5], "-");
+    assert.equal(namespaceRead(kind.readAfter!(desired, OWNER, [netnsAdd, natWrite], { ovs: EMPTY }))[5], "nat");
+    assert.equal(namespaceRead(kind.readAfter!(desired, OWNER, [netnsDelete, netnsAdd], { namespace: router, ovs: EMPTY }))[5], "nat");
+  });
+
+  it("keeps the nat table the plan's read saw, or an empty one for a namespace it made", () => {
+    // As readRouter prints it: the host's links first.
+    const withoutNat = `@@ovslab host\nlo\n${fixture("read-router.txt").split("@@ovslab nat")[0]}`;
+    const parsed = (before: LiveRouter) => {
+      const r = kind.readAfter!(desired, OWNER, [netnsAdd], before);
+      const next = r.next([withoutNat]) as Reading<LiveRouter>;
+      return next.next([[[], [], [], []]]) as LiveRouter;
+    };
+    assert.equal(parsed({ namespace: router, ovs: EMPTY }).namespace!.nat, router.nat);
+    assert.deepEqual(parsed({ ovs: EMPTY }).namespace!.nat, fresh.nat);
+  });
 });
 
 describe("the seed's router on a real lab host over SSH, with real packets @host", function () {

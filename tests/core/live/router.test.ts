@@ -35,6 +35,18 @@ describe("live/router parseNamespace (real output of compile/router readRouter)"
     assert.throws(() => parseNamespace("qrouter-1", cut), /lacks section\(s\) sysctl, nat/);
   });
 
+  it("takes the nat table it is given for a read made without it, and only then", () => {
+    const full = parseNamespace("qrouter-1", fixture("read-router.txt"))!;
+    const withoutNat = fixture("read-router.txt").split("@@ovslab nat")[0];
+    assert.throws(() => parseNamespace("qrouter-1", withoutNat), /lacks section\(s\) nat/);
+    const kept = parseNamespace("qrouter-1", withoutNat, full.nat)!;
+    assert.equal(kept.nat, full.nat);
+    assert.deepEqual(kept.links, full.links);
+    // A read that has its nat section reads it, whatever it is given.
+    const empty = parseNamespace("qrouter-1", fixture("read-fresh.txt"))!.nat;
+    assert.equal(parseNamespace("qrouter-1", fixture("read-router.txt"), empty)!.nat.rules.length, 9);
+  });
+
   it("says so when ip's batch printed other than its two answers (links, routes)", () => {
     const oneAnswer = fixture("read-router.txt").replace(/^(@@ovslab ip\n.*\n).*\n/m, "$1");
     assert.throws(() => parseNamespace("qrouter-1", oneAnswer), /ip printed 1 JSON line\(s\), not 2 \(links, routes\)/);
