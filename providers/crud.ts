@@ -188,8 +188,8 @@ const PROBLEM_SETTLE_MS = 6_000;
  */
 async function readBack<Spec, Live>(kind: KindDefinition<Spec, Live>, p: Parsed<Spec>, ops: Op[], before: Live) {
   const deadline = Date.now() + PROBLEM_SETTLE_MS;
+  const reading = kind.readAfter?.(p.spec, p.owner, ops, before) ?? kind.read(p.spec, p.owner);
   for (;;) {
-    const reading = kind.readAfter?.(p.spec, p.owner, ops, before) ?? kind.read(p.spec, p.owner);
     const after = await runReading(p.host, reading);
     const problems = kind.verify?.(p.spec, after) ?? [];
     if (!problems.length || Date.now() >= deadline) return { after, problems };
