@@ -3,16 +3,18 @@
 // there are only read, to refuse replacing one). Shared by FlowRule and FlowTable.
 // With the desired flows, OVS on the host also reads those (`parse-flows`, no write, port
 // names turned into the bridge's numbers), so the plan compares OVS's reading of both sides.
-import { flowLine, parseFlows } from "../compile/ofctl";
+import { dumpFlows, flowLine, parseFlows } from "../compile/ofctl";
 import {
   flowBridgeOf,
   LiveFlows,
   OvsReading,
+  parseFlowDump,
   parseFlowsReport,
   portNumbers,
 } from "../live/flows";
-import { bundleProblem, OpenFlowVersionError } from "../plan/flows";
+import { bundleProblem, OpenFlowVersionError, sameCookie } from "../plan/flows";
 import { FlowSpec } from "../schema/flow";
+import { Op } from "../shell";
 import { numberActions, numberMatch, PortNumbers } from "../openflow/resolve";
 import { openFlow10Only } from "../openflow/versions";
 import { Query, query, Reading, reading } from "./reading";
@@ -49,6 +51,30 @@ export function readFlows(
       return withReading(live, missing ? { refused: missing } : ovs);
     });
   });
+}
+
+/**
+ * The read back after `ops` ran where `readFlows` found `before`. When every op is a bundle
+ * of our cookie's lines, all they can have changed is our cookie's flows: the bridge, OVS's
+ * reading of the desired flows and the other cookies' flows (an add that would replace one
+ * is refused by the plan) are kept from `before`, and one dump of our cookie is read instead
+ * of the bridge, our cookie and each table we write to. Anything else (a move of someone's
+ * flows to our cookie, no bridge found before): the full read, `again`.
+ */
+export function readFlowsAfter(
+  bridge: string,
+  cookie: string,
+  ops: readonly Op[],
+  before: LiveFlows,
+  again: () => Reading<LiveFlows>,
+): Reading<LiveFlows> {
+  const bundlesOnly = ops.every((op) => op.argv[0] === "ovs-ofctl" && op.argv.includes("--bundle"));
+  if (!bundlesOnly || !before.bridge) return again();
+  const others = before.flows.filter((f) => !sameCookie(f.cookie, cookie));
+  return reading([query(dumpFlows(bridge, cookie), parseFlowDump)], (ours) => ({
+    ...before,
+    flows: [...ours, ...others],
+  }));
 }
 
 /** The desired flows as `ovs-ofctl parse-flows` lines, port names turned into the bridge's numbers. */

@@ -4,7 +4,7 @@ import { documented } from "../schema/documented";
 import { flowBridgeOf, LiveFlows } from "../live/flows";
 import { flowOf, flowRuleCookie, observeFlowRule, planFlowRule, planFlowRuleDelete } from "../plan/flowRule";
 import { KindDefinition } from "./kind";
-import { readFlows } from "./flowRead";
+import { readFlows, readFlowsAfter } from "./flowRead";
 
 export const flowRuleKind: KindDefinition<FlowRuleSpec, LiveFlows, "flowRule"> = {
   key: "flowRule",
@@ -15,6 +15,8 @@ export const flowRuleKind: KindDefinition<FlowRuleSpec, LiveFlows, "flowRule"> =
   // A new cookie or bridge is another rule: the old one is deleted, the new one created.
   replaceOn: ["bridge", "cookie"],
   read: (spec, owner) => readFlows(spec.bridge, flowRuleCookie(spec, owner), [spec.table], [flowOf(spec)]),
+  readAfter: (spec, owner, ops, before) =>
+    readFlowsAfter(spec.bridge, flowRuleCookie(spec, owner), ops, before, () => flowRuleKind.read(spec, owner)),
   plan: planFlowRule,
   planDelete: planFlowRuleDelete,
   observe: observeFlowRule,

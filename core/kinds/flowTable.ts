@@ -4,7 +4,7 @@ import { documented } from "../schema/documented";
 import { flowBridgeOf, LiveFlows } from "../live/flows";
 import { flowTableCookie, observeFlowTable, planFlowTable, planFlowTableDelete } from "../plan/flowTable";
 import { KindDefinition } from "./kind";
-import { readFlows } from "./flowRead";
+import { readFlows, readFlowsAfter } from "./flowRead";
 
 export const flowTableKind: KindDefinition<FlowTableSpec, LiveFlows, "flowTable"> = {
   key: "flowTable",
@@ -20,6 +20,8 @@ export const flowTableKind: KindDefinition<FlowTableSpec, LiveFlows, "flowTable"
       spec.flows.map((f) => f.table),
       spec.flows,
     ),
+  readAfter: (spec, owner, ops, before) =>
+    readFlowsAfter(spec.bridge, flowTableCookie(spec, owner), ops, before, () => flowTableKind.read(spec, owner)),
   plan: planFlowTable,
   planDelete: planFlowTableDelete,
   observe: observeFlowTable,

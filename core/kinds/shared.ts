@@ -10,6 +10,7 @@ import { bridgesOf, LiveBridges, parseBridges } from "../live/bridge";
 import { listOf, parseSelects, Row } from "../live/ovsdb";
 import { OWNER_KEY } from "../schema/common";
 import { DumpedFlow, parseFlowDump } from "../live/flows";
+import { sameCookie } from "../plan/flows";
 import { Query, query, Reading, reading, sharedReading } from "./reading";
 
 const everyBridge = query(readBridges([]), parseBridges);
@@ -78,8 +79,6 @@ export function readOwnPorts<Live>(
   });
   return sharedReading(everyBridge, (whole) => then(keepPorts(whole, keep)), scoped);
 }
-
-const sameCookie = (a: string, b: string) => BigInt(a) === BigInt(b);
 
 /**
  * The flows of `cookie` on `bridge`, every flow of each of `tables`, and the results of

@@ -114,7 +114,8 @@ export function canonicalFlow(flow: ComparableFlow, ports: PortNames = NO_PORT_N
   return grammarKeys(flow, ports).whole;
 }
 
-const sameCookie = (a: string, b: string) => BigInt(a) === BigInt(b);
+/** Whether two cookies as OVS prints them (hex) or as we write them are the same number. */
+export const sameCookie = (a: string, b: string) => BigInt(a) === BigInt(b);
 
 /** Our flows on the host: the dump is filtered by cookie already; this guards fixtures and old OVS. */
 export function flowsOf(live: LiveFlows, cookie: string): DumpedFlow[] {

@@ -1,7 +1,8 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { readFlows } from "../../../core/kinds/flowRead";
+import { readFlows, readFlowsAfter } from "../../../core/kinds/flowRead";
+import { bundle, moveCookies } from "../../../core/compile/ofctl";
 import { isReading, Reading } from "../../../core/kinds/reading";
 import { LiveFlows } from "../../../core/live/flows";
 import { LiveBridges } from "../../../core/live/bridge";
@@ -185,5 +186,38 @@ describe("readFlows", () => {
         assert.ok(taken && "flows" in taken, JSON.stringify(taken));
       });
     });
+  });
+});
+
+describe("readFlowsAfter (the read back after an apply)", () => {
+  const bridge = { name: "br-ex", protocols: ["OpenFlow14"], ports: new Map([["phy-br-ex", 1]]) };
+  const flow = (cookie: string, match: string) => ({
+    cookie, table: 0, priority: 4, idleTimeout: 0, hardTimeout: 0, importance: 0, flags: [], match, actions: "NORMAL",
+  });
+  const theirs = flow("0x99", "in_port=1,dl_vlan=2");
+  const before: LiveFlows = {
+    bridge,
+    flows: [flow("0x1234", "in_port=1,dl_vlan=1"), theirs],
+    ovs: { flows: [flow("0x0", "in_port=1,dl_vlan=7")] },
+  };
+  const again = () => readFlows("br-ex", "0x1234", [0]);
+  const ours = bundle("br-ex", ["add cookie=0x1234,priority=4,in_port=1,dl_vlan=7,actions=NORMAL"], "test");
+
+  it("after bundles of our cookie, dumps our cookie only and keeps the bridge, others' flows and OVS's reading", () => {
+    const r = readFlowsAfter("br-ex", "0x1234", [ours], before, again);
+    assert.deepEqual(commands(r).map((c) => c.replace(/.* dump-flows /, "")), ["br-ex cookie=0x1234/-1"]);
+    const now = flow("0x1234", "in_port=1,dl_vlan=7");
+    const after = r.next([[now]]) as LiveFlows;
+    assert.deepEqual(after.flows, [now, theirs], "the old flow of ours is gone, the other cookie's flow kept");
+    assert.equal(after.bridge, bridge);
+    assert.equal(after.ovs, before.ovs);
+  });
+
+  it("reads in full after a move of someone's flows to our cookie, or when the plan found no bridge", () => {
+    const move = moveCookies("br-ex", [theirs], "0x1234", "adopt");
+    assert.ok(move, "a move op");
+    const full = commands(again());
+    assert.deepEqual(commands(readFlowsAfter("br-ex", "0x1234", [move!, ours], before, again)), full);
+    assert.deepEqual(commands(readFlowsAfter("br-ex", "0x1234", [ours], { flows: [] }, again)), full);
   });
 });
