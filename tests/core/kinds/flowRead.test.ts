@@ -190,7 +190,7 @@ describe("readFlows", () => {
 });
 
 describe("readFlowsAfter (the read back after an apply)", () => {
-  const bridge = { name: "br-ex", protocols: ["OpenFlow14"], ports: new Map([["phy-br-ex", 1]]) };
+  const bridge = { name: "br-ex", protocols: ["OpenFlow14"], ports: { bridge: "br-ex", byNumber: new Map([[1, "phy-br-ex"]]) } };
   const flow = (cookie: string, match: string) => ({
     cookie, table: 0, priority: 4, idleTimeout: 0, hardTimeout: 0, importance: 0, flags: [], match, actions: "NORMAL",
   });
