@@ -17,7 +17,9 @@ const WITHOUT_NAT = "-";
 // pasted into the text. iproute2 keeps named namespaces in /var/run/netns (NETNS_RUN_DIR).
 // Each process started costs ~10-20 ms on a busy host and a read runs for every namespace,
 // so the script starts as few as it can: the host's link names come from /proc/net/dev
-// (the reading shell's own namespace) through shell builtins, one name a line; the
+// (the reading shell's own namespace), one name a line, through one `sed` (not the
+// shell's own `read` loop: dash reads a byte per system call, which cost ~200 ms per read
+// on a host with 1,050 devices, a Neutron node's size, against ~17 ms for sed); the
 // namespace is entered once (`nsenter --net`: only the network namespace, where `ip netns
 // exec` also makes a mount namespace and mounts /sys, for each tool), and inside it one
 // shell runs every tool. One `ip -json -batch` prints two JSON arrays, one a line:
@@ -31,7 +33,7 @@ const WITHOUT_NAT = "-";
 // more. ovslab's writes never ask for JSON, so a command log tells this batch for a read by
 // its `-json`.
 const HOST_LINKS = `echo '${SECTION}${HOST}'
-while read -r line; do case $line in *:*) echo "\${line%%:*}";; esac; done </proc/net/dev || exit`;
+sed -n 's/^ *\\([^:]*\\):.*/\\1/p' /proc/net/dev || exit`;
 // Inside the namespace, in bash; in double quotes only, as it sits in the outer script's
 // single quotes. `ip -n` there enters the namespace again (~2 ms), but names it in a command log.
 // The nat table only when asked (`nat`): a read back after writes that left it alone keeps
