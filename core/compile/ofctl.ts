@@ -163,6 +163,9 @@ export function bundle(bridge: string, lines: readonly string[], why: string): O
   };
 }
 
+/** Whether `op` is a `bundle`: flow-mod lines applied as one atomic OpenFlow bundle. */
+export const isBundle = (op: Op): boolean => op.argv[0] === "ovs-ofctl" && op.argv.includes("--bundle");
+
 /** The one version in which a modify with a cookie (no mask) changes a flow's cookie. */
 export const COOKIE_MOVE_PROTOCOL = "OpenFlow10";
 

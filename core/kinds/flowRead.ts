@@ -3,7 +3,7 @@
 // there are only read, to refuse replacing one). Shared by FlowRule and FlowTable.
 // With the desired flows, OVS on the host also reads those (`parse-flows`, no write, port
 // names turned into the bridge's numbers), so the plan compares OVS's reading of both sides.
-import { dumpFlows, flowLine, parseFlows } from "../compile/ofctl";
+import { dumpFlows, flowLine, isBundle, parseFlows } from "../compile/ofctl";
 import {
   flowBridgeOf,
   LiveFlows,
@@ -68,8 +68,7 @@ export function readFlowsAfter(
   before: LiveFlows,
   again: () => Reading<LiveFlows>,
 ): Reading<LiveFlows> {
-  const bundlesOnly = ops.every((op) => op.argv[0] === "ovs-ofctl" && op.argv.includes("--bundle"));
-  if (!bundlesOnly || !before.bridge) return again();
+  if (!ops.every(isBundle) || !before.bridge) return again();
   const others = before.flows.filter((f) => !sameCookie(f.cookie, cookie));
   return reading([query(dumpFlows(bridge, cookie), parseFlowDump)], (ours) => ({
     ...before,

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { addLine, bundle, deleteLine, dumpFlows, dumpTable } from "../../../core/compile/ofctl";
+import { addLine, bundle, deleteLine, dumpFlows, dumpTable, isBundle, moveCookies } from "../../../core/compile/ofctl";
 import { formatArgv, formatCommand } from "../../../core/shell";
 
 const seedFlow = {
@@ -51,5 +51,12 @@ describe("ofctl compile", () => {
         "add table=0,priority=4,cookie=0xab,in_port=phy-br-ex,dl_vlan=1,actions=strip_vlan,NORMAL\n" +
         "OVSLAB_EOF",
     );
+  });
+
+  it("tells a bundle from the other flow writes and reads (a cookie move, a dump)", () => {
+    assert.ok(isBundle(bundle("br-ex", [deleteLine("0xab")], "why")));
+    const move = moveCookies("br-ex", [{ ...seedFlow, cookie: "0x1" }], "0xab", "why");
+    assert.ok(move && !isBundle(move));
+    assert.ok(!isBundle(dumpFlows("br-ex", "0xab")));
   });
 });
