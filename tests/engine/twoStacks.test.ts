@@ -29,7 +29,7 @@ function programA() {
   };
 }
 
-/** B's run went through; its output says so otherwise. */
+/** B's stdout, once its run went through (its output in the failure otherwise). */
 function succeeded(run: PulumiRun): string {
   assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
   return run.stdout;
@@ -74,11 +74,12 @@ describe("two stacks sharing a bridge, through the real engine @host", function 
   it("brings B's flows up on a bridge A creates at the same moment: B waits for it", async () => {
     await lab.resetCommandLog();
     const upB = b.up([], { allowFailure: true });
-    // Start A only once B has looked for br-int and not found it.
-    const bLooked = async () =>
+    // Start A only once B is waiting for br-int: B's first read is host-wide, and only its
+    // reads again after finding no br-int ask for it by name.
+    const bWaiting = async () =>
       (await lab.commandLog()).some((c) => c[0] === "ovs-vsctl" && c.includes("name=br-int"));
-    for (let i = 0; i < 600 && !(await bLooked()); i++) await new Promise((r) => setTimeout(r, 100));
-    assert.ok(await bLooked(), "B looked for br-int within 60 s");
+    for (let i = 0; i < 600 && !(await bWaiting()); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(await bWaiting(), "B was waiting for br-int within 60 s");
     assert.equal(
       (await lab.exec(["ovs-vsctl", "br-exists", "br-int"])).code,
       2,
