@@ -4,7 +4,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { validate, ValidationError } from "../core/validation";
 import { ConnectionArgs } from "../transport/connection";
-import { dynamicProvider } from "../providers/dynamic";
+import { providerText } from "../providers/dynamic";
 import { FlowsFileError, withFlowsFile } from "../providers/flowsFile";
 import type { KindDefinition } from "../core/kinds/kind";
 import type { Kind } from "../core/kinds";
@@ -96,7 +96,9 @@ function checkDeclared(
   return { error: new ValidationError(subject, checked.problems) };
 }
 
-export abstract class OvslabResource extends sdk.dynamic.Resource {
+// A dynamic resource as `pulumi.dynamic.Resource` registers one (its type, and its provider
+// code in `__provider`), with that code written by providers/dynamic.ts.
+export abstract class OvslabResource extends sdk.CustomResource {
   constructor(
     kind: KindDefinition<any, any, Kind>,
     name: string,
@@ -123,16 +125,14 @@ export abstract class OvslabResource extends sdk.dynamic.Resource {
     // "x" and a PatchPair "x" must never take each other's ports for their own.
     const owner = `${sdk.getProject()}/${sdk.getStack()}/${type}/${name}`;
     super(
-      dynamicProvider(key),
+      `pulumi-nodejs:dynamic/ovslab:${type}`,
       name,
       // Pulumi creates output properties only for the keys passed here: list every field,
       // so `bridge.failMode` carries the default the provider filled in.
       // The connection is a secret even when the program passes its key as a plain
       // value: the engine then encrypts it in state (inputs and outputs) and logs.
-      { ...fieldsOf(schema), ...spec, connection: sdk.secret(args.connection), owner },
+      { ...fieldsOf(schema), ...spec, connection: sdk.secret(args.connection), owner, __provider: providerText(key) },
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] },
-      "ovslab",
-      type,
     );
   }
 }
