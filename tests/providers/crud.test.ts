@@ -1,9 +1,9 @@
 import { strict as assert } from "assert";
-import { utils } from "ssh2";
 import { call } from "../../providers/entry";
 import { specOf } from "../../providers/crud";
 import { kinds } from "../../core/kinds";
 import { countingListener } from "../support/listener";
+import { readableKeyPair } from "../transport/sshd";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -75,7 +75,7 @@ describe("diff (through the provider entry point) when the host cannot be reache
 
   it("reports a change and warns naming the host, so the apply fails that resource alone", async () => {
     const port = await closedPort();
-    const privateKey = utils.generateKeyPairSync("ed25519").private;
+    const privateKey = readableKeyPair().private;
     const connection = { host: "127.0.0.1", port, privateKey, dialErrorLimit: 1 };
     const props = { name: "br0", connection, owner: "lab/dev/br" };
     const warnings: string[] = [];

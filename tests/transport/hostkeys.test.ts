@@ -4,7 +4,6 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { utils } from "ssh2";
 import {
   fingerprint,
   keyType,
@@ -14,9 +13,10 @@ import {
   parseHostKeyPin,
   pinMatches,
 } from "../../transport/hostkeys";
+import { readableKeyPair } from "./sshd";
 
-const key = utils.generateKeyPairSync("ed25519").public;
-const other = utils.generateKeyPairSync("ed25519").public;
+const key = readableKeyPair().public;
+const other = readableKeyPair().public;
 const blob = (line: string) => Buffer.from(line.split(" ")[1]!, "base64");
 
 function hashed(name: string): string {

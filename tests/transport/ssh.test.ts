@@ -5,7 +5,6 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { utils } from "ssh2";
 import { ConnectionArgs } from "../../transport/connection";
 import { SshTransport, SshTransportOptions } from "../../transport/ssh";
 import { readableKeyPair, startTestSshd, TestSshd } from "./sshd";
@@ -317,7 +316,7 @@ describe("SshTransport against an in-process sshd", () => {
 
     it("refuses a host whose key is not the pinned one, without retrying", async () => {
       const before = sshd.connections;
-      const other = utils.generateKeyPairSync("ed25519").public;
+      const other = readableKeyPair().public;
       const err = await failure(transport({ hostKey: other }).run({ argv: ["true"] }));
       assert.match(err.message, new RegExp(`host key ${sshd.hostKeyFingerprint.replace(/[+/]/g, "\\$&")} \\(ssh-ed25519\\) does not match the pinned hostKey`));
       assert.equal(sshd.connections - before, 1);
@@ -333,7 +332,7 @@ describe("SshTransport against an in-process sshd", () => {
     });
 
     it("refuses a host that known_hosts lists with another key and says how to remove the entry", async () => {
-      const other = utils.generateKeyPairSync("ed25519").public;
+      const other = readableKeyPair().public;
       const path = knownHosts(`${name()} ${other}\n`);
       const err = await failure(transport({ hostKey: undefined, knownHostsPath: path }).run({ argv: ["true"] }));
       assert.ok(err.message.includes(`does not match the key for ${name()} in ${path} line 1`), err.message);

@@ -36,7 +36,9 @@ export interface TestSshdOptions {
 /**
  * An ed25519 pair whose private key ssh2 can read back. About 1 in 200 pairs that ssh2's
  * own generateKeyPairSync makes, it then refuses to parse ("Malformed OpenSSH private key";
- * 15 of 3,000 measured here), which failed a CI run: draw again until it reads.
+ * 15 of 3,000 measured here), which failed a CI run: draw again until it reads. The same
+ * pairs' public key is malformed too (a 31-byte key: a leading zero byte dropped), which
+ * `ssh-keygen -lf` refuses (17 of 3,000, the same 17): another CI run failed on that.
  */
 export function readableKeyPair(options: { passphrase?: string; cipher?: string; rounds?: number } = {}) {
   for (;;) {
