@@ -5,39 +5,38 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Stack } from "@pulumi/pulumi/automation";
 import { startLabHost, LabHost } from "../../lab";
-import { engineEnv } from "../../engine/env";
+import { CliStack } from "../../engine/cliStack";
 import { hostConfig } from "../../engine/hostConfig";
-import { inlineStack } from "../../engine/inlineStack";
-import { runPulumi } from "../../engine/run";
 import { StateDir } from "../../engine/stateDir";
-import { engineTools, repoRoot } from "../../engine/tools";
+import { repoRoot } from "../../engine/tools";
 import { call } from "../../providers/entry";
 import { closeAll } from "../../transport/pool";
 import { fromFixture, plaintext, toFixture } from "./stateFixture";
-import { SEED_TAGS, seedLab } from "./seedProgram";
+import { SEED_TAGS } from "./seedProgram";
 import { removeState, scratchState, snapshot, HostSnapshot } from "./support";
 
 const FIXTURES = path.join(repoRoot(), "tests", "fixtures", "engine");
 const VERSION = JSON.parse(fs.readFileSync(path.join(repoRoot(), "package.json"), "utf8")).version;
-// Project and stack names are part of the fixture (URNs, owner marks): keep them.
-const PROJECT = "ovslab-fixture";
+// Project and stack names are part of the fixture (URNs, owner marks): the project in
+// tests/fixtures/seedLab is named for it. It runs through the CLI, in processes of its own.
+const PROJECT_DIR = path.join(repoRoot(), "tests", "fixtures", "seedLab");
 const STACK = "fixture";
 
 /** Imports a deployment through a file in our state directory (it holds plaintext secrets). */
-async function importDeployment(state: StateDir, stack: Stack, deployment: unknown): Promise<void> {
+async function importDeployment(state: StateDir, stack: CliStack, deployment: unknown): Promise<void> {
   const file = path.join(state.dir, "import.json");
   fs.writeFileSync(file, JSON.stringify(deployment), { mode: 0o600 });
   try {
-    const tools = engineTools();
-    await runPulumi(tools.pulumiBin, ["stack", "import", "--file", file, "--stack", STACK], {
-      cwd: stack.workspace.workDir,
-      env: engineEnv(state, tools),
-    });
+    await stack.run(["stack", "import", "--file", file]);
   } finally {
     fs.rmSync(file, { force: true });
   }
+}
+
+/** The seed program's ports and their tags, as the project reads them from config. */
+async function setTags(stack: CliStack, tags: Record<string, number>): Promise<void> {
+  await stack.setConfig({ "ovslab-fixture:tags": { value: JSON.stringify(tags) } });
 }
 
 describe("state written by earlier versions @host", function () {
@@ -64,21 +63,19 @@ describe("state written by earlier versions @host", function () {
   });
 
   /** The seed lab's stack under the fixture's project and stack names, in `state`. */
-  const seedStack = () =>
-    inlineStack({
-      state,
-      projectName: PROJECT,
-      stackName: STACK,
-      program: seedLab(),
-      config: hostConfig(lab.connection),
-    });
+  const seedStack = async () => {
+    const stack = await CliStack.open({ state, projectDir: PROJECT_DIR, stackName: STACK, fresh: true });
+    await stack.setConfig(hostConfig(lab.connection));
+    await setTags(stack, SEED_TAGS);
+    return stack;
+  };
 
   if (process.env.OVSLAB_WRITE_FIXTURES) {
     it(`writes the fixture of version ${VERSION}`, async () => {
       state = scratchState("fixture-write");
       const stack = await seedStack();
       await stack.up();
-      const fixture = toFixture(await stack.exportStack(), lab.connection);
+      const fixture = toFixture(await stack.exportState(), lab.connection);
       fs.writeFileSync(path.join(FIXTURES, `state-${VERSION}.json`), JSON.stringify(fixture, null, 2) + "\n");
       await stack.destroy();
     });
@@ -88,11 +85,11 @@ describe("state written by earlier versions @host", function () {
    * A stack holding the fixture's state, and a host holding what that state describes,
    * made from the fixture's own inputs (its owner marks, whatever their format was).
    */
-  async function stackFromFixture(file: string): Promise<Stack> {
+  async function stackFromFixture(file: string): Promise<CliStack> {
     state = scratchState("fixture");
     const fixture = JSON.parse(fs.readFileSync(path.join(FIXTURES, file), "utf8"));
     const stack = await seedStack();
-    const deployment = fromFixture(fixture, lab.connection, await stack.exportStack());
+    const deployment = fromFixture(fixture, lab.connection, await stack.exportState());
     await importDeployment(state, stack, deployment);
     const bridges = deployment.deployment.resources.filter((r: any) => r.type.endsWith(":Bridge"));
     try {
@@ -100,7 +97,7 @@ describe("state written by earlier versions @host", function () {
     } finally {
       await closeAll();
     }
-    const stored = (await stack.exportStack()).deployment.resources.filter((r: any) => r.type.endsWith(":Bridge"));
+    const stored = (await stack.exportState()).deployment.resources.filter((r: any) => r.type.endsWith(":Bridge"));
     assert.deepEqual(
       stored.map((r: any) => r.inputs.__provider),
       bridges.map((r: any) => r.inputs.__provider),
@@ -113,7 +110,6 @@ describe("state written by earlier versions @host", function () {
     it(`refreshes and destroys with the provider code stored in ${file}`, async () => {
       const stack = await stackFromFixture(file);
       await lab.sh(["ovs-vsctl", "set", "Port", "jill", "tag=12"]); // drift, for refresh to find
-      // (The Automation API's refresh summary counts the stack itself too: read the display.)
       const refreshed = (await stack.refresh()).stdout;
       assert.match(refreshed, /Bridge br-int updated .*\[diff: ~ports\]/, refreshed);
       assert.match(refreshed, /~ 1 updated\s+2 unchanged/, refreshed);
@@ -123,11 +119,13 @@ describe("state written by earlier versions @host", function () {
 
     it(`updates from the state in ${file} with the current program, then destroys`, async () => {
       const stack = await stackFromFixture(file);
-      stack.workspace.program = seedLab({ ...SEED_TAGS, foo: 40 });
-      const updated = await stack.up();
-      assert.deepEqual(updated.summary.resourceChanges, { same: 2, update: 1 });
+      await setTags(stack, { ...SEED_TAGS, foo: 40 });
+      const updated = (await stack.up()).stdout;
+      assert.match(updated, /Bridge br-int updated .*\[diff: ~ports\]/, updated);
+      assert.match(updated, /~ 1 updated\s+2 unchanged/, updated);
       assert.equal((await lab.sh(["ovs-vsctl", "get", "Port", "foo", "tag"])).trim(), "40");
-      assert.deepEqual((await stack.preview()).changeSummary, { same: 3 });
+      const preview = JSON.parse((await stack.preview(["--json", "--show-sames"])).stdout);
+      assert.deepEqual(preview.changeSummary, { same: 3 });
       await stack.destroy();
       assert.deepEqual(await snapshot(lab), untouched);
     });
