@@ -4,7 +4,8 @@
 // dynamic resources that do nothing). Three sizes: 200 ports / 2,000 flows / 20 routers,
 // 1,000 / 20,000 / 50 (its rules as files), and 200 VM namespaces on one br-int. Env:
 // OVSLAB_BENCH_SIZES (small,large,vms), OVSLAB_BENCH_INLINE_FLOWS (the large size's rules as
-// inputs, not files), OVSLAB_BENCH_RUNS (default 1), OVSLAB_BENCH_A_SAMPLE (default 10).
+// inputs, not files), OVSLAB_BENCH_RUNS (rounds of floor, ovslab and B in turn, default 1;
+// medians printed, and each round's share / B), OVSLAB_BENCH_A_SAMPLE (default 10).
 // Besides seconds, the CPU seconds of each `up` by place (lab host's commands, its OVS
 // daemons, the client side): on two busy cores, time is CPU, and this says whose.
 import * as fs from "node:fs";
@@ -40,6 +41,8 @@ interface Result {
   floor: Record<"up" | "preview" | "destroy", Sample>;
   /** B's run (the median of its runs: `ms` is B's time). */
   b: Sample;
+  /** Each round's share / B, in the order run. */
+  rounds: number[];
   aMs: number;
   aSampled: number;
 }
@@ -64,15 +67,22 @@ async function cleanHost(lab: LabHost): Promise<void> {
   ]);
 }
 
-async function cycle(stack: CliStack, runs: number, lab?: LabHost) {
-  const all = { up: [] as Sample[], preview: [] as Sample[], destroy: [] as Sample[] };
-  for (let i = 0; i < runs; i++) {
-    all.up.push(await measure(() => stack.up(), lab));
-    all.preview.push(await measure(() => stack.preview(), lab));
-    all.destroy.push(await measure(() => stack.destroy(), lab));
-  }
-  return { up: medianSample(all.up), preview: medianSample(all.preview), destroy: medianSample(all.destroy) };
+type Op = "up" | "preview" | "destroy";
+type Cycle = Record<Op, Sample>;
+
+/** One up, no-op preview and destroy of a stack. */
+async function cycle(stack: CliStack, lab?: LabHost): Promise<Cycle> {
+  const up = await measure(() => stack.up(), lab);
+  const preview = await measure(() => stack.preview(), lab);
+  const destroy = await measure(() => stack.destroy(), lab);
+  return { up, preview, destroy };
 }
+
+const medianCycle = (cycles: Cycle[]): Cycle => ({
+  up: medianSample(cycles.map((c) => c.up)),
+  preview: medianSample(cycles.map((c) => c.preview)),
+  destroy: medianSample(cycles.map((c) => c.destroy)),
+});
 
 /** A: every setup command, then `sample` commands of each group, one `ssh` each; the rest extrapolated. */
 async function perCommand(lab: LabHost, shape: LabShape, sample: number): Promise<{ ms: number; sampled: number }> {
@@ -111,16 +121,22 @@ async function runSize(
   };
   const floorStack = await open("floor");
   await floorStack.setConfig(hostConfig(lab.connection)); // the same connection input, a secret
-  const floor = await cycle(floorStack, runs);
   const ovslabStack = await open("ovslab");
   await ovslabStack.setConfig(hostConfig(lab.connection));
-  const ovslab = await cycle(ovslabStack, runs, lab);
-  await cleanHost(lab);
+  // Rounds of floor, ovslab and B in turn, not each side's runs in a block: the shared
+  // machine's load drifts over minutes, and each round's three figures see the same load.
+  const floorRuns: Cycle[] = [];
+  const ovslabRuns: Cycle[] = [];
   const bRuns: Sample[] = [];
   for (let i = 0; i < runs; i++) {
+    floorRuns.push(await cycle(floorStack));
+    ovslabRuns.push(await cycle(ovslabStack, lab));
+    await cleanHost(lab);
     bRuns.push(await measure(() => runSsh(lab.sshCommand("bash", "-s"), handScript(shape)), lab));
     await cleanHost(lab);
   }
+  const [floor, ovslab] = [medianCycle(floorRuns), medianCycle(ovslabRuns)];
+  const rounds = bRuns.map((b, i) => (ovslabRuns[i].up.ms - floorRuns[i].up.ms) / b.ms);
   const a = await perCommand(lab, shape, sample);
   for (const s of stacks) await s.remove();
   const resources =
@@ -131,7 +147,7 @@ async function runSize(
     (shape.routers.some((r) => r.interfaces?.some((i) => i.bridge === "br-ex")) ? 1 : 0);
   const elementary = Object.values(elementaryCommands(shape)).reduce((n, c) => n + c.length, 0);
   const b = medianSample(bRuns);
-  return { lab: shape, resources, elementary, ovslab, floor, b, aMs: a.ms, aSampled: a.sampled };
+  return { lab: shape, resources, elementary, ovslab, floor, b, rounds, aMs: a.ms, aSampled: a.sampled };
 }
 
 const sec = (ms: number) => (ms / 1000).toFixed(ms < 10_000 ? 2 : 1);
@@ -202,7 +218,8 @@ function report(results: Result[], runs: number, sample: number): void {
   for (const r of results) {
     const share = r.ovslab.up.ms - r.floor.up.ms;
     console.log(
-      `  ${r.lab.label}: share ${sec(share)} s within 1.5x of B (${sec(r.b.ms)} s): ${verdict(share <= 1.5 * r.b.ms)}`,
+      `  ${r.lab.label}: share ${sec(share)} s within 1.5x of B (${sec(r.b.ms)} s): ${verdict(share <= 1.5 * r.b.ms)}` +
+        ` (round by round: ${r.rounds.map((x) => `${x.toFixed(1)}x`).join(", ")})`,
     );
   }
   // Labs of the same kinds compare: one with 4 FlowTables adds a dump and 4 parse-flows to a lab without flows.
