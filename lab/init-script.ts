@@ -45,7 +45,13 @@ for arg in "$TOOL" "$@"; do
   fi
   line+=\${line:+,}\"$arg\"
 done
-printf '[%s]\n' "$line" 2>/dev/null >>"$LOG" || true
+# One write(2) per line, so that lines appended at once (O_APPEND) stay whole: bash's printf
+# writes 4 KiB at a time (1,000 characters are at most 4,000 bytes); dd writes its one block.
+if ((\${#line} < 1000)); then
+  printf '[%s]\n' "$line" 2>/dev/null >>"$LOG" || true
+else
+  dd bs=16M status=none oflag=append conv=notrunc of="$LOG" <<<"[$line]" 2>/dev/null || true
+fi
 exec "$REAL" "$@"
 `;
 

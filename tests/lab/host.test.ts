@@ -124,6 +124,22 @@ describe("startLabHost @host", () => {
     ]);
   });
 
+  it("keeps each logged line whole while shims append at once, lines over 4 KiB too", async () => {
+    await vm.resetCommandLog();
+    // Eight loops of long command lines (a joined OVSDB write can be one) beside a loop of short ones.
+    const long = (j: number, i: number) => `k${j}.${i}.${"x".repeat(6000 + j)}`;
+    const script =
+      `for j in 1 2 3 4 5 6 7 8; do (for i in $(seq 20); do sysctl -q "k$j.$i.$(printf "%0$((6000 + j))d" 0 | ` +
+      `tr 0 x)" 2>/dev/null; done) & done; (for i in $(seq 100); do sysctl -n kernel.ostype >/dev/null; done) & wait`;
+    const result = await ssh(vm.connection, files, script);
+    assert.strictEqual(result.code, 0, result.stderr);
+    const log = await vm.commandLog();
+    assert.strictEqual(log.filter((argv) => argv.join(" ") === "sysctl -n kernel.ostype").length, 100);
+    for (let j = 1; j <= 8; j++)
+      for (let i = 1; i <= 20; i++) assert.ok(log.some((argv) => argv[2] === long(j, i)), `missing k${j}.${i}`);
+    assert.strictEqual(log.length, 260);
+  });
+
   it("keeps commands run with exec out of the command log", async () => {
     await vm.resetCommandLog();
     await vm.sh(["ovs-vsctl", "show"]);
