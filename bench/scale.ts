@@ -33,12 +33,15 @@ const SIZES: Record<string, () => LabShape> = {
   tiny: () => neutronLab(10, 40, 2),
 };
 
+/** An operation's figures for each of a stack's up, no-op preview and destroy. */
+type Cycle = Record<"up" | "preview" | "destroy", Sample>;
+
 interface Result {
   lab: LabShape;
   resources: number;
   elementary: number;
-  ovslab: Record<"up" | "preview" | "destroy", Sample>;
-  floor: Record<"up" | "preview" | "destroy", Sample>;
+  ovslab: Cycle;
+  floor: Cycle;
   /** B's run (the median of its runs: `ms` is B's time). */
   b: Sample;
   /** Each round's share / B, in the order run. */
@@ -66,9 +69,6 @@ async function cleanHost(lab: LabHost): Promise<void> {
     "ovs-vsctl --if-exists del-br br-int -- --if-exists del-br br-ex; ip -all netns delete 2>/dev/null; true",
   ]);
 }
-
-type Op = "up" | "preview" | "destroy";
-type Cycle = Record<Op, Sample>;
 
 /** One up, no-op preview and destroy of a stack. */
 async function cycle(stack: CliStack, lab?: LabHost): Promise<Cycle> {
